@@ -1,0 +1,23 @@
+#pragma once
+// Pure materializers: `materialize(state, event)` changes `state` exactly as the anode materializers
+// change their SQLite tables (anode-schema.md §3). Everything they need is in the event or the
+// state: no clock, no randomness, no I/O.
+
+#include "runt/schema/events.hpp"
+#include "runt/schema/state.hpp"
+
+#include <stdexcept>
+
+namespace runt::schema {
+
+// An event that every anode client fails to materialize (a duplicate output-delta id is a
+// plain-INSERT conflict there). The state is left unchanged.
+class MaterializeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Returns false for an unknown event, which is skipped (state unchanged).
+bool materialize(State& state, const Event& event);
+
+}  // namespace runt::schema

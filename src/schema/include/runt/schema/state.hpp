@@ -1,0 +1,189 @@
+#pragma once
+// The anode state tables as plain C++ values. Columns, defaults and nullability follow
+// anode-schema.md §2; a nullable column is a std::optional. JSON-"any" columns that the
+// materializers fill with a JavaScript `null` (stored as the text `null`, not SQL NULL) are a
+// Json holding null.
+//
+// `uiState` (the 13th table) is a client-local document with no synced event; it never reaches
+// a log, so it is not part of this state.
+
+#include "runt/schema/events.hpp"
+#include "runt/schema/table.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace runt::schema {
+
+struct DebugRow {
+  std::string id;
+  std::string version = "1";
+};
+
+struct FileRow {
+  std::string fileName;
+  std::string mimeType;
+  std::string artifactId;
+  std::optional<Timestamp> createdAt;
+  std::string createdBy;
+  std::optional<Timestamp> deletedAt;  // soft delete; nullopt = present
+};
+
+struct PresenceRow {
+  std::string userId;
+  std::optional<std::string> cellId;
+};
+
+struct NotebookMetadataRow {
+  std::string key;
+  std::string value;
+};
+
+struct CellRow {
+  std::string id;
+  CellType cellType = CellType::code;
+  std::string source;
+  std::optional<std::string> fractionalIndex;
+  std::optional<std::int64_t> executionCount;
+  ExecutionState executionState = ExecutionState::idle;
+  std::optional<std::string> assignedRuntimeSession;
+  std::optional<std::int64_t> lastExecutionDurationMs;
+  std::optional<std::string> sqlConnectionId;
+  std::optional<std::string> sqlResultVariable;
+  std::optional<std::string> aiProvider;
+  std::optional<std::string> aiModel;
+  std::optional<Json> aiSettings;
+  bool sourceVisible = true;
+  bool outputVisible = true;
+  bool aiContextVisible = true;
+  std::string createdBy;
+};
+
+struct OutputDeltaRow {
+  std::string id;
+  std::string outputId;
+  std::string delta;
+  std::int64_t sequenceNumber = 0;
+};
+
+struct OutputRow {
+  std::string id;
+  std::string cellId;
+  OutputType outputType = OutputType::terminal;
+  double position = 0;
+  std::optional<std::string> streamName;
+  std::optional<std::int64_t> executionCount;
+  std::optional<std::string> displayId;
+  std::optional<std::string> data;  // flattened primary content (lossy for multimedia)
+  std::optional<std::string> artifactId;
+  std::optional<std::string> mimeType;
+  Json metadata;  // container metadata, or JSON null
+  std::optional<Representations> representations;  // multimedia rows only
+};
+
+struct PendingClearRow {
+  std::string cellId;
+  std::string clearedBy;
+};
+
+struct RuntimeSessionRow {
+  std::string sessionId;
+  std::string runtimeId;
+  std::string runtimeType = "python3";
+  RuntimeStatus status = RuntimeStatus::starting;
+  bool isActive = true;
+  bool canExecuteCode = false;
+  bool canExecuteSql = false;
+  bool canExecuteAi = false;
+  Json availableAiModels;  // array of models, or JSON null
+  std::optional<Timestamp> lastRenewedAt;
+  std::optional<Timestamp> expiresAt;
+};
+
+struct ExecutionQueueRow {
+  std::string id;  // = queueId
+  std::string cellId;
+  std::int64_t executionCount = 0;
+  std::string requestedBy;
+  QueueStatus status = QueueStatus::pending;
+  std::optional<std::string> assignedRuntimeSession;
+  std::optional<Timestamp> startedAt;
+  std::optional<Timestamp> completedAt;
+  std::optional<std::int64_t> executionDurationMs;
+};
+
+struct ActorRow {
+  std::string id;
+  ActorType type = ActorType::human;
+  std::string displayName;
+  std::optional<std::string> avatar;
+};
+
+struct ToolApprovalRow {
+  std::string toolCallId;
+  std::string cellId;
+  std::string toolName;
+  ApprovalStatus status = ApprovalStatus::pending;
+  std::optional<std::string> approvedBy;
+  Timestamp requestedAt;
+  std::optional<Timestamp> respondedAt;
+};
+
+// `outputs` with the two lookups its materializers need: by cell (clears) and by displayId
+// (notebook-wide display updates).
+class OutputTable {
+ public:
+  const OutputRow* find(std::string_view id) const { return rows_.find(id); }
+  OutputRow* find(std::string_view id) { return rows_.find(id); }
+  void insert_replace(OutputRow row);
+  void erase_cell(std::string_view cell_id);
+  void clear();
+  // Ids of the multimedia_display rows carrying this displayId, in any cell.
+  const std::vector<std::string>* display_rows(std::string_view display_id) const;
+  const std::vector<std::string>* cell_rows(std::string_view cell_id) const;
+  std::uint64_t rowid(std::string_view id) const { return rows_.rowid(id); }
+  std::vector<const OutputRow*> in_insertion_order() const { return rows_.in_insertion_order(); }
+  size_t size() const { return rows_.size(); }
+
+ private:
+  void unindex(const OutputRow& row);
+  using Index = std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>>;
+  Table<OutputRow> rows_;
+  Index by_cell_;
+  Index by_display_;
+};
+
+// `output_deltas` with a lookup by output.
+class OutputDeltaTable {
+ public:
+  // Plain INSERT: false when the id exists (a hard failure for anode clients).
+  bool insert(OutputDeltaRow row);
+  bool contains(std::string_view id) const { return rows_.contains(id); }
+  // Deltas of an output by sequenceNumber, ties in insertion order.
+  std::vector<const OutputDeltaRow*> of_output(std::string_view output_id) const;
+  size_t size() const { return rows_.size(); }
+
+ private:
+  Table<OutputDeltaRow> rows_;
+  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> by_output_;
+};
+
+struct State {
+  Table<DebugRow> debug;
+  Table<FileRow> files;
+  Table<PresenceRow> presence;
+  Table<NotebookMetadataRow> notebookMetadata;
+  Table<CellRow> cells;
+  OutputDeltaTable outputDeltas;
+  OutputTable outputs;
+  Table<PendingClearRow> pendingClears;
+  Table<RuntimeSessionRow> runtimeSessions;
+  Table<ExecutionQueueRow> executionQueue;
+  Table<ActorRow> actors;
+  Table<ToolApprovalRow> toolApprovals;
+};
+
+}  // namespace runt::schema

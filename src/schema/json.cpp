@@ -1,0 +1,181 @@
+#include "runt/schema/json.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <system_error>
+
+namespace runt::schema {
+
+Json parse_json(std::string_view text) {
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+std::string js_number(double value) {
+  if (value == 0) return "0";  // also -0, which JSON.stringify prints as 0
+  if (!std::isfinite(value)) return "null";
+
+  // Shortest round-trip digits in scientific form: "d.ddde[+-]x".
+  std::array<char, 40> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                                 std::chars_format::scientific);
+  if (ec != std::errc()) throw std::logic_error("js_number: to_chars failed");
+  std::string_view sci(buf.data(), static_cast<size_t>(end - buf.data()));
+
+  std::string out;
+  if (sci.front() == '-') {
+    out.push_back('-');
+    sci.remove_prefix(1);
+  }
+  const auto e_pos = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e_pos))
+    if (c != '.') digits.push_back(c);
+  int exponent = 0;
+  std::from_chars(sci.data() + e_pos + 1 + (sci[e_pos + 1] == '+' ? 1 : 0),
+                  sci.data() + sci.size(), exponent);
+
+  // ECMA-262 Number::toString: k digits, decimal exponent n (value = 0.digits × 10^n).
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out += digits.substr(0, static_cast<size_t>(n));
+    out.push_back('.');
+    out += digits.substr(static_cast<size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-n), '0');
+    out += digits;
+  } else {
+    out.push_back(digits[0]);
+    if (k > 1) {
+      out.push_back('.');
+      out += digits.substr(1);
+    }
+    out.push_back('e');
+    out.push_back(n - 1 >= 0 ? '+' : '-');
+    out += std::to_string(std::abs(n - 1));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+void append_escaped(std::string& out, const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+namespace {
+
+void append_value(std::string& out, const Json& value, int indent, int depth);
+
+void newline(std::string& out, int indent, int depth) {
+  if (indent == 0) return;
+  out.push_back('\n');
+  out.append(static_cast<size_t>(indent * depth), ' ');
+}
+
+void append_value(std::string& out, const Json& value, int indent, int depth) {
+  switch (value.type()) {
+    case Json::value_t::null:
+    case Json::value_t::discarded: out += "null"; break;
+    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; break;
+    case Json::value_t::number_integer: {
+      const auto v = value.get<std::int64_t>();
+      // JavaScript holds every number as a double: beyond 2^53 it prints the double's digits.
+      if (std::fabs(static_cast<double>(v)) > kMaxSafeInteger)
+        out += js_number(static_cast<double>(v));
+      else
+        out += std::to_string(v);
+      break;
+    }
+    case Json::value_t::number_unsigned: {
+      const auto v = value.get<std::uint64_t>();
+      if (static_cast<double>(v) > kMaxSafeInteger)
+        out += js_number(static_cast<double>(v));
+      else
+        out += std::to_string(v);
+      break;
+    }
+    case Json::value_t::number_float: out += js_number(value.get<double>()); break;
+    case Json::value_t::string: append_escaped(out, value.get_ref<const std::string&>()); break;
+    case Json::value_t::binary: throw std::invalid_argument("binary values have no JSON form");
+    case Json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& element : value) {
+        if (!first) out.push_back(',');
+        first = false;
+        newline(out, indent, depth + 1);
+        append_value(out, element, indent, depth + 1);
+      }
+      if (!first) newline(out, indent, depth);
+      out.push_back(']');
+      break;
+    }
+    case Json::value_t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, element] : value.items()) {
+        if (!first) out.push_back(',');
+        first = false;
+        newline(out, indent, depth + 1);
+        append_escaped(out, key);
+        out.push_back(':');
+        if (indent > 0) out.push_back(' ');
+        append_value(out, element, indent, depth + 1);
+      }
+      if (!first) newline(out, indent, depth);
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void append_js_string(std::string& out, const Json& value, int indent) {
+  append_value(out, value, indent, 0);
+}
+
+std::string to_js_string(const Json& value, int indent) {
+  std::string out;
+  append_js_string(out, value, indent);
+  return out;
+}
+
+}  // namespace runt::schema
