@@ -142,7 +142,9 @@ std::vector<const CellReference*> sorted_cells(std::span<const CellReference> ce
   out.reserve(cells.size());
   for (const auto& c : cells) out.push_back(&c);
   std::stable_sort(out.begin(), out.end(), [](const CellReference* x, const CellReference* y) {
-    const std::string_view kx = x->fractionalIndex.value_or(""), ky = y->fractionalIndex.value_or("");
+    static const std::string kNone;
+    const std::string& kx = x->fractionalIndex ? *x->fractionalIndex : kNone;
+    const std::string& ky = y->fractionalIndex ? *y->fractionalIndex : kNone;
     return kx != ky ? kx < ky : x->id < y->id;
   });
   return out;
@@ -183,12 +185,33 @@ bool needs_rebalancing(std::span<const CellReference> cells, std::optional<size_
   return false;
 }
 
-Rebalance rebalance_cell_indices(std::span<const CellReference> cells, JitterSource& jitter,
-                                 std::string actor_id, size_t buffer) {
+std::vector<std::string> evenly_spaced_keys(size_t count) {
+  // Width w with at least two steps of room per gap: 36^w >= 2 * (count + 1).
+  size_t width = 1;
+  std::uint64_t span = kBase;
+  while (span < 2 * (static_cast<std::uint64_t>(count) + 1)) {
+    span *= kBase;
+    ++width;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(count);
+  for (size_t j = 0; j < count; ++j) {
+    // (j + 1) * span / (count + 1), split so that no product overflows.
+    const std::uint64_t n = count + 1, k = j + 1;
+    std::uint64_t value = k * (span / n) + k * (span % n) / n;
+    std::string key(width, '0');
+    for (size_t d = width; d-- > 0; value /= kBase) key[d] = digit(static_cast<int>(value % kBase));
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+Rebalance rebalance_cell_indices(std::span<const CellReference> cells, std::string actor_id,
+                                 size_t buffer) {
   Rebalance out;
   if (cells.empty()) return out;
   const auto sorted = sorted_cells(cells);
-  const auto keys = generate_fractional_indices(std::nullopt, std::nullopt, cells.size() + 2 * buffer, jitter);
+  const auto keys = evenly_spaced_keys(cells.size() + 2 * buffer);
   for (size_t i = 0; i < sorted.size(); ++i) {
     const std::string& key = keys[i + buffer];
     out.ordered_keys.push_back(key);
@@ -220,7 +243,7 @@ CellCreation create_cell_between(const std::string& id, CellType type, const std
     key = fractional_index_between(prev, next, jitter);
   } catch (const FractionalIndexError& e) {
     if (!e.no_room() || sorted.empty()) throw;
-    auto rebalance = rebalance_cell_indices(all_cells, jitter);
+    auto rebalance = rebalance_cell_indices(all_cells);
     const auto& keys = rebalance.ordered_keys;
     key = fractional_index_between(slot > 0 ? OptionalKey(keys[slot - 1]) : std::nullopt,
                                    slot < keys.size() ? OptionalKey(keys[slot]) : std::nullopt, jitter);
@@ -261,7 +284,7 @@ CellMove move_cell_with_rebalancing(const CellReference& cell, const CellReferen
   } catch (const FractionalIndexError& e) {
     if (!e.no_room() || all_cells.empty()) throw;
   }
-  auto rebalance = rebalance_cell_indices(all_cells, jitter, actor_id + "-rebalance");
+  auto rebalance = rebalance_cell_indices(all_cells, actor_id + "-rebalance");
   const auto sorted = sorted_cells(all_cells);
   const auto rekey = [&](const CellReference* ref) -> std::optional<CellReference> {
     if (ref == nullptr) return std::nullopt;

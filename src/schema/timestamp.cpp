@@ -58,7 +58,17 @@ std::string format_iso(Timestamp t) {
 std::optional<Timestamp> parse_iso(std::string_view s) {
   using namespace std::chrono;
   size_t pos = 0;
-  const auto y = digits(s, pos, 4);
+  // Four-digit years, or the expanded form toISOString writes outside 0000–9999 (±YYYYYY).
+  std::optional<int> y;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    const int sign = s[0] == '-' ? -1 : 1;
+    pos = 1;
+    y = digits(s, pos, 6);
+    if (!y || (sign < 0 && *y == 0)) return std::nullopt;
+    *y *= sign;
+  } else {
+    y = digits(s, pos, 4);
+  }
   if (!y || !take(s, pos, '-')) return std::nullopt;
   const auto mo = digits(s, pos, 2);
   if (!mo || !take(s, pos, '-')) return std::nullopt;

@@ -90,8 +90,15 @@ struct Rebalance {
   std::vector<events::CellMovedV2> events;                      // one per changed cell
   std::vector<std::string> ordered_keys;                        // every cell's key, in order
 };
-// Fresh evenly spaced keys (`m n o …`, with `buffer` spare slots at each end) in current order.
-Rebalance rebalance_cell_indices(std::span<const CellReference> cells, JitterSource& jitter,
+// `count` keys of one width, evenly spread over the key space with room in every gap.
+std::vector<std::string> evenly_spaced_keys(size_t count);
+
+// Fresh keys for every cell in current order, with `buffer` spare slots at each end.
+// Deliberately different from anode, which generates them sequentially from "m" (`m n o … y yh
+// yi …`): for N cells those keys grow to about N/17 characters; evenly spaced keys have
+// ⌈log36 2N⌉. The keys travel in the v2.CellMoved events, so clients need not agree on how
+// they were chosen.
+Rebalance rebalance_cell_indices(std::span<const CellReference> cells,
                                  std::string actor_id = "system", size_t buffer = 2);
 
 struct CellCreation {

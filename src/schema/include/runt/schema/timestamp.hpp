@@ -22,7 +22,7 @@ std::string format_iso(Timestamp t);
 // date-only (`2024-11-14`, read as UTC), with or without seconds and fraction (extra fraction
 // digits are truncated to milliseconds), and a `Z` or `±hh:mm` zone. A date-time without a zone
 // is read as UTC (JavaScript would use the reader's local time; a pure function cannot).
-// Returns nullopt for anything else, including out-of-range fields and years outside 0000–9999.
+// Years outside 0000–9999 use the expanded `±YYYYYY` form. Returns nullopt for anything else.
 std::optional<Timestamp> parse_iso(std::string_view text);
 
 }  // namespace runt::schema

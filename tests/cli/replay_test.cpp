@@ -1,0 +1,176 @@
+// `runt replay` run as a user runs it: the real binary, files and standard input.
+
+#include "runt/schema/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Replay : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("runt-replay-test-" + std::to_string(::getpid()) + "-" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+  // Runs `runt <args>` with `stdin_text` on standard input.
+  Result run(const std::string& args, const std::string& stdin_text = "") {
+    const fs::path in = write("stdin", stdin_text), out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string cmd = std::string(RUNT_BINARY) + " " + args + " <" + in.string() + " >" +
+                            out.string() + " 2>" + err.string();
+    const int raw = std::system(cmd.c_str());
+    return Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+  }
+
+  fs::path dir_;
+};
+
+// The realistic golden vector as a log file, one event per line.
+std::string realistic_log() {
+  const auto doc = runt::schema::parse_json(slurp(fs::path(RUNT_VECTORS_DIR) / "realistic-session.json"));
+  std::string log;
+  for (const auto& e : doc.at("events")) log += runt::schema::to_js_string(e) + "\n";
+  return log;
+}
+
+std::string expected_state(const char* vector) {
+  const auto doc = runt::schema::parse_json(slurp(fs::path(RUNT_VECTORS_DIR) / vector));
+  return runt::schema::to_js_string(doc.at("expected")) + "\n";
+}
+
+const char* kLine1 = R"({"name":"v2.CellCreated","args":{"id":"c1","fractionalIndex":"m","cellType":"code","createdBy":"u"},"seqNum":1,"parentSeqNum":0,"clientId":"a","sessionId":"s"})";
+const char* kLine2 = R"({"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u"},"seqNum":2,"parentSeqNum":1,"clientId":"a","sessionId":"s"})";
+
+TEST_F(Replay, PrintsTheMaterializedStateOfAFile) {
+  const auto r = run("replay " + write("log.jsonl", realistic_log()).string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, expected_state("realistic-session.json"));
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Replay, ReadsStandardInputAndSkipsBlankLines) {
+  const auto r = run("replay -", std::string(kLine1) + "\n\n  \r\n" + kLine2 + "\n");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto state = runt::schema::parse_json(r.out);
+  ASSERT_EQ(state["cells"].size(), 1u);
+  EXPECT_EQ(state["cells"][0]["source"], "1+1");
+}
+
+TEST_F(Replay, PrettyPrintsOnRequest) {
+  const auto r = run("replay --pretty -", std::string(kLine1) + "\n");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("{\n  \"metadata\": {},\n  \"cells\": [\n", 0), 0u) << r.out;
+}
+
+TEST_F(Replay, AnEmptyLogIsAnEmptyNotebook) {
+  const auto r = run("replay -", "");
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, R"({"metadata":{},"cells":[],"orphanOutputs":[],"executionQueue":[],"runtimeSessions":[],"presence":[],"actors":[],"toolApprovals":[],"files":[],"pendingClears":[],"debug":[]})" "\n");
+}
+
+TEST_F(Replay, MalformedJsonNamesTheLineAndPrintsNothing) {
+  const auto r = run("replay -", std::string(kLine1) + "\n{\"name\": \n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("runt replay: line 2: malformed JSON: ", 0), 0u) << r.err;
+}
+
+TEST_F(Replay, InvalidArgsNameTheLineEventAndField) {
+  const std::string bad = R"({"name":"v1.ExecutionRequested","args":{"queueId":"q","cellId":"c1","executionCount":1.5,"requestedBy":"u"},"seqNum":3,"parentSeqNum":2,"clientId":"a","sessionId":"s"})";
+  const auto r = run("replay -", std::string(kLine1) + "\n" + kLine2 + "\n" + bad + "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "runt replay: line 3: v1.ExecutionRequested: field \"executionCount\": expected an integer, got 1.5\n");
+}
+
+TEST_F(Replay, MissingEnvelopeFieldsAreErrors) {
+  const auto r = run("replay -", R"({"name":"v1.NotebookTitleChanged","args":{"title":"T"},"seqNum":1,"parentSeqNum":0,"sessionId":"s"})" "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "runt replay: line 1: v1.NotebookTitleChanged: missing \"clientId\"\n");
+}
+
+TEST_F(Replay, ABrokenSeqNumChainIsAnError) {
+  std::string gap = kLine2;
+  gap.replace(gap.find("\"seqNum\":2,\"parentSeqNum\":1"), 27, "\"seqNum\":4,\"parentSeqNum\":3");
+  auto r = run("replay -", std::string(kLine1) + "\n" + gap + "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "runt replay: line 2: parentSeqNum 3 does not continue the log (previous seqNum 1)\n");
+
+  std::string skip = kLine2;
+  skip.replace(skip.find("\"seqNum\":2"), 10, "\"seqNum\":5");
+  r = run("replay -", std::string(kLine1) + "\n" + skip + "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "runt replay: line 2: seqNum 5 does not follow parentSeqNum 1\n");
+}
+
+TEST_F(Replay, EventsAnodeClientsCannotMaterializeAreErrors) {
+  const std::string delta = R"({"name":"v2.MarkdownOutputAppended","args":{"id":"d","outputId":"o","delta":"x","sequenceNumber":0},"seqNum":SEQ,"parentSeqNum":PARENT,"clientId":"a","sessionId":"s"})";
+  auto line = [&](int seq) {
+    std::string s = delta;
+    s.replace(s.find("SEQ"), 3, std::to_string(seq));
+    s.replace(s.find("PARENT"), 6, std::to_string(seq - 1));
+    return s;
+  };
+  const auto r = run("replay -", line(1) + "\n" + line(2) + "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "runt replay: line 2: v2.MarkdownOutputAppended: duplicate output delta id \"d\" (anode clients fail on this event)\n");
+}
+
+TEST_F(Replay, UnknownEventsAreCountedAndSkipped) {
+  const std::string unknown1 = R"({"name":"v9.Future","args":{"x":1},"seqNum":2,"parentSeqNum":1,"clientId":"a","sessionId":"s"})";
+  const std::string unknown2 = R"({"name":"v9.Future","seqNum":3,"parentSeqNum":2,"clientId":"a","sessionId":"s"})";
+  const std::string unknown3 = R"({"name":"x.Other","args":[],"seqNum":4,"parentSeqNum":3,"clientId":"a","sessionId":"s"})";
+  const auto r = run("replay -", std::string(kLine1) + "\n" + unknown1 + "\n" + unknown2 + "\n" + unknown3 + "\n");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(runt::schema::parse_json(r.out)["cells"].size(), 1u);
+  EXPECT_EQ(r.err, "runt replay: skipped 3 events with unknown names: v9.Future (2), x.Other (1)\n");
+}
+
+TEST_F(Replay, AMissingFileIsReported) {
+  const auto r = run("replay " + (dir_ / "nope.jsonl").string());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("cannot open"), std::string::npos);
+}
+
+TEST_F(Replay, HelpListsTheSubcommand) {
+  const auto r = run("--help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("replay"), std::string::npos);
+  EXPECT_NE(run("").status, 0);  // a subcommand is required
+}
+
+}  // namespace
