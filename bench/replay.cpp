@@ -7,7 +7,8 @@
 //                            anode materializers' SQL statements against the anode tables
 //                            (STRICT, no secondary indexes) in one in-memory SQLite database,
 //                            one transaction, prepared statements.
-// Usage: replay [EVENTS] (default 1000000)
+// Usage: replay [EVENTS] [--save FILE]   (EVENTS defaults to 1000000; --save writes the log,
+// one event per line, for `runt replay FILE` or a profiler)
 
 #include "runt/schema/codec.hpp"
 #include "runt/schema/materialize.hpp"
@@ -410,7 +411,14 @@ long current_rss_mib() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const size_t count = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  size_t count = 1'000'000;
+  const char* save = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--save" && i + 1 < argc)
+      save = argv[++i];
+    else
+      count = std::strtoull(argv[i], nullptr, 10);
+  }
   std::printf("bench/replay: %zu events, one core\n", count);
 
   auto t0 = std::chrono::steady_clock::now();
@@ -422,6 +430,14 @@ int main(int argc, char** argv) {
     lines.push_back(to_js_string(encode_logged_event(e)));
     bytes += lines.back().size() + 1;
   }
+  if (save) {
+    std::ofstream out(save, std::ios::binary);
+    for (const auto& line : lines) out << line << '\n';
+    if (!out) {
+      std::fprintf(stderr, "cannot write %s\n", save);
+      return 1;
+    }
+  }
   std::printf("  generated log: %.1f MB of JSON lines in %.1f s (rss %ld MiB)\n", bytes / 1e6, seconds_since(t0), current_rss_mib());
 
   // 1. What `runt replay` does: parse, decode, materialize.
@@ -429,7 +445,8 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   {
     State state;
-    for (const auto& line : lines) materialize(state, decode_logged_event(parse_json(line)).event);
+    EventDecoder decoder;
+    for (const auto& line : lines) materialize(state, decoder.decode_logged_event(line).event);
     const double s = seconds_since(t0);
     std::printf("  runt decode+materialize  %9.0f events/s  (%.2f s; %zu cells, %zu outputs, %zu deltas; state %+ld MiB)\n",
                 count / s, s, state.cells.size(), state.outputs.size(), state.outputDeltas.size(), current_rss_mib() - rss_before);

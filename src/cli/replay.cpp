@@ -16,6 +16,7 @@ using namespace runt::schema;
 
 int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayOptions& options) {
   State state;
+  EventDecoder decoder;
   std::map<std::string, size_t> unknown;
   std::optional<std::int64_t> head;
   std::string line;
@@ -32,11 +33,11 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     LoggedEvent logged;
     try {
-      logged = decode_logged_event(parse_json(line));
+      logged = decoder.decode_logged_event(line);
+    } catch (const JsonSyntaxError& e) {
+      return fail(std::string("malformed JSON: ") + e.what());
     } catch (const DecodeError& e) {
       return fail(e.what());
-    } catch (const std::invalid_argument& e) {
-      return fail(std::string("malformed JSON: ") + e.what());
     }
     if (logged.seqNum != logged.parentSeqNum + 1)
       return fail("seqNum " + std::to_string(logged.seqNum) + " does not follow parentSeqNum " +

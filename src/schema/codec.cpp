@@ -1,8 +1,9 @@
 #include "runt/schema/codec.hpp"
 
+#include <simdjson.h>
+
 #include <array>
 #include <cmath>
-#include <concepts>
 #include <limits>
 #include <type_traits>
 #include <unordered_map>
@@ -18,34 +19,213 @@ DecodeError::DecodeError(std::string event_name, std::string field_path, const s
 
 namespace {
 
-// Thrown inside the codec; decode_event adds the event name.
+// ---- Where in the args a value sits; rendered only when there is an error -------------------
+
+struct Path {
+  enum class Kind { root, field, element, mime };
+  const Path* parent = nullptr;
+  Kind kind = Kind::root;
+  std::string_view key;
+  size_t index = 0;
+
+  Path field(std::string_view k) const { return {this, Kind::field, k, 0}; }
+  Path element(size_t i) const { return {this, Kind::element, {}, i}; }
+  Path mime(std::string_view k) const { return {this, Kind::mime, k, 0}; }
+
+  std::string render() const {
+    if (kind == Kind::root) return "";
+    std::string base = parent->render();
+    switch (kind) {
+      case Kind::field: return base.empty() ? std::string(key) : base + "." + std::string(key);
+      case Kind::element: return base + "[" + std::to_string(index) + "]";
+      default: return base + "[" + to_js_string(Json(std::string(key))) + "]";
+    }
+  }
+};
+
+// Thrown inside the codec; the entry points add the event name.
 struct FieldError {
   std::string path;
   std::string problem;
 };
 
-std::string describe(const Json& v) {
-  switch (v.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case Json::value_t::string: {
-      std::string s = to_js_string(v);
+// ---- Two read-only views of parsed JSON with one interface ----------------------------------
+// The decoder is written once against this interface: nlohmann values (events built in code or
+// read from ordered JSON) and simdjson's DOM (logs and frames parsed from text, ~10x faster).
+
+enum class Kind { null, boolean, int64, uint64, float64, string, array, object };
+
+class NlohmannView {
+ public:
+  explicit NlohmannView(const Json& j) : j_(&j) {}
+  Kind kind() const {
+    switch (j_->type()) {
+      case Json::value_t::boolean: return Kind::boolean;
+      case Json::value_t::number_integer: return Kind::int64;
+      case Json::value_t::number_unsigned: return Kind::uint64;
+      case Json::value_t::number_float: return Kind::float64;
+      case Json::value_t::string: return Kind::string;
+      case Json::value_t::array: return Kind::array;
+      case Json::value_t::object: return Kind::object;
+      default: return Kind::null;
+    }
+  }
+  std::string_view string() const { return j_->get_ref<const std::string&>(); }
+  bool boolean() const { return j_->get<bool>(); }
+  std::int64_t int64() const { return j_->get<std::int64_t>(); }
+  std::uint64_t uint64() const { return j_->get<std::uint64_t>(); }
+  double float64() const { return j_->get<double>(); }
+  std::optional<NlohmannView> find(std::string_view key) const {
+    const auto it = j_->find(key);
+    if (it == j_->end()) return std::nullopt;
+    return NlohmannView(*it);
+  }
+  size_t size() const { return j_->size(); }
+  template <class F> void members(F&& f) const {
+    for (const auto& [key, value] : j_->items()) f(std::string_view(key), NlohmannView(value));
+  }
+  template <class F> void elements(F&& f) const {
+    for (const auto& value : *j_) f(NlohmannView(value));
+  }
+  // Every member in order, duplicates included (a parsed nlohmann object has none).
+  template <class F> void members_raw(F&& f) const { members(std::forward<F>(f)); }
+  Json to_json() const { return *j_; }
+
+ private:
+  const Json* j_;
+};
+
+// The view's callers check kind() first, so a failed access is a bug in this file.
+template <class T, class R> T take(R&& result) {
+  T value{};
+  if (std::forward<R>(result).get(value) != simdjson::SUCCESS) throw std::logic_error("SimdView: wrong JSON type");
+  return value;
+}
+
+class SimdView {
+ public:
+  explicit SimdView(simdjson::dom::element e) : e_(e) {}
+  Kind kind() const {
+    switch (e_.type()) {
+      case simdjson::dom::element_type::BOOL: return Kind::boolean;
+      case simdjson::dom::element_type::INT64: return Kind::int64;
+      case simdjson::dom::element_type::UINT64: return Kind::uint64;
+      case simdjson::dom::element_type::DOUBLE: return Kind::float64;
+      case simdjson::dom::element_type::STRING: return Kind::string;
+      case simdjson::dom::element_type::ARRAY: return Kind::array;
+      case simdjson::dom::element_type::OBJECT: return Kind::object;
+      default: return Kind::null;
+    }
+  }
+  std::string_view string() const { return take<std::string_view>(e_.get_string()); }
+  bool boolean() const { return take<bool>(e_.get_bool()); }
+  std::int64_t int64() const { return take<std::int64_t>(e_.get_int64()); }
+  std::uint64_t uint64() const { return take<std::uint64_t>(e_.get_uint64()); }
+  double float64() const { return take<double>(e_.get_double()); }
+  // JSON.parse keeps the last of duplicate keys; simdjson keeps them all, so take the last.
+  std::optional<SimdView> find(std::string_view key) const {
+    std::optional<SimdView> found;
+    for (auto field : object())
+      if (field.key == key) found = SimdView(field.value);
+    return found;
+  }
+  size_t size() const {
+    return kind() == Kind::array ? array().size() : object().size();
+  }
+  template <class F> void members(F&& f) const {
+    // Duplicate keys: decode each key once, at its first position with its last value.
+    const simdjson::dom::object fields = object();
+    size_t position = 0;
+    for (auto field : fields) {
+      size_t earlier = 0;
+      bool seen = false;
+      for (auto other : fields) {
+        if (earlier++ >= position) break;
+        if (other.key == field.key) seen = true;
+      }
+      ++position;
+      if (!seen) f(field.key, *find(field.key));
+    }
+  }
+  template <class F> void elements(F&& f) const {
+    for (auto value : array()) f(SimdView(value));
+  }
+  template <class F> void members_raw(F&& f) const {
+    for (auto field : object()) f(field.key, SimdView(field.value));
+  }
+  Json to_json() const {
+    switch (kind()) {
+      case Kind::null: return Json();
+      case Kind::boolean: return boolean();
+      case Kind::int64: return int64();
+      case Kind::uint64: return uint64();
+      case Kind::float64: return float64();
+      case Kind::string: return std::string(string());
+      case Kind::array: {
+        Json out = Json::array();
+        for (auto value : array()) out.push_back(SimdView(value).to_json());
+        return out;
+      }
+      case Kind::object: {
+        Json out = Json::object();
+        for (auto field : object())
+          out[std::string(field.key)] = SimdView(field.value).to_json();  // last value, first position
+        return out;
+      }
+    }
+    return Json();
+  }
+
+ private:
+  // By value: a reference into the temporary simdjson_result would dangle.
+  simdjson::dom::object object() const {
+    return take<simdjson::dom::object>(e_.get_object());
+  }
+  simdjson::dom::array array() const {
+    return take<simdjson::dom::array>(e_.get_array());
+  }
+
+  simdjson::dom::element e_;
+};
+
+template <class V> std::string describe(const V& v) {
+  switch (v.kind()) {
+    case Kind::null: return "null";
+    case Kind::boolean: return v.boolean() ? "true" : "false";
+    case Kind::int64: return std::to_string(v.int64());
+    case Kind::uint64: return std::to_string(v.uint64());
+    case Kind::float64: return js_number(v.float64());
+    case Kind::string: {
+      std::string s = to_js_string(Json(std::string(v.string())));
       if (s.size() > 60) s = s.substr(0, 57) + "...";
       return "the string " + s;
     }
-    case Json::value_t::array: return "an array";
-    case Json::value_t::object: return "an object";
-    default: return to_js_string(v);
+    case Kind::array: return "an array";
+    case Kind::object: return "an object";
   }
+  return "?";
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& expected, const Json& got) {
-  throw FieldError{path, "expected " + expected + ", got " + describe(got)};
+template <class V>
+[[noreturn]] void fail(const Path& path, const std::string& expected, const V& got) {
+  throw FieldError{path.render(), "expected " + expected + ", got " + describe(got)};
 }
 
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
+[[noreturn]] void missing(const Path& path) { throw FieldError{path.render(), "missing"}; }
+
+// The values of `keys` in one pass over an object (which must be one); a key given twice keeps
+// its last value, as JSON.parse does.
+template <class V, size_t N>
+std::array<std::optional<V>, N> pick(const V& object, const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<V>, N> found;
+  object.members_raw([&](std::string_view key, const V& value) {
+    for (size_t i = 0; i < N; ++i)
+      if (key == keys[i]) found[i] = value;
+  });
+  return found;
 }
+
+// ---- Generic decode / encode over the event structs' field lists ----------------------------
 
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
@@ -55,25 +235,32 @@ template <class T> struct is_vector<std::vector<T>> : std::true_type {};
 template <class T>
 concept Described = requires { T::fields(); };
 
-template <class T> T decode_value(const Json& j, const std::string& path);
+template <class T, class V> T decode_value(const V& j, const Path& path);
 template <class T> Json encode_value(const T& v);
 
-template <class S> S decode_struct(const Json& j, const std::string& path) {
-  if (!j.is_object()) fail(path, "an object", j);
+template <class S> constexpr auto field_names() {
+  return std::apply([](const auto&... f) { return std::array<std::string_view, sizeof...(f)>{f.name...}; },
+                    S::fields());
+}
+
+template <class S, class V> S decode_struct(const V& j, const Path& path) {
+  if (j.kind() != Kind::object) fail(path, "an object", j);
+  static constexpr auto names = field_names<S>();
+  const auto values = pick(j, names);
   S out{};
+  size_t i = 0;
   std::apply(
       [&](const auto&... f) {
         (
             [&] {
               using T = std::remove_cvref_t<decltype(out.*(f.member))>;
-              const auto it = j.find(f.name);
-              const std::string field_path = join(path, f.name);
+              const auto& value = values[i++];
+              const Path field_path = path.field(f.name);
               if constexpr (is_optional<T>::value) {
-                if (it != j.end())
-                  out.*(f.member) = decode_value<typename T::value_type>(*it, field_path);
+                if (value) out.*(f.member) = decode_value<typename T::value_type>(*value, field_path);
               } else {
-                if (it == j.end()) throw FieldError{field_path, "missing"};
-                out.*(f.member) = decode_value<T>(*it, field_path);
+                if (!value) missing(field_path);
+                out.*(f.member) = decode_value<T>(*value, field_path);
               }
             }(),
             ...);
@@ -102,45 +289,53 @@ template <class S> Json encode_struct(const S& s) {
   return out;
 }
 
-std::int64_t decode_integer(const Json& j, const std::string& path) {
-  if (j.is_number_integer() && !j.is_number_unsigned()) return j.get<std::int64_t>();
-  if (j.is_number_unsigned()) {
-    const auto u = j.get<std::uint64_t>();
-    if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return static_cast<std::int64_t>(u);
-  }
-  if (j.is_number_float()) {
-    const double d = j.get<double>();
-    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.2e18)
-      return static_cast<std::int64_t>(d);
+template <class V> std::int64_t decode_integer(const V& j, const Path& path) {
+  switch (j.kind()) {
+    case Kind::int64: return j.int64();
+    case Kind::uint64:
+      if (j.uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(j.uint64());
+      break;
+    case Kind::float64: {
+      // JavaScript cannot tell 3 from 3.0; both are the integer 3.
+      const double d = j.float64();
+      if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+      break;
+    }
+    default: break;
   }
   fail(path, "an integer", j);
 }
 
-MediaRepresentation decode_media(const Json& j, const std::string& path) {
-  if (!j.is_object()) fail(path, "a media representation object", j);
-  const auto type = j.find("type");
-  if (type == j.end()) throw FieldError{join(path, "type"), "missing"};
+template <class V> std::string decode_string(const V& j, const Path& path) {
+  if (j.kind() != Kind::string) fail(path, "a string", j);
+  return std::string(j.string());
+}
+
+template <class V> MediaRepresentation decode_media(const V& j, const Path& path) {
+  if (j.kind() != Kind::object) fail(path, "a media representation object", j);
+  static constexpr std::array<std::string_view, 4> keys{"type", "data", "metadata", "artifactId"};
+  const auto [type, data, metadata_value, artifact_id] = pick(j, keys);
+  if (!type) missing(path.field("type"));
   const auto metadata = [&]() -> std::optional<Object> {
-    const auto it = j.find("metadata");
-    if (it == j.end()) return std::nullopt;
-    return decode_value<Object>(*it, join(path, "metadata"));
+    if (!metadata_value) return std::nullopt;
+    return decode_value<Object>(*metadata_value, path.field("metadata"));
   };
-  if (type->is_string() && type->get_ref<const std::string&>() == "inline") {
+  const std::string_view tag = type->kind() == Kind::string ? type->string() : std::string_view();
+  if (tag == "inline") {
     InlineMedia m;
-    if (const auto it = j.find("data"); it != j.end()) m.data = *it;
+    if (data) m.data = data->to_json();
     m.metadata = metadata();
     return m;
   }
-  if (type->is_string() && type->get_ref<const std::string&>() == "artifact") {
+  if (tag == "artifact") {
     ArtifactMedia m;
-    const auto it = j.find("artifactId");
-    if (it == j.end()) throw FieldError{join(path, "artifactId"), "missing"};
-    m.artifactId = decode_value<std::string>(*it, join(path, "artifactId"));
+    if (!artifact_id) missing(path.field("artifactId"));
+    m.artifactId = decode_string(*artifact_id, path.field("artifactId"));
     m.metadata = metadata();
     return m;
   }
-  fail(join(path, "type"), "\"inline\" or \"artifact\"", *type);
+  fail(path.field("type"), "\"inline\" or \"artifact\"", *type);
 }
 
 Json encode_media(const MediaRepresentation& m) {
@@ -158,47 +353,52 @@ Json encode_media(const MediaRepresentation& m) {
   return out;
 }
 
-template <class T> T decode_value(const Json& j, const std::string& path) {
+template <class T, class V> T decode_value(const V& j, const Path& path) {
   if constexpr (std::is_same_v<T, std::string>) {
-    if (!j.is_string()) fail(path, "a string", j);
-    return j.get<std::string>();
+    return decode_string(j, path);
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (!j.is_boolean()) fail(path, "a boolean", j);
-    return j.get<bool>();
+    if (j.kind() != Kind::boolean) fail(path, "a boolean", j);
+    return j.boolean();
   } else if constexpr (std::is_same_v<T, double>) {
-    if (!j.is_number()) fail(path, "a number", j);
-    return j.get<double>();
+    switch (j.kind()) {
+      case Kind::int64: return static_cast<double>(j.int64());
+      case Kind::uint64: return static_cast<double>(j.uint64());
+      case Kind::float64: return j.float64();
+      default: fail(path, "a number", j);
+    }
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     return decode_integer(j, path);
   } else if constexpr (std::is_same_v<T, Timestamp>) {
-    if (j.is_string())
-      if (auto t = parse_iso(j.get_ref<const std::string&>())) return *t;
+    if (j.kind() == Kind::string)
+      if (auto t = parse_iso(j.string())) return *t;
     fail(path, "an ISO-8601 date string", j);
   } else if constexpr (std::is_same_v<T, Json>) {
-    return j;
+    return j.to_json();
   } else if constexpr (std::is_same_v<T, Object>) {
-    if (!j.is_object()) fail(path, "an object", j);
-    return Object{j};
+    if (j.kind() != Kind::object) fail(path, "an object", j);
+    return Object{j.to_json()};
   } else if constexpr (std::is_same_v<T, MediaRepresentation>) {
     return decode_media(j, path);
   } else if constexpr (std::is_same_v<T, Representations>) {
-    if (!j.is_object()) fail(path, "an object of media representations by MIME type", j);
+    if (j.kind() != Kind::object) fail(path, "an object of media representations by MIME type", j);
     Representations out;
     out.reserve(j.size());
-    for (const auto& [mime, rep] : j.items())
-      out.emplace_back(mime, decode_media(rep, path + "[" + to_js_string(Json(mime)) + "]"));
+    j.members([&](std::string_view mime, const V& rep) {
+      out.emplace_back(std::string(mime), decode_media(rep, path.mime(mime)));
+    });
     return out;
   } else if constexpr (is_vector<T>::value) {
-    if (!j.is_array()) fail(path, "an array", j);
+    if (j.kind() != Kind::array) fail(path, "an array", j);
     T out;
     out.reserve(j.size());
-    for (size_t i = 0; i < j.size(); ++i)
-      out.push_back(
-          decode_value<typename T::value_type>(j[i], path + "[" + std::to_string(i) + "]"));
+    size_t i = 0;
+    j.elements([&](const V& element) {
+      out.push_back(decode_value<typename T::value_type>(element, path.element(i++)));
+    });
     return out;
   } else if constexpr (std::is_enum_v<T>) {
-    if (j.is_string())
-      if (auto v = parse_literal<T>(j.get_ref<const std::string&>())) return *v;
+    if (j.kind() == Kind::string)
+      if (auto v = parse_literal<T>(j.string())) return *v;
     std::string allowed;
     for (auto name : literal_names<T>()) {
       if (!allowed.empty()) allowed += " | ";
@@ -238,18 +438,18 @@ template <class T> Json encode_value(const T& v) {
   }
 }
 
-template <class E> Event decode_known(const Json* args) {
+// ---- Events by name -------------------------------------------------------------------------
+
+template <class E, class V> Event decode_known(const std::optional<V>& args) {
   if constexpr (requires { E::kVoidArgs; }) {
     (void)args;  // Schema.Void accepts anything
     return E{};
   } else {
-    if (args == nullptr) throw FieldError{"", "args: missing"};
-    if (!args->is_object()) throw FieldError{"", "args: expected an object, got " + describe(*args)};
-    return decode_struct<E>(*args, "");
+    if (!args) throw FieldError{"", "args: missing"};
+    if (args->kind() != Kind::object) throw FieldError{"", "args: expected an object, got " + describe(*args)};
+    return decode_struct<E>(*args, Path{});
   }
 }
-
-using Decoder = Event (*)(const Json*);
 
 template <size_t... I>
 constexpr auto make_names(std::index_sequence<I...>) {
@@ -257,11 +457,13 @@ constexpr auto make_names(std::index_sequence<I...>) {
 }
 constexpr auto kNames = make_names(std::make_index_sequence<kKnownEventCount>{});
 
-template <size_t... I>
+template <class V> using Decoder = Event (*)(const std::optional<V>&);
+template <class V, size_t... I>
 constexpr auto make_decoders(std::index_sequence<I...>) {
-  return std::array<Decoder, sizeof...(I)>{&decode_known<std::variant_alternative_t<I, Event>>...};
+  return std::array<Decoder<V>, sizeof...(I)>{&decode_known<std::variant_alternative_t<I, Event>, V>...};
 }
-constexpr auto kDecoders = make_decoders(std::make_index_sequence<kKnownEventCount>{});
+template <class V>
+constexpr auto kDecoders = make_decoders<V>(std::make_index_sequence<kKnownEventCount>{});
 
 const std::unordered_map<std::string_view, size_t>& name_index() {
   static const auto index = [] {
@@ -272,58 +474,91 @@ const std::unordered_map<std::string_view, size_t>& name_index() {
   return index;
 }
 
-const Json* find_key(const Json& object, std::string_view key) {
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
+template <class V> Event decode_named(std::string_view name, const std::optional<V>& args) {
+  const auto& index = name_index();
+  const auto it = index.find(name);
+  if (it == index.end())
+    return events::Unknown{std::string(name), args ? std::optional<Json>(args->to_json()) : std::nullopt};
+  try {
+    return kDecoders<V>[it->second](args);
+  } catch (const FieldError& e) {
+    throw DecodeError(std::string(name), e.path, e.problem);
+  }
+}
+
+template <class V> Event decode_object(const V& j) {
+  if (j.kind() != Kind::object) throw DecodeError("", "", "expected an event object, got " + describe(j));
+  static constexpr std::array<std::string_view, 2> keys{"name", "args"};
+  const auto [name, args] = pick(j, keys);
+  if (!name) throw DecodeError("", "", "missing \"name\"");
+  if (name->kind() != Kind::string) throw DecodeError("", "", "\"name\" must be a string, got " + describe(*name));
+  return decode_named(name->string(), args);
+}
+
+template <class V> LoggedEvent decode_logged(const V& j) {
+  LoggedEvent out;
+  out.event = decode_object(j);
+  const std::string_view name = event_name(out.event);
+  static constexpr std::array<std::string_view, 4> keys{"seqNum", "parentSeqNum", "clientId", "sessionId"};
+  const auto values = pick(j, keys);
+  const Path root;
+  for (size_t i = 0; i < keys.size(); ++i)
+    if (!values[i]) throw DecodeError(std::string(name), "", "missing \"" + std::string(keys[i]) + "\"");
+  try {
+    out.seqNum = decode_integer(*values[0], root.field(keys[0]));
+    out.parentSeqNum = decode_integer(*values[1], root.field(keys[1]));
+    out.clientId = decode_string(*values[2], root.field(keys[2]));
+    out.sessionId = decode_string(*values[3], root.field(keys[3]));
+  } catch (const FieldError& e) {
+    throw DecodeError(std::string(name), "", "\"" + e.path + "\" " + e.problem);
+  }
+  return out;
 }
 
 }  // namespace
+
+// ---- Public API -------------------------------------------------------------------------------
 
 std::span<const std::string_view> known_event_names() { return kNames; }
 
 bool is_known_event_name(std::string_view name) { return name_index().contains(name); }
 
 Event decode_event(std::string_view name, const Json* args) {
-  const auto& index = name_index();
-  const auto it = index.find(name);
-  if (it == index.end())
-    return events::Unknown{std::string(name), args ? std::optional<Json>(*args) : std::nullopt};
-  try {
-    return kDecoders[it->second](args);
-  } catch (const FieldError& e) {
-    if (e.path.empty()) throw DecodeError(std::string(name), "", e.problem);
-    throw DecodeError(std::string(name), e.path, e.problem);
-  }
+  return decode_named(name, args ? std::optional<NlohmannView>(NlohmannView(*args)) : std::nullopt);
 }
 
-Event decode_event(const Json& name_and_args) {
-  if (!name_and_args.is_object())
-    throw DecodeError("", "", "expected an event object, got " + describe(name_and_args));
-  const Json* name = find_key(name_and_args, "name");
-  if (name == nullptr) throw DecodeError("", "", "missing \"name\"");
-  if (!name->is_string())
-    throw DecodeError("", "", "\"name\" must be a string, got " + describe(*name));
-  return decode_event(name->get_ref<const std::string&>(), find_key(name_and_args, "args"));
+Event decode_event(const Json& name_and_args) { return decode_object(NlohmannView(name_and_args)); }
+
+LoggedEvent decode_logged_event(const Json& encoded) { return decode_logged(NlohmannView(encoded)); }
+
+struct EventDecoder::Impl {
+  simdjson::dom::parser parser;
+};
+
+EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
+EventDecoder::~EventDecoder() = default;
+
+namespace {
+
+// simdjson refuses a few documents JSON.parse accepts (integers beyond 64 bits, numbers that
+// overflow to Infinity): those, and malformed text, take the slower nlohmann path, which
+// accepts exactly what it accepts elsewhere and words the syntax errors.
+template <class R, class F>
+R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) {
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) return decode(SimdView(root));
+  const Json parsed = parse_json(text);
+  return decode(NlohmannView(parsed));
 }
 
-LoggedEvent decode_logged_event(const Json& encoded) {
-  LoggedEvent out;
-  out.event = decode_event(encoded);
-  const std::string name(event_name(out.event));
-  const auto envelope = [&](std::string_view key) -> const Json& {
-    const Json* v = find_key(encoded, key);
-    if (v == nullptr) throw DecodeError(name, "", "missing \"" + std::string(key) + "\"");
-    return *v;
-  };
-  try {
-    out.seqNum = decode_integer(envelope("seqNum"), "seqNum");
-    out.parentSeqNum = decode_integer(envelope("parentSeqNum"), "parentSeqNum");
-    out.clientId = decode_value<std::string>(envelope("clientId"), "clientId");
-    out.sessionId = decode_value<std::string>(envelope("sessionId"), "sessionId");
-  } catch (const FieldError& e) {
-    throw DecodeError(name, "", "\"" + e.path + "\" " + e.problem);
-  }
-  return out;
+}  // namespace
+
+Event EventDecoder::decode_event(std::string_view json_text) {
+  return decode_text<Event>(impl_->parser, json_text, [](const auto& view) { return decode_object(view); });
+}
+
+LoggedEvent EventDecoder::decode_logged_event(std::string_view json_text) {
+  return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view); });
 }
 
 std::string_view event_name(const Event& event) {

@@ -13,7 +13,7 @@ Json parse_json(std::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    throw std::invalid_argument(e.what());
+    throw JsonSyntaxError(e.what());
   }
 }
 

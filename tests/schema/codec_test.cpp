@@ -8,7 +8,10 @@ namespace runt::schema {
 namespace {
 
 std::string roundtrip(const std::string& text) {
-  return to_js_string(encode_event(decode_event(parse_json(text))));
+  const std::string via_json = to_js_string(encode_event(decode_event(parse_json(text))));
+  EventDecoder decoder;  // the fast text path must agree exactly
+  EXPECT_EQ(to_js_string(encode_event(decoder.decode_event(text))), via_json) << text;
+  return via_json;
 }
 
 // Each line is `JSON.stringify({name, args})` of an event encoded by the TypeScript schema
@@ -152,6 +155,7 @@ TEST(Codec, InvalidArgsNameTheEventAndTheField) {
       {R"({"name":7,"args":{}})", R"(event: "name" must be a string, got 7)"},
       {R"([1,2])", R"(event: expected an event object, got an array)"},
   };
+  EventDecoder decoder;
   for (const auto& c : cases) {
     try {
       decode_event(parse_json(c.event));
@@ -159,7 +163,36 @@ TEST(Codec, InvalidArgsNameTheEventAndTheField) {
     } catch (const DecodeError& e) {
       EXPECT_EQ(std::string(e.what()), c.message);
     }
+    try {
+      decoder.decode_event(c.event);
+      ADD_FAILURE() << "decoded from text: " << c.event;
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(std::string(e.what()), c.message) << "text path";
+    }
   }
+}
+
+TEST(EventDecoder, AgreesWithJsonParseOnEdgeCases) {
+  // Duplicate keys: the last value wins, at the first key's position (JSON.parse semantics).
+  EXPECT_EQ(roundtrip(R"({"name":"v1.NotebookTitleChanged","args":{"title":"a","title":"b"}})"),
+            R"({"name":"v1.NotebookTitleChanged","args":{"title":"b"}})");
+  EXPECT_EQ(roundtrip(R"({"name":"v1.TerminalOutputAdded","args":{"id":"o","cellId":"c","position":0,"content":{"type":"inline","data":{"k":1,"j":2,"k":3}},"streamName":"stdout"}})"),
+            R"({"name":"v1.TerminalOutputAdded","args":{"id":"o","cellId":"c","position":0,"content":{"type":"inline","data":{"k":3,"j":2}},"streamName":"stdout"}})");
+  EXPECT_EQ(roundtrip(R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"d","representations":{"text/plain":{"type":"inline","data":"1"},"text/html":{"type":"inline","data":"2"},"text/plain":{"type":"inline","data":"3"}}}})"),
+            R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"d","representations":{"text/plain":{"type":"inline","data":"3"},"text/html":{"type":"inline","data":"2"}}}})");
+  // Integers beyond 64 bits are numbers to JavaScript (simdjson refuses them; the fallback takes them).
+  EXPECT_EQ(roundtrip(R"({"name":"x.Big","args":{"n":123456789012345678901234567890}})"),
+            R"({"name":"x.Big","args":{"n":1.2345678901234568e+29}})");
+  EXPECT_EQ(roundtrip(R"({"name":"v1.NotebookTitleChanged","args":{"title":"\u00e9\ud83d\ude00"}})"),
+            "{\"name\":\"v1.NotebookTitleChanged\",\"args\":{\"title\":\"\xc3\xa9\xf0\x9f\x98\x80\"}}");
+}
+
+TEST(EventDecoder, MalformedTextIsAJsonSyntaxError) {
+  EventDecoder decoder;
+  for (const char* bad : {"", "{", R"({"name":"v1.Debug","args":{"id":"x"})", "{\"name\":\"\xff\"}", "nul", "[1,]"})
+    EXPECT_THROW(decoder.decode_event(bad), JsonSyntaxError) << bad;
+  // The decoder is reusable after an error.
+  EXPECT_EQ(event_name(decoder.decode_event(R"({"name":"v1.Debug","args":{"id":"x"}})")), "v1.Debug");
 }
 
 TEST(Codec, AcceptsIntegralFloatsForIntegerFields) {

@@ -37,9 +37,12 @@ class GoldenVector : public testing::TestWithParam<fs::path> {};
 
 TEST_P(GoldenVector, EveryEventReencodesByteForByte) {
   const Json doc = load(GetParam());
+  EventDecoder decoder;
   for (const auto& encoded : doc.at("events")) {
+    const std::string text = to_js_string(encoded);
     const LoggedEvent logged = decode_logged_event(encoded);
-    EXPECT_EQ(to_js_string(encode_logged_event(logged)), to_js_string(encoded));
+    EXPECT_EQ(to_js_string(encode_logged_event(logged)), text);
+    EXPECT_EQ(decoder.decode_logged_event(text), logged) << text;
   }
 }
 

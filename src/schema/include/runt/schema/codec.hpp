@@ -10,6 +10,7 @@
 #include "runt/schema/events.hpp"
 #include "runt/schema/json.hpp"
 
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,25 @@ Event decode_event(std::string_view name, const Json* args);
 Event decode_event(const Json& name_and_args);
 // `{name, args, seqNum, parentSeqNum, clientId, sessionId}` (LiveStore's global encoded event).
 LoggedEvent decode_logged_event(const Json& encoded);
+
+// Decodes events straight from JSON text, several times faster than parse_json + decode (it
+// parses with simdjson and reuses its buffers between calls). Accepts and rejects exactly what
+// parse_json + decode do: malformed text throws JsonSyntaxError, invalid args DecodeError.
+// One decoder per thread.
+class EventDecoder {
+ public:
+  EventDecoder();
+  ~EventDecoder();
+  EventDecoder(const EventDecoder&) = delete;
+  EventDecoder& operator=(const EventDecoder&) = delete;
+
+  Event decode_event(std::string_view json_text);
+  LoggedEvent decode_logged_event(std::string_view json_text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 std::string_view event_name(const Event& event);
 // The encoded args; nullopt when the event carries none (Schema.Void, or an unknown event

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,13 @@ namespace runt::schema {
 
 using Json = nlohmann::ordered_json;
 
-// Parses JSON text; throws std::invalid_argument with the parser's message on bad input.
+// Text that is not JSON. `what()` is the parser's description of the problem.
+class JsonSyntaxError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// Parses JSON text (UTF-8 only); throws JsonSyntaxError on bad input.
 Json parse_json(std::string_view text);
 
 // `JSON.stringify(value, null, indent)`: JavaScript number formatting and string escaping;
