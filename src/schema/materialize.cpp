@@ -11,47 +11,52 @@ namespace runt::schema {
 
 namespace {
 
-void remove_id(std::vector<std::string>& ids, std::string_view id) {
-  for (auto it = ids.begin(); it != ids.end(); ++it)
-    if (*it == id) {
-      ids.erase(it);
+template <class T> void remove_one(std::vector<T*>& items, const T* item) {
+  for (auto it = items.begin(); it != items.end(); ++it)
+    if (*it == item) {
+      items.erase(it);
       return;
     }
 }
 
-template <class Index> const std::vector<std::string>* lookup(const Index& index, std::string_view key) {
+template <class Index> auto lookup(const Index& index, std::string_view key) -> const typename Index::mapped_type* {
+  if (index.empty()) return nullptr;
   const auto it = index.find(key);
   return it == index.end() || it->second.empty() ? nullptr : &it->second;
 }
 
+bool has_display(const OutputRow& row) {
+  return row.displayId && row.outputType == OutputType::multimedia_display;
+}
+
 }  // namespace
 
-void OutputTable::unindex(const OutputRow& row) {
-  if (auto it = by_cell_.find(row.cellId); it != by_cell_.end()) remove_id(it->second, row.id);
-  if (row.displayId && row.outputType == OutputType::multimedia_display)
-    if (auto it = by_display_.find(*row.displayId); it != by_display_.end())
-      remove_id(it->second, row.id);
+void OutputTable::unindex(Slot* slot) {
+  if (auto it = by_cell_.find(slot->row.cellId); it != by_cell_.end()) remove_one(it->second, slot);
+  if (has_display(slot->row))
+    if (auto it = by_display_.find(*slot->row.displayId); it != by_display_.end()) remove_one(it->second, slot);
 }
 
 void OutputTable::insert_replace(OutputRow row) {
-  if (const OutputRow* old = rows_.find(row.id)) unindex(*old);
-  by_cell_[row.cellId].push_back(row.id);
-  if (row.displayId && row.outputType == OutputType::multimedia_display)
-    by_display_[*row.displayId].push_back(row.id);
+  // A replaced row keeps its slot, so only its index entries may need to change.
+  Slot* existing = rows_.slot(row.id);
+  if (existing) unindex(existing);
   const std::string id = row.id;
-  rows_.insert_replace(id, std::move(row));
+  Slot& slot = rows_.insert_replace(id, std::move(row));
+  by_cell_[slot.row.cellId].push_back(&slot);
+  if (has_display(slot.row)) by_display_[*slot.row.displayId].push_back(&slot);
 }
 
 void OutputTable::erase_cell(std::string_view cell_id) {
+  if (by_cell_.empty()) return;
   const auto it = by_cell_.find(cell_id);
   if (it == by_cell_.end()) return;
-  const std::vector<std::string> ids = std::move(it->second);
+  const std::vector<Slot*> slots = std::move(it->second);
   by_cell_.erase(it);
-  for (const auto& id : ids) {
-    if (const OutputRow* row = rows_.find(id);
-        row && row->displayId && row->outputType == OutputType::multimedia_display)
-      if (auto d = by_display_.find(*row->displayId); d != by_display_.end()) remove_id(d->second, id);
-    rows_.erase(id);
+  for (Slot* slot : slots) {
+    if (has_display(slot->row))
+      if (auto d = by_display_.find(*slot->row.displayId); d != by_display_.end()) remove_one(d->second, slot);
+    rows_.erase(slot->row.id);
   }
 }
 
@@ -61,28 +66,29 @@ void OutputTable::clear() {
   by_display_.clear();
 }
 
-const std::vector<std::string>* OutputTable::display_rows(std::string_view display_id) const {
+const std::vector<OutputTable::Slot*>* OutputTable::display_rows(std::string_view display_id) const {
   return lookup(by_display_, display_id);
 }
 
-const std::vector<std::string>* OutputTable::cell_rows(std::string_view cell_id) const {
+const std::vector<OutputTable::Slot*>* OutputTable::cell_rows(std::string_view cell_id) const {
   return lookup(by_cell_, cell_id);
 }
 
 bool OutputDeltaTable::insert(OutputDeltaRow row) {
-  if (rows_.contains(row.id)) return false;
-  by_output_[row.outputId].push_back(row.id);
   const std::string id = row.id;
-  return rows_.insert(id, std::move(row));
+  const Slot* slot = rows_.insert(id, std::move(row));
+  if (slot == nullptr) return false;
+  by_output_[slot->row.outputId].push_back(slot);
+  return true;
 }
 
 std::vector<const OutputDeltaRow*> OutputDeltaTable::of_output(std::string_view output_id) const {
   std::vector<const OutputDeltaRow*> out;
-  const auto* ids = lookup(by_output_, output_id);
-  if (ids == nullptr) return out;
-  out.reserve(ids->size());
-  for (const auto& id : *ids) out.push_back(rows_.find(id));
-  // Ids are kept in insertion order, so a stable sort leaves ties in that order.
+  const auto* slots = lookup(by_output_, output_id);
+  if (slots == nullptr) return out;
+  out.reserve(slots->size());
+  for (const Slot* slot : *slots) out.push_back(&slot->row);
+  // Slots are kept in insertion order, so a stable sort leaves ties in that order.
   std::stable_sort(out.begin(), out.end(), [](const OutputDeltaRow* a, const OutputDeltaRow* b) {
     return a->sequenceNumber < b->sequenceNumber;
   });
@@ -209,8 +215,12 @@ class Materializer {
   explicit Materializer(State& s) : s_(s) {}
 
   void presence(const std::string& user, const std::optional<std::string>& cell) {
-    PresenceRow row{user, cell && !cell->empty() ? cell : std::nullopt};
-    s_.presence.insert_replace(user, std::move(row));
+    PresenceRow& row = s_.presence.replace_in_place(user);
+    row.userId = user;
+    if (cell && !cell->empty())
+      row.cellId = *cell;
+    else
+      row.cellId.reset();
   }
   void presence_if_actor(const std::optional<std::string>& actor, const std::string& cell) {
     if (actor && !actor->empty()) presence(*actor, cell);
@@ -230,12 +240,10 @@ class Materializer {
     const auto primary = select_primary(reps, kDisplayPreference);
     if (!primary) return;
     const std::string data = flatten(*primary->media);
-    for (const auto& id : *ids) {
-      OutputRow* row = s_.outputs.find(id);
-      if (row == nullptr) continue;  // the index only holds live rows
-      row->data = data;
-      row->mimeType = std::string(primary->mime);
-      row->representations = reps;
+    for (OutputTable::Slot* slot : *ids) {
+      slot->row.data = data;
+      slot->row.mimeType = std::string(primary->mime);
+      slot->row.representations = reps;
     }
   }
 

@@ -28,17 +28,15 @@ std::optional<std::string> output_text(const State& state, const OutputRow& row)
 
 std::vector<OutputView> outputs_of_cell(const State& state, std::string_view cell_id) {
   std::vector<OutputView> out;
-  const auto* ids = state.outputs.cell_rows(cell_id);
-  if (ids == nullptr) return out;
-  std::vector<std::pair<std::uint64_t, const OutputRow*>> rows;
-  rows.reserve(ids->size());
-  for (const auto& id : *ids) rows.emplace_back(state.outputs.rowid(id), state.outputs.find(id));
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    if (a.second->position != b.second->position) return a.second->position < b.second->position;
-    return a.first < b.first;
+  const auto* slots = state.outputs.cell_rows(cell_id);
+  if (slots == nullptr) return out;
+  std::vector<const OutputTable::Slot*> rows(slots->begin(), slots->end());
+  std::sort(rows.begin(), rows.end(), [](const OutputTable::Slot* a, const OutputTable::Slot* b) {
+    if (a->row.position != b->row.position) return a->row.position < b->row.position;
+    return a->rowid < b->rowid;
   });
   out.reserve(rows.size());
-  for (const auto& [rowid, row] : rows) out.push_back(OutputView{row, output_text(state, *row)});
+  for (const auto* slot : rows) out.push_back(OutputView{&slot->row, output_text(state, slot->row)});
   return out;
 }
 

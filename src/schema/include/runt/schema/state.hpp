@@ -136,21 +136,22 @@ struct ToolApprovalRow {
 // (notebook-wide display updates).
 class OutputTable {
  public:
+  using Slot = Table<OutputRow>::Slot;
   const OutputRow* find(std::string_view id) const { return rows_.find(id); }
   OutputRow* find(std::string_view id) { return rows_.find(id); }
   void insert_replace(OutputRow row);
   void erase_cell(std::string_view cell_id);
   void clear();
-  // Ids of the multimedia_display rows carrying this displayId, in any cell.
-  const std::vector<std::string>* display_rows(std::string_view display_id) const;
-  const std::vector<std::string>* cell_rows(std::string_view cell_id) const;
-  std::uint64_t rowid(std::string_view id) const { return rows_.rowid(id); }
+  // The multimedia_display rows carrying this displayId, in any cell.
+  const std::vector<Slot*>* display_rows(std::string_view display_id) const;
+  // A cell's rows, in no particular order.
+  const std::vector<Slot*>* cell_rows(std::string_view cell_id) const;
   std::vector<const OutputRow*> in_insertion_order() const { return rows_.in_insertion_order(); }
   size_t size() const { return rows_.size(); }
 
  private:
-  void unindex(const OutputRow& row);
-  using Index = std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>>;
+  void unindex(Slot* slot);
+  using Index = std::unordered_map<std::string, std::vector<Slot*>, StringHash, std::equal_to<>>;
   Table<OutputRow> rows_;
   Index by_cell_;
   Index by_display_;
@@ -167,8 +168,9 @@ class OutputDeltaTable {
   size_t size() const { return rows_.size(); }
 
  private:
+  using Slot = Table<OutputDeltaRow>::Slot;
   Table<OutputDeltaRow> rows_;
-  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> by_output_;
+  std::unordered_map<std::string, std::vector<const Slot*>, StringHash, std::equal_to<>> by_output_;
 };
 
 struct State {

@@ -21,39 +21,57 @@ struct StringHash {
 
 template <class Row> class Table {
  public:
+  // A row and its insertion order. Slots never move while their row exists (a replace reuses
+  // the slot), so indexes may hold pointers to them.
   struct Slot {
     std::uint64_t rowid;
     Row row;
   };
 
-  const Row* find(std::string_view key) const {
+  const Slot* slot(std::string_view key) const {
+    if (rows_.empty()) return nullptr;  // skips hashing for the many lookups in empty tables
     const auto it = rows_.find(key);
-    return it == rows_.end() ? nullptr : &it->second.row;
+    return it == rows_.end() ? nullptr : &it->second;
+  }
+  Slot* slot(std::string_view key) {
+    return const_cast<Slot*>(static_cast<const Table*>(this)->slot(key));
+  }
+  const Row* find(std::string_view key) const {
+    const Slot* s = slot(key);
+    return s ? &s->row : nullptr;
   }
   Row* find(std::string_view key) {
-    const auto it = rows_.find(key);
-    return it == rows_.end() ? nullptr : &it->second.row;
+    Slot* s = slot(key);
+    return s ? &s->row : nullptr;
   }
-  bool contains(std::string_view key) const { return rows_.find(key) != rows_.end(); }
+  bool contains(std::string_view key) const { return slot(key) != nullptr; }
 
-  // INSERT ... ON CONFLICT DO NOTHING. Returns whether the row was inserted.
-  bool insert_ignore(std::string_view key, Row row) {
-    if (contains(key)) return false;
-    rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)});
-    return true;
+  // INSERT ... ON CONFLICT DO NOTHING. Returns the new slot, or nullptr when the key exists.
+  Slot* insert_ignore(std::string_view key, Row row) {
+    if (contains(key)) return nullptr;
+    return &rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)}).first->second;
   }
-  // Plain INSERT: false (and nothing changed) when the key exists.
-  bool insert(std::string_view key, Row row) { return insert_ignore(key, std::move(row)); }
+  // Plain INSERT: nullptr (and nothing changed) when the key exists.
+  Slot* insert(std::string_view key, Row row) { return insert_ignore(key, std::move(row)); }
   // INSERT OR REPLACE: the old row is deleted, the new one gets a fresh rowid.
-  Row& insert_replace(std::string_view key, Row row) {
-    const auto it = rows_.find(key);
-    if (it != rows_.end()) {
-      it->second = Slot{next_rowid_++, std::move(row)};
-      return it->second.row;
+  Slot& insert_replace(std::string_view key, Row row) {
+    if (Slot* existing = slot(key)) {
+      *existing = Slot{next_rowid_++, std::move(row)};
+      return *existing;
     }
-    return rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)}).first->second.row;
+    return rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)}).first->second;
+  }
+  // INSERT OR REPLACE for callers that set every column themselves: an existing row is reused
+  // in place (its strings keep their buffers) and moves to the end of the insertion order.
+  Row& replace_in_place(std::string_view key) {
+    if (Slot* existing = slot(key)) {
+      existing->rowid = next_rowid_++;
+      return existing->row;
+    }
+    return rows_.emplace(std::string(key), Slot{next_rowid_++, Row{}}).first->second.row;
   }
   bool erase(std::string_view key) {
+    if (rows_.empty()) return false;
     const auto it = rows_.find(key);
     if (it == rows_.end()) return false;
     rows_.erase(it);
@@ -72,18 +90,13 @@ template <class Row> class Table {
   std::vector<const Row*> in_insertion_order() const {
     std::vector<const Slot*> slots;
     slots.reserve(rows_.size());
-    for (const auto& [key, slot] : rows_) slots.push_back(&slot);
+    for (const auto& [key, s] : rows_) slots.push_back(&s);
     std::sort(slots.begin(), slots.end(),
               [](const Slot* a, const Slot* b) { return a->rowid < b->rowid; });
     std::vector<const Row*> out;
     out.reserve(slots.size());
     for (const Slot* s : slots) out.push_back(&s->row);
     return out;
-  }
-  // Rowid of a row, for tie-breaking in ordered queries; 0 when absent.
-  std::uint64_t rowid(std::string_view key) const {
-    const auto it = rows_.find(key);
-    return it == rows_.end() ? 0 : it->second.rowid;
   }
 
  private:
