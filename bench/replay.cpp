@@ -276,7 +276,7 @@ class SqlitePeer {
     return in && in->data && in->data->is_string() ? in->data->get<std::string>() : std::string();
   }
   static std::string reps_json(const Representations& r) {
-    return to_js_string(encode_args(events::MultimediaDisplayOutputUpdated{"", r})->at("representations"));
+    return to_js_string(encode_representations(r));
   }
   static std::string primary(const Representations& r, std::string* mime) {
     for (const char* want : {"text/html", "image/png", "text/plain"})

@@ -593,6 +593,10 @@ Json encode_event(const Event& event) {
   return out;
 }
 
+Json encode_representations(const Representations& representations) {
+  return encode_value(representations);
+}
+
 Json encode_logged_event(const LoggedEvent& logged) {
   Json out = encode_event(logged.event);
   out.emplace("seqNum", logged.seqNum);

@@ -15,12 +15,6 @@ template <class T> Json nullable(const std::optional<T>& v) {
     return *v;
 }
 
-Json representations_json(const Representations& reps) {
-  // Reuse the event codec so state and events encode media identically.
-  const auto encoded = encode_args(events::MultimediaDisplayOutputUpdated{"", reps});
-  return encoded->at("representations");
-}
-
 Json output_json(const OutputRow& o, const std::optional<std::string>& text) {
   Json j = Json::object();
   j.emplace("id", o.id);
@@ -34,7 +28,7 @@ Json output_json(const OutputRow& o, const std::optional<std::string>& text) {
   j.emplace("artifactId", nullable(o.artifactId));
   j.emplace("mimeType", nullable(o.mimeType));
   j.emplace("metadata", Json(o.metadata));
-  j.emplace("representations", o.representations ? representations_json(*o.representations) : Json());
+  j.emplace("representations", o.representations ? encode_representations(*o.representations) : Json());
   return j;
 }
 

@@ -65,6 +65,8 @@ std::optional<Json> encode_args(const Event& event);
 // `{"name", "args"}`, args omitted when there are none.
 Json encode_event(const Event& event);
 Json encode_logged_event(const LoggedEvent& logged);
+// `{mime: MediaRepresentation}` as events carry it (state and tools reuse the event encoding).
+Json encode_representations(const Representations& representations);
 
 bool is_known_event_name(std::string_view name);
 // All 47 names in schema declaration order.
