@@ -547,6 +547,14 @@ class Materializer {
 
 }  // namespace
 
+void set_ui_state(State& state, const UiStateRow& patch) {
+  UiStateRow* row = state.uiState.find(patch.id);
+  if (row == nullptr) row = &state.uiState.insert_replace(patch.id, UiStateRow{patch.id}).row;
+  if (patch.selectedCellId) row->selectedCellId = patch.selectedCellId;
+  if (patch.editingCellId) row->editingCellId = patch.editingCellId;
+  if (patch.runtimeStatus) row->runtimeStatus = patch.runtimeStatus;
+}
+
 bool materialize(State& state, const Event& event) {
   if (std::holds_alternative<events::Unknown>(event)) return false;
   std::visit(Materializer(state), event);

@@ -247,6 +247,22 @@ TEST(Materialize, UnknownEventsAreSkipped) {
   EXPECT_EQ(to_js_string(state_to_json(s)), before);
 }
 
+TEST(Materialize, UiStateMergesClientSideOnly) {
+  State s;
+  set_ui_state(s, UiStateRow{.id = "session-1", .selectedCellId = "c1"});
+  set_ui_state(s, UiStateRow{.id = "session-1", .editingCellId = "c2"});
+  set_ui_state(s, UiStateRow{.id = "session-2", .runtimeStatus = "busy"});
+  const UiStateRow* one = s.uiState.find("session-1");
+  ASSERT_NE(one, nullptr);
+  EXPECT_EQ(one->selectedCellId, "c1");
+  EXPECT_EQ(one->editingCellId, "c2");
+  EXPECT_EQ(one->runtimeStatus, std::nullopt);
+  EXPECT_EQ(s.uiState.find("session-2")->runtimeStatus, "busy");
+  // A synced log can never change it.
+  EXPECT_FALSE(materialize(s, ev(R"({"name":"uiStateSet","args":{"id":"session-1","value":{}}})")));
+  EXPECT_EQ(s.uiState.size(), 2u);
+}
+
 TEST(Queries, CellsByKeyThenId) {
   State s;
   // Deliberate difference: anode promises the id tie-break but returns ties in row order.

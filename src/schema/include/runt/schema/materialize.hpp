@@ -20,4 +20,9 @@ class MaterializeError : public std::runtime_error {
 // Returns false for an unknown event, which is skipped (state unchanged).
 bool materialize(State& state, const Event& event);
 
+// The client-only `uiStateSet` of LiveStore's client-document table: merges the given keys into
+// the session's row, creating it if needed. (LiveStore 0.3.1 drops every key when it creates
+// the row; nothing in anode reads this table, and keeping the keys is what a caller means.)
+void set_ui_state(State& state, const UiStateRow& patch);
+
 }  // namespace runt::schema

@@ -4,8 +4,8 @@
 // materializers fill with a JavaScript `null` (stored as the text `null`, not SQL NULL) are a
 // Json holding null.
 //
-// `uiState` (the 13th table) is a client-local document with no synced event; it never reaches
-// a log, so it is not part of this state.
+// The 13th table, `uiState`, is a client-local document: no synced event touches it and it never
+// reaches a log; `set_ui_state` (materialize.hpp) is its client-side setter.
 
 #include "runt/schema/events.hpp"
 #include "runt/schema/table.hpp"
@@ -122,6 +122,14 @@ struct ActorRow {
   std::optional<std::string> avatar;
 };
 
+// A client session's UI document: {selectedCellId?, editingCellId?, runtimeStatus?}.
+struct UiStateRow {
+  std::string id;  // the client session id
+  std::optional<std::string> selectedCellId;
+  std::optional<std::string> editingCellId;
+  std::optional<std::string> runtimeStatus;
+};
+
 struct ToolApprovalRow {
   std::string toolCallId;
   std::string cellId;
@@ -186,6 +194,7 @@ struct State {
   Table<ExecutionQueueRow> executionQueue;
   Table<ActorRow> actors;
   Table<ToolApprovalRow> toolApprovals;
+  Table<UiStateRow> uiState;  // client-local; never in a synced log
 };
 
 }  // namespace runt::schema
