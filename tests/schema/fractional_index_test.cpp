@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 
@@ -107,6 +108,53 @@ TEST(FractionalIndex, SequencesMatchAnode) {
   EXPECT_EQ(keys[13], "yh");
   EXPECT_EQ(keys[29], "yx");
   EXPECT_TRUE(is_valid_key_order(keys));
+}
+
+// `Math.random` stubbed to 0, as the original runt tests do: jitter is always attempted and
+// always appends "0".
+class ZeroJitter final : public JitterSource {
+ public:
+  double random() override { return 0; }
+};
+
+// runt's "v2.CellCreated with fractional indexing" scenario, with its expected orders.
+TEST(FractionalIndex, CreationOrderWithRandomStubbedToZero) {
+  ZeroJitter zero;
+  std::map<std::string, std::string> key;
+  key["1"] = initial_fractional_index(zero);
+  key["2"] = fractional_index_between(key["1"], std::nullopt, zero);
+  key["3"] = fractional_index_between(key["1"], key["2"], zero);
+  key["4"] = fractional_index_between(std::nullopt, key["1"], zero);
+  key["5"] = fractional_index_between(key["2"], std::nullopt, zero);
+  const auto order = [&] {
+    std::vector<std::pair<std::string, std::string>> by_key;
+    for (const auto& [id, k] : key) by_key.emplace_back(k, id);
+    std::sort(by_key.begin(), by_key.end());
+    std::string ids;
+    for (const auto& [k, id] : by_key) ids += id;
+    return ids;
+  };
+  EXPECT_EQ(order(), "41325");
+  key["6"] = fractional_index_between(key["4"], key["1"], zero);
+  key["7"] = fractional_index_between(key["3"], key["2"], zero);
+  EXPECT_EQ(order(), "4613725");
+  std::set<std::string> unique;
+  for (const auto& [id, k] : key) unique.insert(k);
+  EXPECT_EQ(unique.size(), key.size());
+  // Same random values give the same key: concurrent inserts collide without jitter.
+  EXPECT_EQ(fractional_index_between(key["2"], key["5"], zero), fractional_index_between(key["2"], key["5"], zero));
+}
+
+// runt's "extreme insertion patterns": five inserts before the first cell, then five between
+// the first two, stay ordered and shorter than 10 characters.
+TEST(FractionalIndex, ExtremeInsertionPatternsStayShort) {
+  ZeroJitter zero;
+  std::vector<std::string> keys{initial_fractional_index(zero)};
+  for (int i = 0; i < 5; ++i) keys.insert(keys.begin(), fractional_index_between(std::nullopt, keys[0], zero));
+  for (int i = 0; i < 5; ++i) keys.insert(keys.begin() + 1, fractional_index_between(keys[0], keys[1], zero));
+  ASSERT_EQ(keys.size(), 11u);
+  EXPECT_TRUE(is_valid_key_order(keys));
+  for (const auto& k : keys) EXPECT_LT(k.size(), 10u) << k;
 }
 
 TEST(FractionalIndex, JitterStaysInsideTheRange) {
