@@ -532,6 +532,7 @@ Event decode_event(const Json& name_and_args) { return decode_object(NlohmannVie
 LoggedEvent decode_logged_event(const Json& encoded) { return decode_logged(NlohmannView(encoded)); }
 
 struct EventDecoder::Impl {
+  static_assert(kMaxJsonDepth == simdjson::DEFAULT_MAX_DEPTH, "both parsers must refuse the same depth");
   simdjson::dom::parser parser;
 };
 
@@ -546,7 +547,10 @@ namespace {
 template <class R, class F>
 R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) {
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size()).get(root) == simdjson::SUCCESS) return decode(SimdView(root));
+  const auto error = parser.parse(text.data(), text.size()).get(root);
+  if (error == simdjson::SUCCESS) return decode(SimdView(root));
+  if (error == simdjson::DEPTH_ERROR)
+    throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   const Json parsed = parse_json(text);
   return decode(NlohmannView(parsed));
 }

@@ -10,8 +10,15 @@
 namespace runt::schema {
 
 Json parse_json(std::string_view text) {
+  // Recursive code (copies, the serializer) must not meet unbounded nesting.
+  const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t event, Json&) {
+    if (depth >= kMaxJsonDepth &&
+        (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start))
+      throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return true;
+  };
   try {
-    return Json::parse(text.begin(), text.end());
+    return Json::parse(text.begin(), text.end(), limit_depth);
   } catch (const Json::parse_error& e) {
     throw JsonSyntaxError(e.what());
   }

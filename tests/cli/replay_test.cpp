@@ -106,6 +106,16 @@ TEST_F(Replay, MalformedJsonNamesTheLineAndPrintsNothing) {
   EXPECT_EQ(r.err.rfind("runt replay: line 2: malformed JSON: ", 0), 0u) << r.err;
 }
 
+TEST_F(Replay, AbsurdlyDeepJsonIsRefusedNotACrash) {
+  const std::string deep = R"({"name":"v1.TerminalOutputAdded","args":{"id":"o","cellId":"c","position":0,"content":{"type":"inline","data":)" +
+                           std::string(100000, '[') + std::string(100000, ']') +
+                           R"(},"streamName":"stdout"},"seqNum":2,"parentSeqNum":1,"clientId":"a","sessionId":"s"})";
+  const auto r = run("replay -", std::string(kLine1) + "\n" + deep + "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "runt replay: line 2: malformed JSON: JSON nested deeper than 1024 levels\n");
+}
+
 TEST_F(Replay, InvalidArgsNameTheLineEventAndField) {
   const std::string bad = R"({"name":"v1.ExecutionRequested","args":{"queueId":"q","cellId":"c1","executionCount":1.5,"requestedBy":"u"},"seqNum":3,"parentSeqNum":2,"clientId":"a","sessionId":"s"})";
   const auto r = run("replay -", std::string(kLine1) + "\n" + kLine2 + "\n" + bad + "\n");

@@ -187,6 +187,19 @@ TEST(EventDecoder, AgreesWithJsonParseOnEdgeCases) {
             "{\"name\":\"v1.NotebookTitleChanged\",\"args\":{\"title\":\"\xc3\xa9\xf0\x9f\x98\x80\"}}");
 }
 
+TEST(EventDecoder, BothPathsRefuseTheSameNestingDepth) {
+  EventDecoder decoder;
+  const auto nested = [](int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); };
+  // At the limit the text is JSON (and not an event); one level deeper it is refused.
+  EXPECT_THROW(decode_event(parse_json(nested(kMaxJsonDepth))), DecodeError);
+  EXPECT_THROW(decoder.decode_event(nested(kMaxJsonDepth)), DecodeError);
+  EXPECT_THROW(parse_json(nested(kMaxJsonDepth + 1)), JsonSyntaxError);
+  EXPECT_THROW(decoder.decode_event(nested(kMaxJsonDepth + 1)), JsonSyntaxError);
+  // Far deeper input must not exhaust the stack.
+  EXPECT_THROW(decoder.decode_event(R"({"name":"v1.Debug","args":)" + nested(200000) + "}"), JsonSyntaxError);
+  EXPECT_THROW(parse_json(nested(200000)), JsonSyntaxError);
+}
+
 TEST(EventDecoder, MalformedTextIsAJsonSyntaxError) {
   EventDecoder decoder;
   for (const char* bad : {"", "{", R"({"name":"v1.Debug","args":{"id":"x"})", "{\"name\":\"\xff\"}", "nul", "[1,]"})

@@ -21,7 +21,11 @@ class JsonSyntaxError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Parses JSON text (UTF-8 only); throws JsonSyntaxError on bad input.
+// Deepest nesting accepted (simdjson's default limit too): deeper documents are refused
+// rather than risking the stack in recursive code.
+inline constexpr int kMaxJsonDepth = 1024;
+
+// Parses JSON text (UTF-8 only, at most kMaxJsonDepth levels); throws JsonSyntaxError on bad input.
 Json parse_json(std::string_view text);
 
 // `JSON.stringify(value, null, indent)`: JavaScript number formatting and string escaping;
