@@ -133,19 +133,17 @@ class SimdView {
     return kind() == Kind::array ? array().size() : object().size();
   }
   template <class F> void members(F&& f) const {
-    // Duplicate keys: decode each key once, at its first position with its last value.
-    const simdjson::dom::object fields = object();
-    size_t position = 0;
-    for (auto field : fields) {
-      size_t earlier = 0;
-      bool seen = false;
-      for (auto other : fields) {
-        if (earlier++ >= position) break;
-        if (other.key == field.key) seen = true;
-      }
-      ++position;
-      if (!seen) f(field.key, *find(field.key));
+    // Duplicate keys: each key once, at its first position with its last value.
+    std::vector<std::pair<std::string_view, SimdView>> unique;
+    std::unordered_map<std::string_view, size_t> position;
+    for (auto field : object()) {
+      const auto [it, fresh] = position.emplace(field.key, unique.size());
+      if (fresh)
+        unique.emplace_back(field.key, SimdView(field.value));
+      else
+        unique[it->second].second = SimdView(field.value);
     }
+    for (const auto& [key, value] : unique) f(key, value);
   }
   template <class F> void elements(F&& f) const {
     for (auto value : array()) f(SimdView(value));
@@ -168,8 +166,8 @@ class SimdView {
       }
       case Kind::object: {
         Json out = Json::object();
-        for (auto field : object())
-          out[std::string(field.key)] = SimdView(field.value).to_json();  // last value, first position
+        for (auto field : object()) append_new_member(out, std::string(field.key), SimdView(field.value).to_json());
+        dedupe_keys(out.get_ref<Json::object_t&>());
         return out;
       }
     }
@@ -424,8 +422,10 @@ template <class T> Json encode_value(const T& v) {
   } else if constexpr (std::is_same_v<T, MediaRepresentation>) {
     return encode_media(v);
   } else if constexpr (std::is_same_v<T, Representations>) {
+    // Appended without ordered_map's per-key search, which is quadratic for wide bundles.
     Json out = Json::object();
-    for (const auto& [mime, rep] : v) out.emplace(mime, encode_media(rep));
+    for (const auto& [mime, rep] : v) append_new_member(out, mime, encode_media(rep));
+    dedupe_keys(out.get_ref<Json::object_t&>());  // in case a caller built a bundle with repeats
     return out;
   } else if constexpr (is_vector<T>::value) {
     Json out = Json::array();
@@ -546,6 +546,7 @@ namespace {
 // accepts exactly what it accepts elsewhere and words the syntax errors.
 template <class R, class F>
 R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) {
+  check_json_bytes(text);
   simdjson::dom::element root;
   const auto error = parser.parse(text.data(), text.size()).get(root);
   if (error == simdjson::SUCCESS) return decode(SimdView(root));

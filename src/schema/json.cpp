@@ -6,22 +6,125 @@
 #include <cstdint>
 #include <stdexcept>
 #include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 namespace runt::schema {
 
-Json parse_json(std::string_view text) {
-  // Recursive code (copies, the serializer) must not meet unbounded nesting.
-  const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t event, Json&) {
-    if (depth >= kMaxJsonDepth &&
-        (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start))
-      throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    return true;
+void check_json_bytes(std::string_view text) {
+  // Both parsers tolerate these; JSON.parse does not.
+  if (text.starts_with("\xEF\xBB\xBF")) throw JsonSyntaxError("JSON text starts with a byte order mark");
+  if (text.find('\0') != std::string_view::npos) throw JsonSyntaxError("JSON text contains a NUL byte");
+}
+
+void dedupe_keys(Json::object_t& map) {
+  // JSON.parse keeps one entry per key: at the first key's position, with the last value.
+  // (ordered_map's operator[] looks keys up; index the underlying vector instead.)
+  using Items = Json::object_t::Container;
+  Items& object = map;
+  const auto has_duplicates = [&] {
+    if (object.size() <= 16) {
+      for (size_t i = 0; i < object.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+          if (object[i].first == object[j].first) return true;
+      return false;
+    }
+    std::unordered_set<std::string_view> seen;
+    for (const auto& [key, value] : object)
+      if (!seen.insert(key).second) return true;
+    return false;
   };
-  try {
-    return Json::parse(text.begin(), text.end(), limit_depth);
-  } catch (const Json::parse_error& e) {
+  if (!has_duplicates()) return;
+  Items unique;
+  std::unordered_map<std::string_view, size_t> position;
+  for (auto& [key, value] : object) {
+    const auto [it, fresh] = position.emplace(key, unique.size());
+    if (fresh)
+      unique.emplace_back(key, std::move(value));
+    else
+      unique[it->second].second = std::move(value);
+  }
+  object.swap(unique);
+}
+
+namespace {
+
+// Builds ordered values from nlohmann's SAX events. Unlike nlohmann's own ordered parser it
+// appends object members without a per-key search (linear, not quadratic, in an object's
+// width) and it refuses nesting deeper than kMaxJsonDepth.
+class OrderedBuilder {
+ public:
+  bool null() { return add(Json()); }
+  bool boolean(bool v) { return add(Json(v)); }
+  bool number_integer(Json::number_integer_t v) { return add(Json(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return add(Json(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t&) { return add(Json(v)); }
+  bool string(Json::string_t& v) { return add(Json(std::move(v))); }
+  bool binary(Json::binary_t&) { return false; }
+  bool start_object(std::size_t) { return open(Json::object()); }
+  bool key(Json::string_t& k) {
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    dedupe_keys(stack_.back()->get_ref<Json::object_t&>());
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) { return open(Json::array()); }
+  bool end_array() {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
     throw JsonSyntaxError(e.what());
   }
+
+  Json take() { return std::move(root_); }
+
+ private:
+  Json* place(Json&& value) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    Json& parent = *stack_.back();
+    if (parent.is_array()) {
+      auto& array = parent.get_ref<Json::array_t&>();
+      array.push_back(std::move(value));
+      return &array.back();
+    }
+    append_new_member(parent, std::move(key_), std::move(value));  // repeats merged at end_object
+    return &parent.get_ref<Json::object_t&>().back().second;
+  }
+  bool add(Json&& value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(Json&& container) {
+    if (stack_.size() >= static_cast<size_t>(kMaxJsonDepth))
+      throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    stack_.push_back(place(std::move(container)));
+    return true;
+  }
+
+  Json root_;
+  std::vector<Json*> stack_;  // open containers; only the innermost one grows
+  std::string key_;
+};
+
+}  // namespace
+
+Json parse_json(std::string_view text) {
+  check_json_bytes(text);
+  OrderedBuilder builder;
+  try {
+    Json::sax_parse(text.begin(), text.end(), &builder);
+  } catch (const Json::exception& e) {  // out-of-range numbers and other parser refusals
+    throw JsonSyntaxError(e.what());
+  }
+  return builder.take();
 }
 
 std::string js_number(double value) {

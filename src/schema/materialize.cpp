@@ -1,5 +1,6 @@
 #include "runt/schema/materialize.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string_view>
@@ -194,17 +195,24 @@ std::optional<Primary> select_primary(const Representations& reps,
   return std::nullopt;
 }
 
-// `"a" + Math.floor(position).toString(36)`, the legacy integer-position keys.
+// `"a" + Math.floor(position).toString(36)`, the legacy integer-position keys. Digits follow
+// V8's DoubleToRadixCString: beyond 2^53 the digits a double cannot hold print as "0".
 std::string legacy_index(double position) {
   double v = std::floor(position);
+  if (!std::isfinite(v)) return v > 0 ? "aInfinity" : (v < 0 ? "a-Infinity" : "aNaN");
   const bool negative = v < 0;
   if (negative) v = -v;
   std::string digits;
+  while (v / 36 >= 9007199254740992.0) {  // Double(v / 36).Exponent() > 0
+    v /= 36;
+    digits.push_back('0');
+  }
   do {
-    const int d = static_cast<int>(std::fmod(v, 36.0));
-    digits.insert(digits.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[d]);
-    v = (v - d) / 36.0;
-  } while (v >= 1);
+    const double remainder = std::fmod(v, 36.0);
+    digits.push_back("0123456789abcdefghijklmnopqrstuvwxyz"[static_cast<int>(remainder)]);
+    v = (v - remainder) / 36;
+  } while (v > 0);
+  std::reverse(digits.begin(), digits.end());
   return std::string("a") + (negative ? "-" : "") + digits;
 }
 

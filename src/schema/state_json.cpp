@@ -63,7 +63,7 @@ Json state_to_json(const State& state) {
   Json doc = Json::object();
 
   Json metadata = Json::object();
-  for (const auto* row : state.notebookMetadata.in_insertion_order()) metadata.emplace(row->key, row->value);
+  for (const auto* row : state.notebookMetadata.in_insertion_order()) append_new_member(metadata, row->key, row->value);
   doc.emplace("metadata", std::move(metadata));
 
   Json cells = Json::array();

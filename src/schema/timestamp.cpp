@@ -1,6 +1,5 @@
 #include "runt/schema/timestamp.hpp"
 
-#include <chrono>
 #include <cstdio>
 
 namespace runt::schema {
@@ -8,10 +7,38 @@ namespace runt::schema {
 namespace {
 
 constexpr std::int64_t kMsPerDay = 86'400'000;
+// ECMAScript time values span ±100,000,000 days around the epoch.
+constexpr std::int64_t kMaxTimeValue = 8'640'000'000'000'000;
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   const std::int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm, 64-bit).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = floor_div(y, 400);
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct Civil {
+  std::int64_t year;
+  unsigned month, day;
+};
+Civil civil_from_days(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = floor_div(z, 146097);
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
 // Reads exactly `n` ASCII digits at `pos`; advances `pos`.
@@ -38,45 +65,50 @@ bool take(std::string_view s, size_t& pos, char c) {
 }  // namespace
 
 std::string format_iso(Timestamp t) {
-  using namespace std::chrono;
   const std::int64_t day = floor_div(t.ms_since_epoch, kMsPerDay);
   const std::int64_t ms_of_day = t.ms_since_epoch - day * kMsPerDay;
-  const year_month_day ymd{sys_days{days{day}}};
-  char buf[48];
-  const int y = static_cast<int>(ymd.year());
+  const Civil c = civil_from_days(day);
+  char year[24];
   // toISOString writes years outside 0000–9999 in the expanded six-digit form.
-  const char* year_format = (y < 0 || y > 9999) ? "%+07d" : "%04d";
-  char year_text[16];
-  std::snprintf(year_text, sizeof year_text, year_format, y);
-  std::snprintf(buf, sizeof buf, "%s-%02u-%02uT%02d:%02d:%02d.%03dZ", year_text,
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+  if (c.year < 0 || c.year > 9999)
+    std::snprintf(year, sizeof year, "%+07lld", static_cast<long long>(c.year));
+  else
+    std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(c.year));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%02u-%02uT%02d:%02d:%02d.%03dZ", year, c.month, c.day,
                 static_cast<int>(ms_of_day / 3'600'000), static_cast<int>(ms_of_day / 60'000 % 60),
                 static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000));
   return buf;
 }
 
 std::optional<Timestamp> parse_iso(std::string_view s) {
-  using namespace std::chrono;
+  // ECMAScript's date-time string format: YYYY[-MM[-DD]] with an optional THH:mm[:ss[.sss]]
+  // and zone, years also as ±YYYYYY.
   size_t pos = 0;
-  // Four-digit years, or the expanded form toISOString writes outside 0000–9999 (±YYYYYY).
-  std::optional<int> y;
+  std::int64_t year = 0;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
     const int sign = s[0] == '-' ? -1 : 1;
     pos = 1;
-    y = digits(s, pos, 6);
+    const auto y = digits(s, pos, 6);
     if (!y || (sign < 0 && *y == 0)) return std::nullopt;
-    *y *= sign;
+    year = sign * static_cast<std::int64_t>(*y);
   } else {
-    y = digits(s, pos, 4);
+    const auto y = digits(s, pos, 4);
+    if (!y) return std::nullopt;
+    year = *y;
   }
-  if (!y || !take(s, pos, '-')) return std::nullopt;
-  const auto mo = digits(s, pos, 2);
-  if (!mo || !take(s, pos, '-')) return std::nullopt;
-  const auto d = digits(s, pos, 2);
-  if (!d) return std::nullopt;
-  const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
-                           day{static_cast<unsigned>(*d)}};
-  if (!ymd.ok()) return std::nullopt;
+  unsigned month = 1, day = 1;
+  if (take(s, pos, '-')) {
+    const auto m = digits(s, pos, 2);
+    if (!m || *m < 1 || *m > 12) return std::nullopt;
+    month = static_cast<unsigned>(*m);
+    if (take(s, pos, '-')) {
+      const auto d = digits(s, pos, 2);
+      // V8 takes any day 01–31 and rolls it over (2023-02-29 is March 1st); so do we.
+      if (!d || *d < 1 || *d > 31) return std::nullopt;
+      day = static_cast<unsigned>(*d);
+    }
+  }
 
   int hh = 0, mm = 0, ss = 0, ms = 0, offset_min = 0;
   if (pos < s.size()) {
@@ -95,7 +127,7 @@ std::optional<Timestamp> parse_iso(std::string_view s) {
         size_t n = 0;
         int scale = 100;
         while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-          if (n < 3) ms += (s[pos] - '0') * scale;
+          if (n < 3) ms += (s[pos] - '0') * scale;  // further digits are truncated, as in JavaScript
           scale /= 10;
           ++n;
           ++pos;
@@ -119,9 +151,9 @@ std::optional<Timestamp> parse_iso(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
 
-  const std::int64_t day_count = sys_days{ymd}.time_since_epoch().count();
-  const std::int64_t value = day_count * kMsPerDay + hh * 3'600'000LL + mm * 60'000LL +
-                             ss * 1000LL + ms - offset_min * 60'000LL;
+  const std::int64_t value = days_from_civil(year, month, day) * kMsPerDay + hh * 3'600'000LL +
+                             mm * 60'000LL + ss * 1000LL + ms - offset_min * 60'000LL;
+  if (value < -kMaxTimeValue || value > kMaxTimeValue) return std::nullopt;  // an Invalid Date
   return Timestamp{value};
 }
 

@@ -184,6 +184,9 @@ TEST(Materialize, LegacyPositionsBecomeBase36Keys) {
   EXPECT_EQ(legacy("p37", "37.9"), "a11");
   EXPECT_EQ(legacy("pm", "1000000"), "alfls");
   EXPECT_EQ(legacy("pn", "-1"), "a-1");
+  // node: (1e20).toString(36) and (2**60).toString(36)
+  EXPECT_EQ(legacy("big", "1e20"), "al3r41ifs0p800");
+  EXPECT_EQ(legacy("p60", "1152921504606846976"), "a8rc4kbdvss00");
 }
 
 TEST(Materialize, QueueFollowsTheLastEventWithoutGuards) {

@@ -25,8 +25,23 @@ class JsonSyntaxError : public std::invalid_argument {
 // rather than risking the stack in recursive code.
 inline constexpr int kMaxJsonDepth = 1024;
 
-// Parses JSON text (UTF-8 only, at most kMaxJsonDepth levels); throws JsonSyntaxError on bad input.
+// Parses JSON text as JSON.parse does (a repeated key keeps its first position and its last
+// value); UTF-8 only, at most kMaxJsonDepth levels, numbers within double range. Throws
+// JsonSyntaxError on bad input.
 Json parse_json(std::string_view text);
+
+// Throws JsonSyntaxError for bytes JSON.parse refuses but lenient parsers skip (a leading byte
+// order mark, NUL). Both of runt's parse paths call it.
+void check_json_bytes(std::string_view text);
+
+// Merges repeated keys of an object the way JSON.parse does.
+void dedupe_keys(Json::object_t& object);
+
+// Appends a member the caller knows is new. ordered_json's own insert searches every existing
+// key first, which is quadratic when building wide objects from untrusted input.
+inline void append_new_member(Json& object, std::string key, Json value) {
+  object.get_ref<Json::object_t&>().Json::object_t::Container::emplace_back(std::move(key), std::move(value));
+}
 
 // `JSON.stringify(value, null, indent)`: JavaScript number formatting and string escaping;
 // compact when indent is 0.
