@@ -39,7 +39,10 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
     } catch (const DecodeError& e) {
       return fail(e.what());
     }
-    if (logged.seqNum != logged.parentSeqNum + 1)
+    if (logged.parentSeqNum < 0 || logged.seqNum < 1)
+      return fail("seqNum " + std::to_string(logged.seqNum) + " / parentSeqNum " +
+                  std::to_string(logged.parentSeqNum) + " out of range (global sequence numbers start at 1)");
+    if (logged.seqNum - 1 != logged.parentSeqNum)
       return fail("seqNum " + std::to_string(logged.seqNum) + " does not follow parentSeqNum " +
                   std::to_string(logged.parentSeqNum));
     if (head && logged.parentSeqNum != *head)

@@ -150,12 +150,13 @@ std::vector<const CellReference*> sorted_cells(std::span<const CellReference> ce
   return out;
 }
 
+// A pair with no key between it, or with a key outside the alphabet (logs can carry any
+// string, e.g. legacy "a-1"), can only be fixed by rebalancing.
 bool has_room(std::string_view a, std::string_view b) {
   try {
     key_between(a, b);
     return true;
-  } catch (const FractionalIndexError& e) {
-    if (!e.no_room()) throw;
+  } catch (const FractionalIndexError&) {
     return false;
   }
 }
@@ -241,8 +242,9 @@ CellCreation create_cell_between(const std::string& id, CellType type, const std
   std::string key;
   try {
     key = fractional_index_between(prev, next, jitter);
-  } catch (const FractionalIndexError& e) {
-    if (!e.no_room() || sorted.empty()) throw;
+  } catch (const FractionalIndexError&) {
+    // No room, or a neighbour's key is not a valid key: fresh keys for everyone fix both.
+    if (sorted.empty()) throw;
     auto rebalance = rebalance_cell_indices(all_cells);
     const auto& keys = rebalance.ordered_keys;
     key = fractional_index_between(slot > 0 ? OptionalKey(keys[slot - 1]) : std::nullopt,
@@ -281,8 +283,8 @@ CellMove move_cell_with_rebalancing(const CellReference& cell, const CellReferen
       out.moved = true;
     }
     return out;
-  } catch (const FractionalIndexError& e) {
-    if (!e.no_room() || all_cells.empty()) throw;
+  } catch (const FractionalIndexError&) {
+    if (all_cells.empty()) throw;
   }
   auto rebalance = rebalance_cell_indices(all_cells, actor_id + "-rebalance");
   const auto sorted = sorted_cells(all_cells);

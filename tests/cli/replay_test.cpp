@@ -56,27 +56,41 @@ class Replay : public testing::Test {
   fs::path dir_;
 };
 
-// The realistic golden vector as a log file, one event per line.
-std::string realistic_log() {
-  const auto doc = runt::schema::parse_json(slurp(fs::path(RUNT_VECTORS_DIR) / "realistic-session.json"));
+// A golden vector's events as a log file, one event per line.
+std::string log_of(const fs::path& vector) {
+  const auto doc = runt::schema::parse_json(slurp(vector));
   std::string log;
   for (const auto& e : doc.at("events")) log += runt::schema::to_js_string(e) + "\n";
   return log;
 }
 
-std::string expected_state(const char* vector) {
-  const auto doc = runt::schema::parse_json(slurp(fs::path(RUNT_VECTORS_DIR) / vector));
+std::string expected_state(const fs::path& vector) {
+  const auto doc = runt::schema::parse_json(slurp(vector));
   return runt::schema::to_js_string(doc.at("expected")) + "\n";
 }
 
 const char* kLine1 = R"({"name":"v2.CellCreated","args":{"id":"c1","fractionalIndex":"m","cellType":"code","createdBy":"u"},"seqNum":1,"parentSeqNum":0,"clientId":"a","sessionId":"s"})";
 const char* kLine2 = R"({"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u"},"seqNum":2,"parentSeqNum":1,"clientId":"a","sessionId":"s"})";
 
-TEST_F(Replay, PrintsTheMaterializedStateOfAFile) {
-  const auto r = run("replay " + write("log.jsonl", realistic_log()).string());
-  EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, expected_state("realistic-session.json"));
+TEST_F(Replay, PrintsTheMaterializedStateOfEveryGoldenVector) {
+  for (const auto& entry : fs::directory_iterator(RUNT_VECTORS_DIR)) {
+    if (entry.path().extension() != ".json") continue;
+    const auto r = run("replay " + write("log.jsonl", log_of(entry.path())).string());
+    EXPECT_EQ(r.status, 0) << entry.path() << r.err;
+    EXPECT_EQ(r.out, expected_state(entry.path())) << entry.path();
+  }
+}
+
+TEST_F(Replay, PrintsNothingOnStderrForACleanLog) {
+  const auto r = run("replay -", log_of(fs::path(RUNT_VECTORS_DIR) / "realistic-session.json"));
+  EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Replay, SequenceNumbersMustBePositive) {
+  const auto r = run("replay -", R"({"name":"v1.Debug","args":{"id":"x"},"seqNum":-9223372036854775808,"parentSeqNum":9223372036854775807,"clientId":"a","sessionId":"s"})" "\n");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "runt replay: line 1: seqNum -9223372036854775808 / parentSeqNum 9223372036854775807 out of range (global sequence numbers start at 1)\n");
 }
 
 TEST_F(Replay, ReadsStandardInputAndSkipsBlankLines) {

@@ -148,6 +148,26 @@ TEST(Codec, InvalidArgsNameTheEventAndTheField) {
        R"(v1.AiSettingsChanged: field "settings.temperature": expected a number, got the string "hot")"},
       {R"({"name":"v2.MarkdownOutputAppended","args":{"id":"d","outputId":"o","delta":"x","sequenceNumber":1e300}})",
        R"(v2.MarkdownOutputAppended: field "sequenceNumber": expected an integer, got 1e+300)"},
+      // Every field that lands in a STRICT integer column refuses fractions.
+      {R"({"name":"v1.ExecutionCompleted","args":{"queueId":"q","cellId":"c","status":"success","completedAt":"2024-11-14T16:00:13.655Z","executionDurationMs":12.5}})",
+       R"(v1.ExecutionCompleted: field "executionDurationMs": expected an integer, got 12.5)"},
+      {R"({"name":"v1.MultimediaResultOutputAdded","args":{"id":"o","cellId":"c","position":0,"representations":{},"executionCount":0.5}})",
+       R"(v1.MultimediaResultOutputAdded: field "executionCount": expected an integer, got 0.5)"},
+      {R"({"name":"v2.TerminalOutputAppended","args":{"id":"d","outputId":"o","delta":"x","sequenceNumber":-0.25}})",
+       R"(v2.TerminalOutputAppended: field "sequenceNumber": expected an integer, got -0.25)"},
+      {R"({"name":"v1.MultipleExecutionRequested","args":{"requestedBy":"u","cellsInfo":[{"id":"c","executionCount":1.5,"queueId":"q"}]}})",
+       R"(v1.MultipleExecutionRequested: field "cellsInfo[0].executionCount": expected an integer, got 1.5)"},
+      // Every literal union refuses other strings.
+      {R"({"name":"v1.RuntimeSessionTerminated","args":{"sessionId":"s","reason":"crashed"}})",
+       R"(v1.RuntimeSessionTerminated: field "reason": expected one of "shutdown" | "restart" | "error" | "timeout" | "displaced", got the string "crashed")"},
+      {R"({"name":"v1.ExecutionCompleted","args":{"queueId":"q","cellId":"c","status":"failed","completedAt":"2024-11-14T16:00:13.655Z","executionDurationMs":1}})",
+       R"(v1.ExecutionCompleted: field "status": expected one of "success" | "error" | "cancelled", got the string "failed")"},
+      {R"({"name":"v1.ActorProfileSet","args":{"id":"a","type":"bot","displayName":"B"}})",
+       R"(v1.ActorProfileSet: field "type": expected one of "human" | "runtime_agent", got the string "bot")"},
+      {R"({"name":"v1.ToolApprovalResponded","args":{"toolCallId":"t","status":"pending","approvedBy":"u","respondedAt":"2024-11-14T16:00:00.000Z"}})",
+       R"(v1.ToolApprovalResponded: field "status": expected one of "approved_once" | "approved_always" | "denied", got the string "pending")"},
+      {R"({"name":"v1.FileUploaded","args":{"artifactId":"a","mimeType":"","fileName":"f","createdAt":"+275760-09-13T00:00:00.001Z","createdBy":"u"}})",
+       R"(v1.FileUploaded: field "createdAt": expected an ISO-8601 date string, got the string "+275760-09-13T00:00:00.001Z")"},
       {R"({"name":"v1.NotebookTitleChanged","args":"title"})",
        R"(v1.NotebookTitleChanged: args: expected an object, got the string "title")"},
       {R"({"name":"v1.NotebookTitleChanged"})", R"(v1.NotebookTitleChanged: args: missing)"},
@@ -198,6 +218,44 @@ TEST(EventDecoder, BothPathsRefuseTheSameNestingDepth) {
   // Far deeper input must not exhaust the stack.
   EXPECT_THROW(decoder.decode_event(R"({"name":"v1.Debug","args":)" + nested(200000) + "}"), JsonSyntaxError);
   EXPECT_THROW(parse_json(nested(200000)), JsonSyntaxError);
+}
+
+TEST(EventDecoder, RefusesWhatJsonParseRefuses) {
+  EventDecoder decoder;
+  const std::string good = R"({"name":"v1.Debug","args":{"id":"x"}})";
+  for (const std::string& bad : {"\xEF\xBB\xBF" + good, good + std::string(1, '\0') + "junk",
+                                 std::string(R"({"name":"v1.Debug","args":{"id":"a)") + "\n" + R"(b"}})"}) {
+    EXPECT_THROW(parse_json(bad), JsonSyntaxError);
+    EXPECT_THROW(decoder.decode_event(bad), JsonSyntaxError);
+  }
+}
+
+TEST(EventDecoder, NumbersBeyondDoubleRangeAreSyntaxErrorsOnBothPaths) {
+  // JSON.parse reads 1e999 as Infinity, which JSON.stringify writes as null: runt refuses it
+  // rather than store a number no JSON text can carry back (README, deliberate differences).
+  EventDecoder decoder;
+  for (const char* text : {R"({"name":"v1.TerminalOutputAdded","args":{"id":"o","cellId":"c","position":1e999,"content":{"type":"inline","data":"x"},"streamName":"stdout"}})",
+                           R"({"name":"x.Unknown","args":{"n":-1e999}})"}) {
+    EXPECT_THROW(parse_json(text), JsonSyntaxError) << text;
+    EXPECT_THROW(decoder.decode_event(text), JsonSyntaxError) << text;
+  }
+}
+
+TEST(EventDecoder, WideObjectsDecodeInLinearTime) {
+  // A 200,000-key bundle (about 7 MB): quadratic key handling would take minutes here.
+  std::string reps = "{";
+  for (int i = 0; i < 200000; ++i) reps += (i ? "," : "") + std::string(R"("x/)") + std::to_string(i) + R"(":{"type":"inline","data":1})";
+  reps += R"(,"x/7":{"type":"inline","data":"last"}})";  // a repeated key: last value, first position
+  const std::string text = R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"d","representations":)" + reps + "}}";
+  EventDecoder decoder;
+  const Event fast = decoder.decode_event(text);
+  const Event slow = decode_event(parse_json(text));
+  EXPECT_EQ(fast, slow);
+  const auto& update = std::get<events::MultimediaDisplayOutputUpdated>(fast);
+  ASSERT_EQ(update.representations.size(), 200000u);
+  EXPECT_EQ(update.representations[7].first, "x/7");
+  EXPECT_EQ(std::get<InlineMedia>(update.representations[7].second).data, Json("last"));
+  EXPECT_EQ(encode_representations(update.representations).size(), 200000u);
 }
 
 TEST(EventDecoder, MalformedTextIsAJsonSyntaxError) {

@@ -141,8 +141,22 @@ TEST(FractionalIndex, CreationOrderWithRandomStubbedToZero) {
   std::set<std::string> unique;
   for (const auto& [id, k] : key) unique.insert(k);
   EXPECT_EQ(unique.size(), key.size());
-  // Same random values give the same key: concurrent inserts collide without jitter.
-  EXPECT_EQ(fractional_index_between(key["2"], key["5"], zero), fractional_index_between(key["2"], key["5"], zero));
+}
+
+TEST(FractionalIndex, ConcurrentInsertsCollideOnlyWithTheSameRandomness) {
+  // Two clients inserting in the same gap: equal random sequences give equal keys (the
+  // collision jitter exists to avoid); different ones give different keys, both in the gap.
+  LcgJitter alice(7), bob(7), carol(8);
+  const std::string a = fractional_index_between("m", "n", alice);
+  EXPECT_EQ(fractional_index_between("m", "n", bob), a);
+  std::set<std::string> keys;
+  for (int i = 0; i < 50; ++i) {
+    const std::string k = fractional_index_between("m", "n", carol);
+    EXPECT_GT(k, "m");
+    EXPECT_LT(k, "n");
+    keys.insert(k);
+  }
+  EXPECT_GT(keys.size(), 1u);
 }
 
 // runt's "extreme insertion patterns": five inserts before the first cell, then five between
@@ -272,6 +286,22 @@ TEST(CreateCell, InsertingBeforeAnAllZeroKeyRebalances) {
   for (const auto& e : result.events)
     if (const auto* m = std::get_if<events::CellMovedV2>(&e)) keys[m->id] = m->fractionalIndex;
   EXPECT_LT(std::get<events::CellCreatedV2>(result.events.back()).fractionalIndex, keys.at("a"));
+}
+
+TEST(CreateCell, NeighboursWithKeysOutsideTheAlphabetAreRebalanced) {
+  // v1.CellCreated with a negative position gives "a-1", which the wire never validates.
+  NoJitter none;
+  const auto cells = refs({{"neg", "a-1"}, {"zero", "a0"}});
+  EXPECT_TRUE(needs_rebalancing(cells));
+  const auto result = create_cell_between("new", CellType::code, "u", &cells[0], &cells[1], cells, none);
+  ASSERT_TRUE(result.rebalanced);
+  std::map<std::string, std::string> keys;
+  for (const auto& e : result.events)
+    if (const auto* m = std::get_if<events::CellMovedV2>(&e)) keys[m->id] = m->fractionalIndex;
+  keys["new"] = std::get<events::CellCreatedV2>(result.events.back()).fractionalIndex;
+  for (const auto& [id, k] : keys) EXPECT_TRUE(is_valid_key(k)) << id << " " << k;
+  EXPECT_LT(keys["neg"], keys["new"]);
+  EXPECT_LT(keys["new"], keys["zero"]);
 }
 
 TEST(MoveCell, MovesOrReportsNothingToDo) {

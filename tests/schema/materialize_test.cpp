@@ -87,6 +87,19 @@ TEST(Materialize, AddedWithAKnownDisplayIdUpdatesOldRowsAndInsertsANewOne) {
   EXPECT_EQ(s.outputs.find("d2")->data, "second");
 }
 
+TEST(Materialize, AReusedOutputIdLeavesItsOldCellAndDisplayId) {
+  State s;
+  run(s, {display("o", "a", "progress", "0%"), terminal("o", "b", 0, "now a terminal row"),
+          R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"progress","representations":{"text/plain":{"type":"inline","data":"100%"}}}})",
+          clear("a", false)});
+  EXPECT_TRUE(output_ids(s, "a").empty());
+  EXPECT_EQ(output_ids(s, "b"), std::vector<std::string>{"o"});
+  const OutputRow* row = s.outputs.find("o");
+  EXPECT_EQ(row->outputType, OutputType::terminal);
+  EXPECT_EQ(row->data, "now a terminal row");  // the display update no longer reaches it
+  EXPECT_EQ(row->displayId, std::nullopt);
+}
+
 TEST(Materialize, MultimediaDataIsFlattenedLikeJavaScriptString) {
   State s;
   run(s, {R"({"name":"v1.MultimediaResultOutputAdded","args":{"id":"r1","cellId":"c","position":0,"representations":{"application/json":{"type":"inline","data":{"a":1}}},"executionCount":1}})",

@@ -60,6 +60,14 @@ TEST_P(GoldenVector, ReplayGivesTheExpectedState) {
   }
 }
 
+TEST_P(GoldenVector, TheTextDecoderGivesTheSameState) {
+  const Json doc = load(GetParam());
+  EventDecoder decoder;
+  State state;
+  for (const auto& encoded : doc.at("events")) materialize(state, decoder.decode_logged_event(to_js_string(encoded)).event);
+  EXPECT_EQ(to_js_string(state_to_json(state)), to_js_string(doc.at("expected")));
+}
+
 TEST_P(GoldenVector, ReplayIsDeterministic) {
   const Json doc = load(GetParam());
   std::string first;

@@ -81,7 +81,8 @@ struct CellReference {
 };
 
 // True when some adjacent pair of keys (sorted) has no room between it, or the slot at
-// `insert_position` has none. Cells without a key are skipped.
+// `insert_position` has none; a key outside the alphabet counts as no room. Cells without a
+// key are skipped.
 bool needs_rebalancing(std::span<const CellReference> cells,
                        std::optional<size_t> insert_position = std::nullopt);
 
@@ -108,7 +109,7 @@ struct CellCreation {
   size_t rebalance_count = 0;
 };
 // Creates a cell between `before` and `after` (either absent: at that end; both absent: after
-// the last cell). When there is no room it rebalances first. Fixed: anode placed the new cell
+// the last cell). When there is no room, or a neighbour's key is invalid, it rebalances first. Fixed: anode placed the new cell
 // among the *changed* keys only, which lands it in the wrong slot when some keys survive the
 // rebalance; here the slot is found among all keys in order.
 CellCreation create_cell_between(const std::string& id, CellType type, const std::string& created_by,
