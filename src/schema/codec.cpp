@@ -133,10 +133,28 @@ class SimdView {
     return kind() == Kind::array ? array().size() : object().size();
   }
   template <class F> void members(F&& f) const {
-    // Duplicate keys: each key once, at its first position with its last value.
+    // Duplicate keys: each key once, at its first position with its last value. Small objects
+    // (the usual case) are checked in place, without allocating.
+    const simdjson::dom::object fields = object();
+    if (fields.size() <= 16) {
+      bool repeats = false;
+      size_t i = 0;
+      for (auto a : fields) {
+        size_t j = 0;
+        for (auto b : fields) {
+          if (j++ >= i) break;
+          if (a.key == b.key) repeats = true;
+        }
+        ++i;
+      }
+      if (!repeats) {
+        for (auto field : fields) f(field.key, SimdView(field.value));
+        return;
+      }
+    }
     std::vector<std::pair<std::string_view, SimdView>> unique;
     std::unordered_map<std::string_view, size_t> position;
-    for (auto field : object()) {
+    for (auto field : fields) {
       const auto [it, fresh] = position.emplace(field.key, unique.size());
       if (fresh)
         unique.emplace_back(field.key, SimdView(field.value));
