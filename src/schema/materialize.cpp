@@ -12,12 +12,18 @@ namespace runt::schema {
 
 namespace {
 
-template <class T> void remove_one(std::vector<T*>& items, const T* item) {
-  for (auto it = items.begin(); it != items.end(); ++it)
-    if (*it == item) {
-      items.erase(it);
-      return;
+// Removes one slot from an index entry, and the entry once it is empty (display ids are often
+// unique, so empty entries would pile up).
+template <class Index, class Slot> void unlink(Index& index, std::string_view key, const Slot* slot) {
+  const auto it = index.find(key);
+  if (it == index.end()) return;
+  auto& slots = it->second;
+  for (auto s = slots.begin(); s != slots.end(); ++s)
+    if (*s == slot) {
+      slots.erase(s);
+      break;
     }
+  if (slots.empty()) index.erase(it);
 }
 
 template <class Index> auto lookup(const Index& index, std::string_view key) -> const typename Index::mapped_type* {
@@ -33,9 +39,8 @@ bool has_display(const OutputRow& row) {
 }  // namespace
 
 void OutputTable::unindex(Slot* slot) {
-  if (auto it = by_cell_.find(slot->row.cellId); it != by_cell_.end()) remove_one(it->second, slot);
-  if (has_display(slot->row))
-    if (auto it = by_display_.find(*slot->row.displayId); it != by_display_.end()) remove_one(it->second, slot);
+  unlink(by_cell_, slot->row.cellId, slot);
+  if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
 }
 
 void OutputTable::insert_replace(OutputRow row) {
@@ -55,8 +60,7 @@ void OutputTable::erase_cell(std::string_view cell_id) {
   const std::vector<Slot*> slots = std::move(it->second);
   by_cell_.erase(it);
   for (Slot* slot : slots) {
-    if (has_display(slot->row))
-      if (auto d = by_display_.find(*slot->row.displayId); d != by_display_.end()) remove_one(d->second, slot);
+    if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
     rows_.erase(slot->row.id);
   }
 }
