@@ -1,0 +1,353 @@
+#include "runt/protocol/frames.hpp"
+
+#include "runt/schema/json.hpp"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <limits>
+
+namespace runt::protocol {
+
+using schema::Json;
+
+namespace {
+
+// ---- encoding --------------------------------------------------------------------------------
+
+void put_string(std::string& out, std::string_view s) { schema::append_js_string(out, Json(std::string(s))); }
+
+void put_event(std::string& out, const WireEvent& e) {
+  out += R"({"name":)";
+  put_string(out, e.name);
+  if (e.args) {
+    out += R"(,"args":)";
+    out += *e.args;
+  }
+  out += R"(,"seqNum":)" + std::to_string(e.seqNum);
+  out += R"(,"parentSeqNum":)" + std::to_string(e.parentSeqNum);
+  out += R"(,"clientId":)";
+  put_string(out, e.clientId);
+  out += R"(,"sessionId":)";
+  put_string(out, e.sessionId);
+  out += '}';
+}
+
+void put_tag(std::string& out, std::string_view tag) {
+  out += R"({"_tag":)";
+  put_string(out, tag);
+}
+
+void put_request_id(std::string& out, std::string_view id) {
+  out += R"(,"requestId":)";
+  put_string(out, id);
+}
+
+// ---- decoding --------------------------------------------------------------------------------
+
+std::string describe(const Json& v) {
+  if (v.is_string()) return "the string " + schema::to_js_string(v);
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  return schema::to_js_string(v);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string tag) : tag_(std::move(tag)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
+    throw FrameError(tag_ + ": " + path + ": " + problem);
+  }
+  const Json& field(const Json& object, const char* key, const std::string& path) const {
+    const auto it = object.find(key);
+    if (it == object.end()) fail(path + key, "missing");
+    return *it;
+  }
+  std::string string(const Json& object, const char* key, const std::string& path = "") const {
+    const Json& v = field(object, key, path);
+    if (!v.is_string()) fail(path + key, "expected a string, got " + describe(v));
+    return v.get<std::string>();
+  }
+  std::int64_t integer(const Json& v, const std::string& where) const {
+    if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return static_cast<std::int64_t>(v.get<std::uint64_t>());
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+    }
+    fail(where, "expected an integer, got " + describe(v));
+  }
+  std::int64_t integer(const Json& object, const char* key, const std::string& path = "") const {
+    return integer(field(object, key, path), path + key);
+  }
+  const Json& object(const Json& object, const char* key, const std::string& path = "") const {
+    const Json& v = field(object, key, path);
+    if (!v.is_object()) fail(path + key, "expected an object, got " + describe(v));
+    return v;
+  }
+  const Json& array(const Json& object, const char* key, const std::string& path = "") const {
+    const Json& v = field(object, key, path);
+    if (!v.is_array()) fail(path + key, "expected an array, got " + describe(v));
+    return v;
+  }
+
+ private:
+  std::string tag_;
+};
+
+// The exact text of each "args" value in a batch: the last "batch" key's elements, each one's
+// last "args" key (JSON.parse keeps the last of repeated keys). `event_key` names the member
+// holding the event inside each element ("" when the element is the event itself).
+std::vector<std::optional<std::string>> raw_args(std::string_view frame, std::string_view event_key) {
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string padded(frame);
+  std::vector<std::optional<std::string>> found;
+  const auto raw_value = [](simdjson::ondemand::value value) -> std::string {
+    std::string_view text;
+    simdjson::ondemand::json_type type;
+    if (value.type().get(type) != simdjson::SUCCESS) throw FrameError("malformed JSON");
+    if (type == simdjson::ondemand::json_type::object) {
+      simdjson::ondemand::object o;
+      if (value.get_object().get(o) || o.raw_json().get(text)) throw FrameError("malformed JSON");
+    } else if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array a;
+      if (value.get_array().get(a) || a.raw_json().get(text)) throw FrameError("malformed JSON");
+    } else {
+      text = value.raw_json_token();
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+        text.remove_suffix(1);
+    }
+    return std::string(text);
+  };
+  const auto args_of = [&](simdjson::ondemand::object event) {
+    std::optional<std::string> args;
+    for (auto field : event) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) throw FrameError("malformed JSON");
+      if (key == "args") args = raw_value(field.value());
+    }
+    return args;
+  };
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object root;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(root)) throw FrameError("malformed JSON");
+  for (auto field : root) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) throw FrameError("malformed JSON");
+    if (key != "batch") continue;
+    found.clear();
+    simdjson::ondemand::array batch;
+    if (field.value().get_array().get(batch)) throw FrameError("malformed JSON");
+    for (auto element : batch) {
+      simdjson::ondemand::object item;
+      if (element.get_object().get(item)) throw FrameError("malformed JSON");
+      if (event_key.empty()) {
+        found.push_back(args_of(item));
+        continue;
+      }
+      std::optional<std::string> args;
+      for (auto member : item) {
+        std::string_view name;
+        if (member.unescaped_key().get(name)) throw FrameError("malformed JSON");
+        if (name != event_key) continue;
+        simdjson::ondemand::object event;
+        if (member.value().get_object().get(event)) throw FrameError("malformed JSON");
+        args = args_of(event);
+      }
+      found.push_back(std::move(args));
+    }
+  }
+  return found;
+}
+
+WireEvent read_event(const Reader& r, const Json& e, const std::string& path, std::optional<std::string> args) {
+  if (!e.is_object()) r.fail(path.substr(0, path.size() - 1), "expected an event object, got " + describe(e));
+  WireEvent out;
+  out.name = r.string(e, "name", path);
+  out.args = std::move(args);
+  out.seqNum = r.integer(e, "seqNum", path);
+  out.parentSeqNum = r.integer(e, "parentSeqNum", path);
+  out.clientId = r.string(e, "clientId", path);
+  out.sessionId = r.string(e, "sessionId", path);
+  return out;
+}
+
+Json parse_frame(std::string_view frame, std::string& tag) {
+  Json j;
+  try {
+    j = schema::parse_json(frame);
+  } catch (const schema::JsonSyntaxError& e) {
+    throw FrameError(std::string("malformed JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw FrameError("expected a message object, got " + describe(j));
+  const auto it = j.find("_tag");
+  if (it == j.end()) throw FrameError("missing \"_tag\"");
+  if (!it->is_string()) throw FrameError("\"_tag\" must be a string, got " + describe(*it));
+  tag = it->get<std::string>();
+  return j;
+}
+
+}  // namespace
+
+std::string invalid_parent_message(std::int64_t received, std::int64_t expected) {
+  return "Invalid parent event number. Received e" + std::to_string(received) + " but expected e" +
+         std::to_string(expected);
+}
+
+std::string encode(const ClientMessage& message) {
+  std::string out;
+  std::visit(
+      [&](const auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, PullReq>) {
+          put_tag(out, "WSMessage.PullReq");
+          put_request_id(out, m.requestId);
+          if (m.cursor) out += R"(,"cursor":)" + std::to_string(*m.cursor);
+        } else if constexpr (std::is_same_v<M, PushReq>) {
+          put_tag(out, "WSMessage.PushReq");
+          put_request_id(out, m.requestId);
+          out += R"(,"batch":[)";
+          for (size_t i = 0; i < m.batch.size(); ++i) {
+            if (i) out += ',';
+            put_event(out, m.batch[i]);
+          }
+          out += ']';
+        } else if constexpr (std::is_same_v<M, Ping>) {
+          put_tag(out, "WSMessage.Ping");
+          put_request_id(out, "ping");
+        } else {
+          put_tag(out, std::is_same_v<M, AdminResetRoomReq> ? "WSMessage.AdminResetRoomReq" : "WSMessage.AdminInfoReq");
+          put_request_id(out, m.requestId);
+          out += R"(,"adminSecret":)";
+          put_string(out, m.adminSecret);
+        }
+      },
+      message);
+  out += '}';
+  return out;
+}
+
+std::string encode(const ServerMessage& message) {
+  std::string out;
+  std::visit(
+      [&](const auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, PullRes>) {
+          put_tag(out, "WSMessage.PullRes");
+          out += R"(,"batch":[)";
+          for (size_t i = 0; i < m.batch.size(); ++i) {
+            if (i) out += ',';
+            out += R"({"eventEncoded":)";
+            put_event(out, m.batch[i].event);
+            if (m.batch[i].createdAt) {
+              out += R"(,"metadata":{"_tag":"Some","value":{"createdAt":)";
+              put_string(out, *m.batch[i].createdAt);
+              out += "}}}";
+            } else {
+              out += R"(,"metadata":{"_tag":"None"}})";
+            }
+          }
+          out += R"(],"requestId":{"context":)";
+          out += m.context == Context::pull ? R"("pull")" : R"("push")";
+          put_request_id(out, m.requestId);
+          out += R"(},"remaining":)" + std::to_string(m.remaining);
+        } else if constexpr (std::is_same_v<M, PushAck>) {
+          put_tag(out, "WSMessage.PushAck");
+          put_request_id(out, m.requestId);
+        } else if constexpr (std::is_same_v<M, Error>) {
+          put_tag(out, "WSMessage.Error");
+          put_request_id(out, m.requestId);
+          out += R"(,"message":)";
+          put_string(out, m.message);
+        } else if constexpr (std::is_same_v<M, Pong>) {
+          put_tag(out, "WSMessage.Pong");
+          put_request_id(out, "ping");
+        } else if constexpr (std::is_same_v<M, AdminResetRoomRes>) {
+          put_tag(out, "WSMessage.AdminResetRoomRes");
+          put_request_id(out, m.requestId);
+        } else {
+          put_tag(out, "WSMessage.AdminInfoRes");
+          put_request_id(out, m.requestId);
+          out += R"(,"info":{"durableObjectId":)";
+          put_string(out, m.durableObjectId);
+          out += '}';
+        }
+      },
+      message);
+  out += '}';
+  return out;
+}
+
+ClientMessage decode_client_message(std::string_view frame) {
+  std::string tag;
+  const Json j = parse_frame(frame, tag);
+  const Reader r(tag);
+  if (tag == "WSMessage.PullReq") {
+    PullReq m{r.string(j, "requestId"), std::nullopt};
+    if (j.contains("cursor")) m.cursor = r.integer(j, "cursor");
+    return m;
+  }
+  if (tag == "WSMessage.PushReq") {
+    PushReq m{r.string(j, "requestId"), {}};
+    const Json& batch = r.array(j, "batch");
+    m.batch.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+      m.batch.push_back(read_event(r, batch[i], "batch[" + std::to_string(i) + "].", std::nullopt));
+    // Only a well-formed batch gets here; now take each args value's exact text.
+    auto args = raw_args(frame, "");
+    for (size_t i = 0; i < m.batch.size(); ++i) m.batch[i].args = std::move(args.at(i));
+    return m;
+  }
+  if (tag == "WSMessage.Ping") {
+    if (r.string(j, "requestId") != "ping") r.fail("requestId", "expected \"ping\"");
+    return Ping{};
+  }
+  if (tag == "WSMessage.AdminResetRoomReq") return AdminResetRoomReq{r.string(j, "requestId"), r.string(j, "adminSecret")};
+  if (tag == "WSMessage.AdminInfoReq") return AdminInfoReq{r.string(j, "requestId"), r.string(j, "adminSecret")};
+  throw FrameError("unknown message \"_tag\" " + schema::to_js_string(Json(tag)) + " from a client");
+}
+
+ServerMessage decode_server_message(std::string_view frame) {
+  std::string tag;
+  const Json j = parse_frame(frame, tag);
+  const Reader r(tag);
+  if (tag == "WSMessage.PullRes") {
+    PullRes m;
+    const Json& batch = r.array(j, "batch");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const std::string path = "batch[" + std::to_string(i) + "].";
+      if (!batch[i].is_object()) r.fail("batch[" + std::to_string(i) + "]", "expected an object, got " + describe(batch[i]));
+      SyncedEvent e{read_event(r, r.object(batch[i], "eventEncoded", path), path + "eventEncoded.", std::nullopt), std::nullopt};
+      const Json& metadata = r.object(batch[i], "metadata", path);
+      const std::string option = r.string(metadata, "_tag", path + "metadata.");
+      if (option == "Some")
+        e.createdAt = r.string(r.object(metadata, "value", path + "metadata."), "createdAt", path + "metadata.value.");
+      else if (option != "None")
+        r.fail(path + "metadata._tag", "expected \"Some\" or \"None\"");
+      m.batch.push_back(std::move(e));
+    }
+    const Json& request = r.object(j, "requestId");
+    const std::string context = r.string(request, "context", "requestId.");
+    if (context != "pull" && context != "push") r.fail("requestId.context", "expected \"pull\" or \"push\"");
+    m.context = context == "pull" ? Context::pull : Context::push;
+    m.requestId = r.string(request, "requestId", "requestId.");
+    m.remaining = r.integer(j, "remaining");
+    auto args = raw_args(frame, "eventEncoded");
+    for (size_t i = 0; i < m.batch.size(); ++i) m.batch[i].event.args = std::move(args.at(i));
+    return m;
+  }
+  if (tag == "WSMessage.PushAck") return PushAck{r.string(j, "requestId")};
+  if (tag == "WSMessage.Error") return Error{r.string(j, "requestId"), r.string(j, "message")};
+  if (tag == "WSMessage.Pong") {
+    if (r.string(j, "requestId") != "ping") r.fail("requestId", "expected \"ping\"");
+    return Pong{};
+  }
+  if (tag == "WSMessage.AdminResetRoomRes") return AdminResetRoomRes{r.string(j, "requestId")};
+  if (tag == "WSMessage.AdminInfoRes")
+    return AdminInfoRes{r.string(j, "requestId"), r.string(r.object(j, "info"), "durableObjectId", "info.")};
+  throw FrameError("unknown message \"_tag\" " + schema::to_js_string(Json(tag)) + " from a server");
+}
+
+}  // namespace runt::protocol

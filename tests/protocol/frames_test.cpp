@@ -1,0 +1,121 @@
+// Golden frames: each text below is what the TypeScript side (sync-cf 0.3.1 server or client)
+// writes for that message; decoding then encoding must give it back byte for byte. All of them
+// were checked against `Schema.encodeSync(Schema.parseJson(WSMessage.*))` of
+// @livestore/sync-cf 0.3.1 in node.
+
+#include "runt/protocol/frames.hpp"
+
+#include <gtest/gtest.h>
+
+namespace runt::protocol {
+namespace {
+
+template <class M> std::string client_roundtrip(const std::string& frame) {
+  const ClientMessage m = decode_client_message(frame);
+  EXPECT_TRUE(std::holds_alternative<M>(m)) << frame;
+  return encode(m);
+}
+template <class M> std::string server_roundtrip(const std::string& frame) {
+  const ServerMessage m = decode_server_message(frame);
+  EXPECT_TRUE(std::holds_alternative<M>(m)) << frame;
+  return encode(m);
+}
+
+// livestore-sync-0.3.1.md §2.1, "Example frames".
+const std::string kPullReq = R"({"_tag":"WSMessage.PullReq","requestId":"V1StGXR8_Z5jdHi6B-myT","cursor":41})";
+const std::string kPullRes = R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u1"},"seqNum":42,"parentSeqNum":41,"clientId":"pS7RC","sessionId":"Km84y"},"metadata":{"_tag":"Some","value":{"createdAt":"2025-06-23T03:44:09.014Z"}}}],"requestId":{"context":"pull","requestId":"V1StGXR8_Z5jdHi6B-myT"},"remaining":0})";
+const std::string kPushReq = R"({"_tag":"WSMessage.PushReq","requestId":"7pSWpVouX-XC16eHf8VNP","batch":[{"name":"v1.TodoCompleted","args":{"id":"beab"},"seqNum":2,"parentSeqNum":1,"clientId":"pS7RC","sessionId":"Km84y"}]})";
+const std::string kError = R"({"_tag":"WSMessage.Error","requestId":"7pSWpVouX-XC16eHf8VNP","message":"Invalid parent event number. Received e1 but expected e0"})";
+
+TEST(Frames, ReferenceFramesRoundTripByteForByte) {
+  EXPECT_EQ(client_roundtrip<PullReq>(kPullReq), kPullReq);
+  EXPECT_EQ(server_roundtrip<PullRes>(kPullRes), kPullRes);
+  EXPECT_EQ(client_roundtrip<PushReq>(kPushReq), kPushReq);
+  EXPECT_EQ(server_roundtrip<Error>(kError), kError);
+}
+
+TEST(Frames, EveryOtherMessageHasItsExactForm) {
+  for (const std::string f : {R"({"_tag":"WSMessage.PullReq","requestId":"r1"})", R"({"_tag":"WSMessage.Ping","requestId":"ping"})",
+                              R"({"_tag":"WSMessage.AdminResetRoomReq","requestId":"r2","adminSecret":"s"})",
+                              R"({"_tag":"WSMessage.AdminInfoReq","requestId":"r3","adminSecret":"s"})"})
+    EXPECT_EQ(encode(decode_client_message(f)), f);
+  for (const std::string f : {R"({"_tag":"WSMessage.PushAck","requestId":"r4"})", R"({"_tag":"WSMessage.Pong","requestId":"ping"})",
+                              R"({"_tag":"WSMessage.AdminResetRoomRes","requestId":"r5"})",
+                              R"({"_tag":"WSMessage.AdminInfoRes","requestId":"r6","info":{"durableObjectId":"do-1"}})",
+                              R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"pull","requestId":"r7"},"remaining":0})"})
+    EXPECT_EQ(encode(decode_server_message(f)), f);
+}
+
+TEST(Frames, BuildsTheServerFramesFromValues) {
+  EXPECT_EQ(encode(ServerMessage{Error{"7pSWpVouX-XC16eHf8VNP", invalid_parent_message(1, 0)}}), kError);
+  const WireEvent event{"v1.CellSourceChanged", R"({"id":"c1","source":"1+1","modifiedBy":"u1"})", 42, 41, "pS7RC", "Km84y"};
+  EXPECT_EQ(encode(ServerMessage{PullRes{{SyncedEvent{event, "2025-06-23T03:44:09.014Z"}}, Context::pull, "V1StGXR8_Z5jdHi6B-myT", 0}}),
+            kPullRes);
+  EXPECT_EQ(encode(ServerMessage{PullRes{{SyncedEvent{event, std::nullopt}}, Context::push, "p1", 3}}),
+            R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u1"},"seqNum":42,"parentSeqNum":41,"clientId":"pS7RC","sessionId":"Km84y"},"metadata":{"_tag":"None"}}],"requestId":{"context":"push","requestId":"p1"},"remaining":3})");
+}
+
+TEST(Frames, ArgsTravelAsTheExactTextReceived) {
+  // Key order, number spelling and escapes are kept: clients compare their own events with
+  // what comes back, and a server must not re-encode them.
+  const std::string push = R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","args":{"b":1.50,"a":"\u00e9", "n":[1e2 ,null]},"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"},{"name":"v1.AllExecutionsCancelled","seqNum":2,"parentSeqNum":1,"clientId":"c","sessionId":"s"},{"name":"y","args":"text","seqNum":3,"parentSeqNum":2,"clientId":"c","sessionId":"s"},{"name":"z","args":7 ,"seqNum":4,"parentSeqNum":3,"clientId":"c","sessionId":"s"}]})";
+  const auto m = std::get<PushReq>(decode_client_message(push));
+  ASSERT_EQ(m.batch.size(), 4u);
+  EXPECT_EQ(m.batch[0].args, R"({"b":1.50,"a":"\u00e9", "n":[1e2 ,null]})");
+  EXPECT_EQ(m.batch[1].args, std::nullopt);  // Schema.Void: no args key at all
+  EXPECT_EQ(m.batch[2].args, R"("text")");
+  EXPECT_EQ(m.batch[3].args, "7");
+  EXPECT_EQ(encode(ClientMessage{m}), push.substr(0, push.find(R"("args":7 ,)")) + R"("args":7,)" +
+                                          push.substr(push.find(R"("args":7 ,)") + 10));
+  // Stored Void events come back from storage as null, as sync-cf's D1 table returns them.
+  const std::string from_storage = R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"v1.AllExecutionsCancelled","args":null,"seqNum":2,"parentSeqNum":1,"clientId":"c","sessionId":"s"},"metadata":{"_tag":"Some","value":{"createdAt":"2025-06-23T03:44:09.014Z"}}}],"requestId":{"context":"pull","requestId":"r"},"remaining":0})";
+  EXPECT_EQ(std::get<PullRes>(decode_server_message(from_storage)).batch[0].event.args, "null");
+  EXPECT_EQ(encode(decode_server_message(from_storage)), from_storage);
+}
+
+TEST(Frames, RepeatedKeysKeepTheLastValueLikeJsonParse) {
+  const std::string push = R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","args":{"v":1},"args":{"v":2},"seqNum":1,"seqNum":5,"parentSeqNum":4,"clientId":"c","sessionId":"s"}]})";
+  const auto m = std::get<PushReq>(decode_client_message(push));
+  EXPECT_EQ(m.batch[0].args, R"({"v":2})");
+  EXPECT_EQ(m.batch[0].seqNum, 5);
+}
+
+TEST(Frames, BadFramesSayWhatIsWrong) {
+  const struct {
+    std::string frame;
+    const char* message;
+  } client_cases[] = {
+      {"{", "malformed JSON: "},
+      {"[1]", "expected a message object, got an array"},
+      {R"({"requestId":"r"})", R"(missing "_tag")"},
+      {R"({"_tag":5})", R"("_tag" must be a string, got 5)"},
+      {R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"pull","requestId":"r"},"remaining":0})",
+       R"(unknown message "_tag" "WSMessage.PullRes" from a client)"},
+      {R"({"_tag":"WSMessage.Nope","requestId":"r"})", R"(unknown message "_tag" "WSMessage.Nope" from a client)"},
+      {R"({"_tag":"WSMessage.PullReq"})", "WSMessage.PullReq: requestId: missing"},
+      {R"({"_tag":"WSMessage.PullReq","requestId":"r","cursor":"41"})", R"(WSMessage.PullReq: cursor: expected an integer, got the string "41")"},
+      {R"({"_tag":"WSMessage.Ping","requestId":"pong"})", R"(WSMessage.Ping: requestId: expected "ping")"},
+      {R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":{}})", "WSMessage.PushReq: batch: expected an array, got an object"},
+      {R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[7]})", "WSMessage.PushReq: batch[0]: expected an event object, got 7"},
+      {R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","seqNum":2.5,"parentSeqNum":1,"clientId":"c","sessionId":"s"}]})",
+       "WSMessage.PushReq: batch[0].seqNum: expected an integer, got 2.5"},
+      {R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","seqNum":2,"parentSeqNum":1,"sessionId":"s"}]})",
+       "WSMessage.PushReq: batch[0].clientId: missing"},
+  };
+  for (const auto& c : client_cases) {
+    try {
+      decode_client_message(c.frame);
+      ADD_FAILURE() << "accepted: " << c.frame;
+    } catch (const FrameError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(c.message, 0), 0u) << e.what();
+    }
+  }
+  EXPECT_THROW(decode_server_message(R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"x","seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"},"metadata":{"_tag":"Maybe"}}],"requestId":{"context":"pull","requestId":"r"},"remaining":0})"),
+               FrameError);
+  EXPECT_THROW(decode_server_message(R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"later","requestId":"r"},"remaining":0})"),
+               FrameError);
+  EXPECT_THROW(decode_server_message(R"({"_tag":"WSMessage.PullReq","requestId":"r"})"), FrameError);
+}
+
+}  // namespace
+}  // namespace runt::protocol
