@@ -1,0 +1,126 @@
+#include "runt/storage/event_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+namespace runt::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using protocol::WireEvent;
+
+class SqliteStore : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("runt-store-" + std::to_string(::getpid()) + "-" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path file() const { return dir_ / "nested" / "runt.sqlite"; }
+
+  static std::vector<WireEvent> chain(std::int64_t head, int n, const std::string& tag = "x") {
+    std::vector<WireEvent> out;
+    for (int i = 0; i < n; ++i)
+      out.push_back(WireEvent{"v1.Debug", R"({"id":")" + tag + std::to_string(head + i + 1) + R"("})", head + i + 1, head + i, "c", "s"});
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SqliteStore, AppendsReadsAndKnowsItsHead) {
+  auto store = open_sqlite_store(file());
+  EXPECT_EQ(store->head("nb1"), 0);
+  const auto events = chain(0, 3);
+  store->append(std::vector<Append>{{"nb1", events, "2025-06-23T03:44:09.014Z"}});
+  EXPECT_EQ(store->head("nb1"), 3);
+  EXPECT_EQ(store->head("nb2"), 0);
+  const auto all = store->read("nb1", 0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[i].event, events[i]);
+    EXPECT_EQ(all[i].createdAt, "2025-06-23T03:44:09.014Z");
+  }
+  const auto page = store->read("nb1", 1, 1);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].event.seqNum, 2);
+  EXPECT_TRUE(store->read("nb1", 3, 100).empty());
+}
+
+TEST_F(SqliteStore, KeepsArgsTextExactlyAndTellsAbsentFromNull) {
+  auto store = open_sqlite_store(file());
+  const std::vector<WireEvent> events{
+      {"x", R"({"b":1.50,"a":"\u00e9"})", 1, 0, "c", "s"},
+      {"v1.AllExecutionsCancelled", std::nullopt, 2, 1, "c", "s"},
+      {"y", "null", 3, 2, "c", "s"},
+  };
+  store->append(std::vector<Append>{{"nb", events, "t"}});
+  const auto back = store->read("nb", 0, 10);
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[0].event.args, R"({"b":1.50,"a":"\u00e9"})");
+  EXPECT_EQ(back[1].event.args, std::nullopt);
+  EXPECT_EQ(back[2].event.args, "null");
+}
+
+TEST_F(SqliteStore, SurvivesReopening) {
+  {
+    auto store = open_sqlite_store(file());
+    store->append(std::vector<Append>{{"nb", chain(0, 2), "t"}});
+  }
+  auto store = open_sqlite_store(file());
+  EXPECT_EQ(store->head("nb"), 2);
+  EXPECT_EQ(store->read("nb", 0, 10).size(), 2u);
+}
+
+TEST_F(SqliteStore, GroupCommitsSeveralPushesAtomically) {
+  auto store = open_sqlite_store(file());
+  const auto a = chain(0, 2, "a"), b = chain(0, 1, "b"), a2 = chain(2, 2, "a");
+  store->append(std::vector<Append>{{"nbA", a, "t"}, {"nbB", b, "t"}, {"nbA", a2, "t"}});
+  EXPECT_EQ(store->head("nbA"), 4);
+  EXPECT_EQ(store->head("nbB"), 1);
+  EXPECT_EQ(store->store_ids(), (std::vector<std::string>{"nbA", "nbB"}));
+
+  // One bad push in a group writes nothing at all.
+  const auto good = chain(1, 1, "b"), stale = chain(2, 1, "a");
+  EXPECT_THROW(store->append(std::vector<Append>{{"nbB", good, "t"}, {"nbA", stale, "t"}}), StorageError);
+  EXPECT_EQ(store->head("nbB"), 1);
+  EXPECT_EQ(store->head("nbA"), 4);
+  // And the store keeps working afterwards.
+  store->append(std::vector<Append>{{"nbB", good, "t"}});
+  EXPECT_EQ(store->head("nbB"), 2);
+}
+
+TEST_F(SqliteStore, RefusesEventsThatDoNotContinueTheLog) {
+  auto store = open_sqlite_store(file());
+  store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
+  auto gap = chain(1, 2);
+  gap[1].parentSeqNum = 7;
+  gap[1].seqNum = 8;
+  try {
+    store->append(std::vector<Append>{{"nb", gap, "t"}});
+    ADD_FAILURE();
+  } catch (const StorageError& e) {
+    EXPECT_STREQ(e.what(), "append to nb: e8 (parent e7) does not continue the log at e2");
+  }
+  EXPECT_EQ(store->head("nb"), 1);
+  EXPECT_THROW(store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}}), StorageError);  // e1 again
+}
+
+TEST_F(SqliteStore, UsesWalWithFullSync) {
+  { auto store = open_sqlite_store(file()); }
+  // WAL is a property of the file: a plain reopen still reports it.
+  auto store = open_sqlite_store(file());
+  store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
+  EXPECT_TRUE(fs::exists(file().string() + "-wal"));
+}
+
+TEST_F(SqliteStore, ReportsAFileItCannotOpen) {
+  fs::create_directories(dir_);
+  fs::create_directories(dir_ / "a-directory.sqlite");
+  EXPECT_THROW(open_sqlite_store(dir_ / "a-directory.sqlite"), StorageError);
+}
+
+}  // namespace
+}  // namespace runt::storage
