@@ -1,0 +1,130 @@
+#include "runt/sync/hub.hpp"
+
+#include "runt/sync/push_rules.hpp"
+
+#include "runt/schema/json.hpp"
+
+namespace runt::sync {
+
+using namespace runt::protocol;
+
+namespace {
+
+// The requestId of a frame that failed to decode, when one can be read, for the error reply.
+std::string request_id_of(std::string_view frame) {
+  try {
+    const auto j = runt::schema::parse_json(frame);
+    if (j.is_object())
+      if (const auto it = j.find("requestId"); it != j.end() && it->is_string()) return it->get<std::string>();
+  } catch (const runt::schema::JsonSyntaxError&) {
+  }
+  return "";
+}
+
+}  // namespace
+
+Hub::Hub(storage::EventStore& store, std::function<std::string()> now) : store_(store), now_(std::move(now)) {}
+
+Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
+  const ConnectionId id = next_id_++;
+  sockets_.emplace(id, Socket{std::move(store_id), &connection, std::nullopt});
+  return id;
+}
+
+void Hub::detach(ConnectionId id) { sockets_.erase(id); }
+
+void Hub::on_frame(ConnectionId id, std::string_view frame) {
+  const auto it = sockets_.find(id);
+  if (it == sockets_.end()) return;
+  Socket& socket = it->second;
+  ClientMessage message;
+  try {
+    message = decode_client_message(frame);
+  } catch (const FrameError& e) {
+    socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), e.what()}}));
+    return;
+  }
+  std::visit(
+      [&](const auto& m) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, PullReq>) {
+          pull(socket, m);
+        } else if constexpr (std::is_same_v<M, PushReq>) {
+          push(socket, m);
+        } else if constexpr (std::is_same_v<M, Ping>) {
+          socket.connection->send(encode(ServerMessage{Pong{}}));
+        } else {
+          socket.connection->send(encode(ServerMessage{Error{m.requestId, "Admin messages are not supported by runt serve"}}));
+        }
+      },
+      message);
+}
+
+void Hub::pull(Socket& socket, const PullReq& request) {
+  std::int64_t after = request.cursor.value_or(0);
+  const std::int64_t head = store_.head(socket.store_id);
+  // Never hand a socket what it already has: a second pull on one connection starts after it.
+  if (socket.delivered && *socket.delivered > after) after = *socket.delivered;
+  do {
+    PullRes page{{}, Context::pull, request.requestId, 0};
+    for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
+      page.batch.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
+    if (!page.batch.empty()) after = page.batch.back().event.seqNum;
+    page.remaining = head > after ? head - after : 0;
+    socket.connection->send(encode(ServerMessage{page}));
+    if (page.batch.empty()) break;
+  } while (after < head);
+  socket.delivered = std::max(socket.delivered.value_or(0), after);
+}
+
+void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request_id) {
+  std::int64_t after = socket.delivered.value_or(head);
+  while (after < head) {
+    PullRes page{{}, Context::push, request_id, 0};
+    for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
+      page.batch.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
+    if (page.batch.empty()) break;
+    after = page.batch.back().event.seqNum;
+    socket.connection->send(encode(ServerMessage{page}));
+  }
+  socket.delivered = std::max(socket.delivered.value_or(0), after);
+}
+
+void Hub::push(Socket& socket, const PushReq& request) {
+  const std::int64_t head = store_.head(socket.store_id);
+  // A socket that never pulled on this connection (a 0.3.1 client after a reconnect) has what
+  // its push builds on.
+  if (!socket.delivered && !request.batch.empty()) socket.delivered = std::min(request.batch.front().parentSeqNum, head);
+  if (auto problem = check_push(request.batch, head)) {
+    socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
+    // Behind the head: hand it what it is missing so it can rebase and push again.
+    if (socket.delivered && *socket.delivered < head) catch_up(socket, head, request.requestId);
+    return;
+  }
+  const std::string created_at = now_();
+  try {
+    store_.append(std::vector<storage::Append>{{socket.store_id, request.batch, created_at}});
+  } catch (const storage::StorageError& e) {
+    socket.connection->send(encode(ServerMessage{Error{request.requestId, std::string("Push not stored: ") + e.what()}}));
+    return;
+  }
+  socket.connection->send(encode(ServerMessage{PushAck{request.requestId}}));
+
+  const std::int64_t new_head = request.batch.back().seqNum;
+  PullRes broadcast{{}, Context::push, request.requestId, 0};
+  for (const auto& e : request.batch) broadcast.batch.push_back(SyncedEvent{e, created_at});
+  const std::string frame = encode(ServerMessage{broadcast});
+  for (auto& [id, other] : sockets_) {
+    if (other.store_id != socket.store_id) continue;
+    // A socket whose position is unknown has either a pull still to come (which will include
+    // these events) or reconnected without pulling: a broadcast would then leave a silent gap
+    // in its log. It hears from us once it pulls or pushes.
+    if (!other.delivered) continue;
+    if (*other.delivered < head) catch_up(other, head, request.requestId);
+    if (*other.delivered >= new_head) continue;
+    other.connection->send(frame);
+    other.delivered = new_head;
+  }
+}
+
+}  // namespace runt::sync

@@ -1,0 +1,206 @@
+#include "runt/sync/hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+namespace runt::sync {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace runt::protocol;
+
+struct Socket final : Connection {
+  std::vector<std::string> frames;
+  void send(std::string frame) override { frames.push_back(std::move(frame)); }
+  std::vector<ServerMessage> take() {
+    std::vector<ServerMessage> out;
+    for (const auto& f : frames) out.push_back(decode_server_message(f));
+    frames.clear();
+    return out;
+  }
+};
+
+std::string push_frame(const std::string& request, std::int64_t parent, int n, const std::string& client = "c") {
+  PushReq p{request, {}};
+  for (int i = 0; i < n; ++i)
+    p.batch.push_back(WireEvent{"v1.Debug", R"({"id":")" + request + std::to_string(i) + R"("})", parent + i + 1, parent + i, client, "s"});
+  return encode(ClientMessage{p});
+}
+std::string pull_frame(const std::string& request, std::optional<std::int64_t> cursor = std::nullopt) {
+  return encode(ClientMessage{PullReq{request, cursor}});
+}
+std::vector<std::int64_t> seqs(const PullRes& r) {
+  std::vector<std::int64_t> out;
+  for (const auto& e : r.batch) out.push_back(e.event.seqNum);
+  return out;
+}
+
+class HubTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("runt-hub-" + std::to_string(::getpid()) + "-" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    store_ = storage::open_sqlite_store(dir_ / "runt.sqlite");
+    hub_ = std::make_unique<Hub>(*store_, [] { return std::string("2025-06-23T03:44:09.014Z"); });
+  }
+  void TearDown() override {
+    hub_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  fs::path dir_;
+  std::unique_ptr<storage::EventStore> store_;
+  std::unique_ptr<Hub> hub_;
+};
+
+TEST_F(HubTest, AnEmptyPullStillGetsOneAnswer) {
+  Socket a;
+  const auto id = hub_->attach("nb", a);
+  hub_->on_frame(id, pull_frame("p1"));
+  ASSERT_EQ(a.frames.size(), 1u);
+  EXPECT_EQ(a.frames[0], R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"pull","requestId":"p1"},"remaining":0})");
+}
+
+TEST_F(HubTest, PushIsStoredThenAckedThenBroadcastToEverySocketIncludingThePusher) {
+  Socket a, b, elsewhere;
+  const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b), ie = hub_->attach("other", elsewhere);
+  for (auto [id, s] : {std::pair{ia, &a}, {ib, &b}, {ie, &elsewhere}}) {
+    hub_->on_frame(id, pull_frame("p"));
+    s->frames.clear();
+  }
+  hub_->on_frame(ia, push_frame("push1", 0, 2));
+  EXPECT_EQ(store_->head("nb"), 2);
+  const auto to_a = a.take();
+  ASSERT_EQ(to_a.size(), 2u);
+  EXPECT_EQ(std::get<PushAck>(to_a[0]).requestId, "push1");
+  const auto& echo = std::get<PullRes>(to_a[1]);
+  EXPECT_EQ(echo.context, Context::push);
+  EXPECT_EQ(echo.requestId, "push1");
+  EXPECT_EQ(seqs(echo), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(echo.batch[0].createdAt, "2025-06-23T03:44:09.014Z");
+  EXPECT_EQ(echo.batch[0].event.args, R"({"id":"push10"})");
+  const auto to_b = b.take();
+  ASSERT_EQ(to_b.size(), 1u);
+  EXPECT_EQ(std::get<PullRes>(to_b[0]), echo);
+  EXPECT_TRUE(elsewhere.frames.empty());
+}
+
+TEST_F(HubTest, PullsComeInPagesOfAHundredWithRemaining) {
+  Socket a;
+  const auto id = hub_->attach("nb", a);
+  hub_->on_frame(id, push_frame("seed1", 0, 50));
+  hub_->on_frame(id, push_frame("seed2", 50, 50));
+  hub_->on_frame(id, push_frame("seed3", 100, 50));
+  hub_->on_frame(id, push_frame("seed4", 150, 50));
+  hub_->on_frame(id, push_frame("seed5", 200, 50));
+  Socket reader;
+  const auto ir = hub_->attach("nb", reader);
+  hub_->on_frame(ir, pull_frame("p", 0));
+  const auto pages = reader.take();
+  ASSERT_EQ(pages.size(), 3u);
+  EXPECT_EQ(std::get<PullRes>(pages[0]).batch.size(), 100u);
+  EXPECT_EQ(std::get<PullRes>(pages[0]).remaining, 150);
+  EXPECT_EQ(std::get<PullRes>(pages[1]).remaining, 50);
+  EXPECT_EQ(std::get<PullRes>(pages[2]).batch.size(), 50u);
+  EXPECT_EQ(std::get<PullRes>(pages[2]).remaining, 0);
+  EXPECT_EQ(std::get<PullRes>(pages[2]).batch.back().event.seqNum, 250);
+  // A cursor starts after it.
+  hub_->on_frame(hub_->attach("nb", reader), pull_frame("p2", 240));
+  const auto tail = reader.take();
+  ASSERT_EQ(tail.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(tail[0])).front(), 241);
+}
+
+TEST_F(HubTest, AWrongParentIsRefusedWithTheExactMessageAndNothingChanges) {
+  Socket a, b;
+  const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b);
+  hub_->on_frame(ib, pull_frame("p"));
+  b.frames.clear();
+  hub_->on_frame(ia, pull_frame("p"));
+  a.frames.clear();
+  hub_->on_frame(ia, push_frame("x", 1, 1));
+  ASSERT_EQ(a.frames.size(), 1u);
+  EXPECT_EQ(a.frames[0], R"({"_tag":"WSMessage.Error","requestId":"x","message":"Invalid parent event number. Received e1 but expected e0"})");
+  EXPECT_EQ(store_->head("nb"), 0);
+  EXPECT_TRUE(b.frames.empty());
+}
+
+TEST_F(HubTest, BadFramesGetAnErrorAndChangeNothing) {
+  Socket a;
+  const auto id = hub_->attach("nb", a);
+  hub_->on_frame(id, "{not json");
+  hub_->on_frame(id, R"({"_tag":"WSMessage.PushReq","requestId":"r9","batch":[{"name":"x","seqNum":1.5,"parentSeqNum":0,"clientId":"c","sessionId":"s"}]})");
+  hub_->on_frame(id, R"({"_tag":"WSMessage.AdminInfoReq","requestId":"r10","adminSecret":"s"})");
+  const auto replies = a.take();
+  ASSERT_EQ(replies.size(), 3u);
+  EXPECT_EQ(std::get<Error>(replies[0]).requestId, "");
+  EXPECT_EQ(std::get<Error>(replies[0]).message.rfind("malformed JSON: ", 0), 0u);
+  EXPECT_EQ(std::get<Error>(replies[1]), (Error{"r9", "WSMessage.PushReq: batch[0].seqNum: expected an integer, got 1.5"}));
+  EXPECT_EQ(std::get<Error>(replies[2]).requestId, "r10");
+  EXPECT_EQ(store_->head("nb"), 0);
+}
+
+TEST_F(HubTest, PingGetsPong) {
+  Socket a;
+  const auto id = hub_->attach("nb", a);
+  hub_->on_frame(id, R"({"_tag":"WSMessage.Ping","requestId":"ping"})");
+  ASSERT_EQ(a.frames.size(), 1u);
+  EXPECT_EQ(a.frames[0], R"({"_tag":"WSMessage.Pong","requestId":"ping"})");
+}
+
+// A 0.3.1 client reconnects and never pulls again. When it pushes on a stale parent it gets the
+// error and then exactly the events it missed, so it can rebase; nothing it already has is
+// ever sent again.
+TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
+  Socket a1, b;
+  const auto ia1 = hub_->attach("nb", a1), ib = hub_->attach("nb", b);
+  hub_->on_frame(ia1, pull_frame("pa"));
+  hub_->on_frame(ib, pull_frame("pb"));
+  hub_->on_frame(ia1, push_frame("a1", 0, 2));  // a has e1, e2
+  hub_->detach(ia1);
+  hub_->on_frame(ib, push_frame("b1", 2, 2));  // e3, e4 while a is away
+
+  Socket a2;
+  const auto ia2 = hub_->attach("nb", a2);
+  // Its position is unknown: no broadcasts reach it yet.
+  hub_->on_frame(ib, push_frame("b2", 4, 1));  // e5
+  EXPECT_TRUE(a2.frames.empty());
+
+  hub_->on_frame(ia2, push_frame("a2", 2, 1));  // built on e2
+  auto got = a2.take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(std::get<Error>(got[0]).message, "Invalid parent event number. Received e2 but expected e5");
+  EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{3, 4, 5}));
+  EXPECT_EQ(std::get<PullRes>(got[1]).context, Context::push);
+
+  hub_->on_frame(ia2, push_frame("a3", 5, 1));  // rebased
+  got = a2.take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(std::get<PushAck>(got[0]).requestId, "a3");
+  EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{6}));
+  EXPECT_EQ(store_->head("nb"), 6);
+}
+
+TEST_F(HubTest, ASocketBehindGetsWhatItMissedBeforeTheBroadcast) {
+  Socket a, b;
+  const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b);
+  hub_->on_frame(ia, pull_frame("pa"));
+  a.frames.clear();
+  // b starts pushing without pulling: its position comes from its push.
+  hub_->on_frame(ib, push_frame("b1", 0, 1));
+  const auto to_a = a.take();
+  ASSERT_EQ(to_a.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(to_a[0])), (std::vector<std::int64_t>{1}));
+  // Every event reaches a exactly once, in order.
+  hub_->on_frame(ib, push_frame("b2", 1, 3));
+  hub_->on_frame(ib, push_frame("b3", 4, 1));
+  std::vector<std::int64_t> all;
+  for (const auto& m : a.take())
+    for (auto s : seqs(std::get<PullRes>(m))) all.push_back(s);
+  EXPECT_EQ(all, (std::vector<std::int64_t>{2, 3, 4, 5}));
+}
+
+}  // namespace
+}  // namespace runt::sync
