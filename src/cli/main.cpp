@@ -2,11 +2,17 @@
 
 #include "replay.hpp"
 
+#include "runt/serve/server.hpp"
+
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
+#include <sys/stat.h>
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -25,7 +31,54 @@ int main(int argc, char** argv) {
   replay->add_option("FILE", replay_file, "Log file, or - for standard input")->required();
   replay->add_flag("--pretty", pretty, "Indent the JSON output");
 
+  runt::serve::Options serve_options;
+  std::string data_dir;
+  std::string log_level = "info";
+  auto* serve = app.add_subcommand("serve", "Run the sync server (LiveStore 0.3.1 sync-cf protocol over WebSocket)");
+  serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->capture_default_str();
+  serve->add_option("--data", data_dir, "Data directory (default ~/.local/share/runt)");
+  serve->add_option("--token", serve_options.token, "The access token clients must present")->envname("RUNT_TOKEN");
+  serve->add_option("--log-level", log_level, "info or error")->check(CLI::IsMember({"info", "error"}))->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) {
+    if (data_dir.empty()) {
+      const char* home = std::getenv("HOME");
+      data_dir = std::string(home ? home : ".") + "/.local/share/runt";
+    }
+    serve_options.data_dir = data_dir;
+    std::filesystem::create_directories(serve_options.data_dir);
+    if (serve_options.token.empty()) {
+      // Like Jupyter's server token: generated once, kept in the data directory.
+      const auto token_file = serve_options.data_dir / "token";
+      std::ifstream existing(token_file);
+      std::getline(existing, serve_options.token);
+      if (serve_options.token.empty()) {
+        std::random_device random;
+        static constexpr char kHex[] = "0123456789abcdef";
+        for (int i = 0; i < 48; ++i) serve_options.token.push_back(kHex[random() % 16]);
+        std::ofstream(token_file) << serve_options.token << "\n";
+        ::chmod(token_file.c_str(), 0600);
+      }
+      std::cout << "runt serve: token " << serve_options.token << " (from " << token_file.string() << ")\n";
+    }
+    const bool verbose = log_level == "info";
+    serve_options.log = [verbose](const std::string& line) {
+      if (verbose) std::cerr << "runt serve: " << line << std::endl;
+    };
+    try {
+      runt::serve::Server server(serve_options);
+      std::cout << "runt serve: listening on http://" << serve_options.host << ":" << server.port()
+                << " (sync endpoint ws://" << serve_options.host << ":" << server.port() << "/livestore)" << std::endl;
+      server.run();
+    } catch (const std::exception& e) {
+      std::cerr << "runt serve: " << e.what() << "\n";
+      return 1;
+    }
+    return 0;
+  }
 
   if (replay->parsed()) {
     runt::cli::ReplayOptions options{pretty ? 2 : 0};

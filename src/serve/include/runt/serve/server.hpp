@@ -1,0 +1,45 @@
+#pragma once
+// `runt serve`: HTTP/1.1 with a WebSocket upgrade on any path under /livestore, speaking
+// LiveStore 0.3.1's sync-cf protocol to the sync Hub, over an SQLite event store.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace runt::serve {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8787;  // 0: any free port (see Server::port)
+  std::filesystem::path data_dir;
+  std::string token;  // the single user's token; clients put it in the sync payload's authToken
+  std::size_t max_frame_bytes = 16u << 20;
+  std::function<void(const std::string&)> log = [](const std::string&) {};
+};
+
+class Server {
+ public:
+  // Opens the store in `data_dir` and binds; throws std::runtime_error when it cannot.
+  explicit Server(Options options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const;
+  void run();   // serves until stop()
+  void stop();  // callable from any thread or a signal-handling context via the io loop
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The sync payload of a client URL: `payload` is URLSearchParams-encoded encodeURIComponent of
+// JSON (double-encoded). Returns the decoded JSON text, or throws std::invalid_argument.
+std::string decode_payload_parameter(std::string_view query_value);
+// Percent-decoding; `plus_is_space` for application/x-www-form-urlencoded values.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace runt::serve
