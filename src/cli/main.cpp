@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->capture_default_str();
   serve->add_option("--data", data_dir, "Data directory (default ~/.local/share/runt)");
   serve->add_option("--token", serve_options.token, "The access token clients must present")->envname("RUNT_TOKEN");
-  serve->add_option("--log-level", log_level, "info or error")->check(CLI::IsMember({"info", "error"}))->capture_default_str();
+  serve->add_option("--log-level", log_level, "trace (every frame), info or error")->check(CLI::IsMember({"trace", "info", "error"}))->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
       }
       std::cout << "runt serve: token " << serve_options.token << " (from " << token_file.string() << ")\n";
     }
-    const bool verbose = log_level == "info";
+    const bool verbose = log_level != "error";
+    serve_options.trace_frames = log_level == "trace";
     serve_options.log = [verbose](const std::string& line) {
       if (verbose) std::cerr << "runt serve: " << line << std::endl;
     };

@@ -113,6 +113,7 @@ struct Server::Impl {
       read();
     }
     void send(std::string frame) override {
+      if (server_.options.trace_frames) server_.options.log("#" + std::to_string(id_) + " <- " + frame.substr(0, 300));
       queue_.push_back(std::move(frame));
       if (queue_.size() == 1) write();
     }
@@ -123,6 +124,7 @@ struct Server::Impl {
         if (ec) return self->close(ec);
         const std::string frame = beast::buffers_to_string(self->buffer_.data());
         self->buffer_.consume(self->buffer_.size());
+        if (self->server_.options.trace_frames) self->server_.options.log("#" + std::to_string(self->id_) + " -> " + frame.substr(0, 300));
         self->server_.hub.on_frame(self->id_, frame);
         self->read();
       });

@@ -27,7 +27,10 @@ Hub::Hub(storage::EventStore& store, std::function<std::string()> now) : store_(
 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
   const ConnectionId id = next_id_++;
-  sockets_.emplace(id, Socket{std::move(store_id), &connection, std::nullopt});
+  // A client that reconnects never pulls: assume it has what the log held when it connected
+  // (a fresh client's pull will carry everything anyway).
+  const std::int64_t head = store_.head(store_id);
+  sockets_.emplace(id, Socket{std::move(store_id), &connection, head});
   return id;
 }
 
@@ -61,10 +64,10 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
 }
 
 void Hub::pull(Socket& socket, const PullReq& request) {
+  // Served from the client's cursor, whatever was broadcast before: a client stashes push
+  // results until its pull completes and keeps only those newer than the pull.
   std::int64_t after = request.cursor.value_or(0);
   const std::int64_t head = store_.head(socket.store_id);
-  // Never hand a socket what it already has: a second pull on one connection starts after it.
-  if (socket.delivered && *socket.delivered > after) after = *socket.delivered;
   do {
     PullRes page{{}, Context::pull, request.requestId, 0};
     for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
@@ -74,11 +77,12 @@ void Hub::pull(Socket& socket, const PullReq& request) {
     socket.connection->send(encode(ServerMessage{page}));
     if (page.batch.empty()) break;
   } while (after < head);
-  socket.delivered = std::max(socket.delivered.value_or(0), after);
+  socket.position = std::max(socket.position, after);
+  socket.sent_max = std::max(socket.sent_max, after);
 }
 
 void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request_id) {
-  std::int64_t after = socket.delivered.value_or(head);
+  std::int64_t after = socket.from();
   while (after < head) {
     PullRes page{{}, Context::push, request_id, 0};
     for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
@@ -87,18 +91,17 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
     after = page.batch.back().event.seqNum;
     socket.connection->send(encode(ServerMessage{page}));
   }
-  socket.delivered = std::max(socket.delivered.value_or(0), after);
+  socket.position = socket.sent_max = std::max(socket.from(), after);
 }
 
 void Hub::push(Socket& socket, const PushReq& request) {
   const std::int64_t head = store_.head(socket.store_id);
-  // A socket that never pulled on this connection (a 0.3.1 client after a reconnect) has what
-  // its push builds on.
-  if (!socket.delivered && !request.batch.empty()) socket.delivered = std::min(request.batch.front().parentSeqNum, head);
+  // The push says where the client's log ends (it may not have processed what we sent since).
+  if (!request.batch.empty()) socket.position = std::min(request.batch.front().parentSeqNum, head);
   if (auto problem = check_push(request.batch, head)) {
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
     // Behind the head: hand it what it is missing so it can rebase and push again.
-    if (socket.delivered && *socket.delivered < head) catch_up(socket, head, request.requestId);
+    if (socket.from() < head) catch_up(socket, head, request.requestId);
     return;
   }
   const std::string created_at = now_();
@@ -116,14 +119,10 @@ void Hub::push(Socket& socket, const PushReq& request) {
   const std::string frame = encode(ServerMessage{broadcast});
   for (auto& [id, other] : sockets_) {
     if (other.store_id != socket.store_id) continue;
-    // A socket whose position is unknown has either a pull still to come (which will include
-    // these events) or reconnected without pulling: a broadcast would then leave a silent gap
-    // in its log. It hears from us once it pulls or pushes.
-    if (!other.delivered) continue;
-    if (*other.delivered < head) catch_up(other, head, request.requestId);
-    if (*other.delivered >= new_head) continue;
+    if (other.from() < head) catch_up(other, head, request.requestId);
+    if (other.from() >= new_head) continue;
     other.connection->send(frame);
-    other.delivered = new_head;
+    other.position = other.sent_max = new_head;
   }
 }
 

@@ -1,11 +1,14 @@
 // Two real LiveStore 0.3.1 clients (npm, unmodified) commit concurrently to one notebook through
 // runt serve; concurrent pushes force rejections and rebases. They must end with the same state.
-// Usage: node --experimental-websocket two-clients.mjs WS_URL TOKEN STORE_ID
+// Usage: node --experimental-websocket two-clients.mjs RUNT_BINARY
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, Events, makeSchema, Schema, State, queryDb } from '@livestore/livestore'
 import { makeCfSync } from '@livestore/sync-cf'
+import { startServer } from './server.mjs'
 
-const [url, token, storeId] = process.argv.slice(2)
+const server = await startServer(process.argv[2])
+const { url, token } = server
+const storeId = 'two' + Date.now()
 const events = {
   noteAdded: Events.synced({ name: 'v1.NoteAdded', schema: Schema.Struct({ id: Schema.String, text: Schema.String }) }),
 }
@@ -23,4 +26,6 @@ const all = (s) => s.query(queryDb(notes.select().orderBy('id', 'asc'))).map((n)
 for (let t = 0; t < 100; t++) { await new Promise((r) => setTimeout(r, 100)); if (all(a).split(',').length === 10 && all(a) === all(b)) break }
 console.log('alice', all(a)); console.log('bob  ', all(b))
 await a.shutdown(); await b.shutdown()
+await server.kill('SIGTERM')
+server.cleanup()
 process.exit(all(a) === all(b) && all(a).split(',').length === 10 ? 0 : 1)

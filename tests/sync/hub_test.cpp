@@ -151,7 +151,7 @@ TEST_F(HubTest, PingGetsPong) {
 }
 
 // A 0.3.1 client reconnects and never pulls again. When it pushes on a stale parent it gets the
-// error and then exactly the events it missed, so it can rebase; nothing it already has is
+// error and then exactly the events it missed, so it can rebase; nothing it was already sent is
 // ever sent again.
 TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
   Socket a1, b;
@@ -163,19 +163,18 @@ TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
   hub_->on_frame(ib, push_frame("b1", 2, 2));  // e3, e4 while a is away
 
   Socket a2;
-  const auto ia2 = hub_->attach("nb", a2);
-  // Its position is unknown: no broadcasts reach it yet.
-  hub_->on_frame(ib, push_frame("b2", 4, 1));  // e5
-  EXPECT_TRUE(a2.frames.empty());
-
-  hub_->on_frame(ia2, push_frame("a2", 2, 1));  // built on e2
+  const auto ia2 = hub_->attach("nb", a2);  // assumed to be at e4, the head when it connects
+  hub_->on_frame(ib, push_frame("b2", 4, 1));  // e5 reaches it
   auto got = a2.take();
-  ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(std::get<Error>(got[0]).message, "Invalid parent event number. Received e2 but expected e5");
-  EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{3, 4, 5}));
-  EXPECT_EQ(std::get<PullRes>(got[1]).context, Context::push);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(got[0])), (std::vector<std::int64_t>{5}));
 
-  hub_->on_frame(ia2, push_frame("a3", 5, 1));  // rebased
+  hub_->on_frame(ia2, push_frame("a2", 2, 1));  // but it was really at e2
+  got = a2.take();
+  ASSERT_EQ(got.size(), 1u);  // the error; e3..e5 are not resent over what it was given
+  EXPECT_EQ(std::get<Error>(got[0]).message, "Invalid parent event number. Received e2 but expected e5");
+
+  hub_->on_frame(ia2, push_frame("a3", 5, 1));  // rebased on e5
   got = a2.take();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(std::get<PushAck>(got[0]).requestId, "a3");
@@ -183,11 +182,28 @@ TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
   EXPECT_EQ(store_->head("nb"), 6);
 }
 
+TEST_F(HubTest, AStalePushGetsTheMissingEventsAfterTheError) {
+  Socket b;
+  const auto ib = hub_->attach("nb", b);
+  hub_->on_frame(ib, push_frame("b1", 0, 3));  // e1..e3
+  // A client comes back after a restart with a log that ends at e0 and pushes on it: the push
+  // tells its position, so it gets the error and then e1..e3 to rebase on.
+  Socket a;
+  const auto ia = hub_->attach("nb", a);
+  hub_->on_frame(ia, push_frame("a1", 0, 1));
+  const auto got = a.take();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(std::get<Error>(got[0]).message, "Invalid parent event number. Received e0 but expected e3");
+  EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(std::get<PullRes>(got[1]).requestId, "a1");
+}
+
 TEST_F(HubTest, ASocketBehindGetsWhatItMissedBeforeTheBroadcast) {
   Socket a, b;
-  const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b);
+  const auto ia = hub_->attach("nb", a);
   hub_->on_frame(ia, pull_frame("pa"));
   a.frames.clear();
+  const auto ib = hub_->attach("nb", b);
   // b starts pushing without pulling: its position comes from its push.
   hub_->on_frame(ib, push_frame("b1", 0, 1));
   const auto to_a = a.take();

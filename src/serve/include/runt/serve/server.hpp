@@ -17,6 +17,7 @@ struct Options {
   std::string token;  // the single user's token; clients put it in the sync payload's authToken
   std::size_t max_frame_bytes = 16u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  bool trace_frames = false;  // log every frame (truncated), for debugging clients
 };
 
 class Server {

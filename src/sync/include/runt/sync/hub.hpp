@@ -7,17 +7,19 @@
 // - Pull: pages of 100 with `remaining`, always at least one (possibly empty) page.
 // - Push: the whole chain is checked, the events are written durably, and only then PushAck,
 //   then one PullRes (context "push") to every socket of the notebook, the pusher included.
-// - Catch-up: per socket the Hub tracks the highest seqNum it has delivered (known after a pull,
-//   or from the parent of its first push). A socket that missed events (0.3.1 clients never pull
-//   again after a reconnect) first gets them, and never gets a seqNum it already has (the
-//   client dies on that). Until its position is known a socket gets no broadcasts: its pending
-//   pull will carry them, and a reconnected client would otherwise accept them over a gap.
+// - Catch-up: per socket the Hub keeps where it believes the client's log ends and the highest
+//   seqNum it has sent there. A 0.3.1 client never pulls again after a reconnect, so a new
+//   socket is assumed to be at the head it connected at; a push tells its real position. A
+//   socket behind gets the events it missed before the next broadcast, and a push on a stale
+//   parent is answered with the error and then those events, so the client can rebase. Nothing
+//   at or below what a socket was already sent is sent again (the client dies on that).
 // - Bad frames get a WSMessage.Error and change nothing.
 
 #include "runt/storage/event_store.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,11 +49,13 @@ class Hub {
   struct Socket {
     std::string store_id;
     Connection* connection;
-    std::optional<std::int64_t> delivered;  // highest seqNum this socket has received
+    std::int64_t position;      // where we believe the client's log ends
+    std::int64_t sent_max = 0;  // highest seqNum sent on this socket
+    std::int64_t from() const { return std::max(position, sent_max); }
   };
   void pull(Socket& socket, const protocol::PullReq& request);
   void push(Socket& socket, const protocol::PushReq& request);
-  // Sends `socket` every stored event after what it has, up to `head`, as context "push".
+  // Sends `socket` every stored event after Socket::from() up to `head`, as context "push".
   void catch_up(Socket& socket, std::int64_t head, const std::string& request_id);
 
   storage::EventStore& store_;

@@ -1,0 +1,60 @@
+// Starts and stops a real `runt serve` for the conformance scripts.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const startServer = async (runt, { dataDir, port = 0, token = 'conformance-token' } = {}) => {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'runt-conformance-'))
+  const args = ['serve', '--port', String(port), '--data', dataDir, '--token', token]
+  if (process.env.RUNT_TRACE) args.push('--log-level', 'trace')
+  const proc = spawn(runt, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  if (process.env.RUNT_TRACE) proc.stderr.on('data', (d) => process.stderr.write(d))
+  let log = ''
+  proc.stderr.on('data', (d) => { log += d })
+  const actualPort = await new Promise((resolve, reject) => {
+    let out = ''
+    proc.stdout.on('data', (d) => {
+      out += d
+      const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)
+      if (m) resolve(Number(m[1]))
+    })
+    proc.on('exit', (code) => reject(new Error(`runt serve exited with ${code}: ${log}`)))
+  })
+  return {
+    proc, dataDir, token, port: actualPort,
+    url: `ws://127.0.0.1:${actualPort}/livestore`,
+    log: () => log,
+    kill: (signal = 'SIGKILL') => new Promise((resolve) => { proc.once('exit', resolve); proc.kill(signal) }),
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+// A raw sync-cf socket: send frames, await replies by requestId.
+export const rawSocket = async (url, token, storeId) => {
+  const params = new URLSearchParams({ storeId, payload: encodeURIComponent(JSON.stringify({ authToken: token })) })
+  const ws = new WebSocket(`${url}/websocket?${params}`)
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject })
+  const frames = []
+  const waiters = []
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(m.data)
+    frames.push(msg)
+    for (const w of [...waiters]) if (w.test(msg)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg) }
+  }
+  const closed = new Promise((resolve) => { ws.onclose = resolve })
+  return {
+    frames, closed,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    next: (test, ms = 5000) => new Promise((resolve, reject) => {
+      const found = frames.find(test)
+      if (found) { frames.splice(frames.indexOf(found), 1); return resolve(found) }
+      const w = { test, resolve }
+      waiters.push(w)
+      setTimeout(() => reject(new Error('timed out waiting for a frame')), ms)
+    }),
+    close: () => ws.close(),
+  }
+}
