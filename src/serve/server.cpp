@@ -156,6 +156,7 @@ struct Server::Impl {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) return;
       auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      stream->expires_after(std::chrono::seconds(30));  // a client gets 30 s to send its request
       auto buffer = std::make_shared<beast::flat_buffer>();
       auto request = std::make_shared<http::request<http::string_body>>();
       http::async_read(*stream, *buffer, *request, [this, stream, buffer, request](beast::error_code rec, std::size_t) {
@@ -207,6 +208,7 @@ struct Server::Impl {
       return respond(std::move(stream), request, http::status::bad_request, e.what());
     }
 
+    stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
     auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws->async_accept(request, [this, ws, store_id](beast::error_code ec) {
