@@ -4,7 +4,6 @@
 #include "runt/storage/event_store.hpp"
 #include "runt/sync/hub.hpp"
 #include "runt/sync/push_rules.hpp"
-#include "runt/schema/timestamp.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -79,9 +78,8 @@ bool same_token(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-std::string now_iso() {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return schema::format_iso(schema::Timestamp{ms});
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -90,7 +88,7 @@ struct Server::Impl {
   explicit Impl(Options o)
       : options(std::move(o)),
         store(storage::open_sqlite_store(options.data_dir / "runt.sqlite")),
-        hub(*store, now_iso),
+        hub(*store, now_ms),
         acceptor(io) {
     const tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
     acceptor.open(endpoint.protocol());
@@ -151,6 +149,15 @@ struct Server::Impl {
     std::deque<std::string> queue_;
     bool closed_ = false;
   };
+
+  void tick() {
+    timer.expires_after(std::chrono::milliseconds(500));
+    timer.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      hub.tick();
+      tick();
+    });
+  }
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
@@ -223,6 +230,7 @@ struct Server::Impl {
   sync::Hub hub;
   asio::io_context io{1};
   tcp::acceptor acceptor;
+  asio::steady_timer timer{io};
 };
 
 Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -236,6 +244,7 @@ void Server::run() {
     if (!ec) stop();
   });
   impl_->accept();
+  impl_->tick();
   impl_->io.run();
 }
 
@@ -243,6 +252,7 @@ void Server::stop() {
   asio::post(impl_->io, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->timer.cancel();
     impl_->io.stop();
   });
 }

@@ -3,6 +3,7 @@
 #include "runt/sync/push_rules.hpp"
 
 #include "runt/schema/json.hpp"
+#include "runt/schema/timestamp.hpp"
 
 namespace runt::sync {
 
@@ -23,18 +24,28 @@ std::string request_id_of(std::string_view frame) {
 
 }  // namespace
 
-Hub::Hub(storage::EventStore& store, std::function<std::string()> now) : store_(store), now_(std::move(now)) {}
+Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms)
+    : store_(store), now_ms_(std::move(now_ms)) {}
 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
   const ConnectionId id = next_id_++;
-  // A client that reconnects never pulls: assume it has what the log held when it connected
-  // (a fresh client's pull will carry everything anyway).
+  // Until it pulls or pushes, assume the socket's client holds what the log held now.
   const std::int64_t head = store_.head(store_id);
-  sockets_.emplace(id, Socket{std::move(store_id), &connection, head});
+  sockets_.emplace(id, Socket{std::move(store_id), &connection, head, now_ms_()});
   return id;
 }
 
 void Hub::detach(ConnectionId id) { sockets_.erase(id); }
+
+void Hub::tick() {
+  const std::int64_t now = now_ms_();
+  for (auto& [id, socket] : sockets_) {
+    if (socket.known || now - socket.attached_at < kGraceMs) continue;
+    socket.known = true;
+    const std::int64_t head = store_.head(socket.store_id);
+    if (socket.from() < head) catch_up(socket, head, "");
+  }
+}
 
 void Hub::on_frame(ConnectionId id, std::string_view frame) {
   const auto it = sockets_.find(id);
@@ -79,6 +90,7 @@ void Hub::pull(Socket& socket, const PullReq& request) {
   } while (after < head);
   socket.position = std::max(socket.position, after);
   socket.sent_max = std::max(socket.sent_max, after);
+  socket.known = true;
 }
 
 void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request_id) {
@@ -97,14 +109,17 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
 void Hub::push(Socket& socket, const PushReq& request) {
   const std::int64_t head = store_.head(socket.store_id);
   // The push says where the client's log ends (it may not have processed what we sent since).
-  if (!request.batch.empty()) socket.position = std::min(request.batch.front().parentSeqNum, head);
+  if (!request.batch.empty()) {
+    socket.position = std::min(request.batch.front().parentSeqNum, head);
+    socket.known = true;
+  }
   if (auto problem = check_push(request.batch, head)) {
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
     // Behind the head: hand it what it is missing so it can rebase and push again.
     if (socket.from() < head) catch_up(socket, head, request.requestId);
     return;
   }
-  const std::string created_at = now_();
+  const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});
   try {
     store_.append(std::vector<storage::Append>{{socket.store_id, request.batch, created_at}});
   } catch (const storage::StorageError& e) {
@@ -118,7 +133,7 @@ void Hub::push(Socket& socket, const PushReq& request) {
   for (const auto& e : request.batch) broadcast.batch.push_back(SyncedEvent{e, created_at});
   const std::string frame = encode(ServerMessage{broadcast});
   for (auto& [id, other] : sockets_) {
-    if (other.store_id != socket.store_id) continue;
+    if (other.store_id != socket.store_id || !other.known) continue;  // see tick()
     if (other.from() < head) catch_up(other, head, request.requestId);
     if (other.from() >= new_head) continue;
     other.connection->send(frame);

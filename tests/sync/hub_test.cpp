@@ -43,7 +43,7 @@ class HubTest : public testing::Test {
                                         testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     store_ = storage::open_sqlite_store(dir_ / "runt.sqlite");
-    hub_ = std::make_unique<Hub>(*store_, [] { return std::string("2025-06-23T03:44:09.014Z"); });
+    hub_ = std::make_unique<Hub>(*store_, [this] { return clock_ms_; });
   }
   void TearDown() override {
     hub_.reset();
@@ -51,6 +51,7 @@ class HubTest : public testing::Test {
     fs::remove_all(dir_);
   }
   fs::path dir_;
+  std::int64_t clock_ms_ = 1750650249014;  // 2025-06-23T03:44:09.014Z
   std::unique_ptr<storage::EventStore> store_;
   std::unique_ptr<Hub> hub_;
 };
@@ -150,9 +151,9 @@ TEST_F(HubTest, PingGetsPong) {
   EXPECT_EQ(a.frames[0], R"({"_tag":"WSMessage.Pong","requestId":"ping"})");
 }
 
-// A 0.3.1 client reconnects and never pulls again. When it pushes on a stale parent it gets the
-// error and then exactly the events it missed, so it can rebase; nothing it was already sent is
-// ever sent again.
+// A 0.3.1 client reconnects and never pulls again. Until it pushes (or its grace period ends)
+// it gets no broadcasts; its push on a stale parent gets the error and then exactly the events
+// it missed, so it can rebase.
 TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
   Socket a1, b;
   const auto ia1 = hub_->attach("nb", a1), ib = hub_->attach("nb", b);
@@ -163,23 +164,48 @@ TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
   hub_->on_frame(ib, push_frame("b1", 2, 2));  // e3, e4 while a is away
 
   Socket a2;
-  const auto ia2 = hub_->attach("nb", a2);  // assumed to be at e4, the head when it connects
-  hub_->on_frame(ib, push_frame("b2", 4, 1));  // e5 reaches it
+  const auto ia2 = hub_->attach("nb", a2);
+  hub_->on_frame(ib, push_frame("b2", 4, 1));  // e5: not sent to a socket of unknown position
+  EXPECT_TRUE(a2.frames.empty());
+
+  hub_->on_frame(ia2, push_frame("a2", 2, 1));  // built on e2
   auto got = a2.take();
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(seqs(std::get<PullRes>(got[0])), (std::vector<std::int64_t>{5}));
-
-  hub_->on_frame(ia2, push_frame("a2", 2, 1));  // but it was really at e2
-  got = a2.take();
-  ASSERT_EQ(got.size(), 1u);  // the error; e3..e5 are not resent over what it was given
+  ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(std::get<Error>(got[0]).message, "Invalid parent event number. Received e2 but expected e5");
+  EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{3, 4, 5}));
+  EXPECT_EQ(std::get<PullRes>(got[1]).context, Context::push);
 
-  hub_->on_frame(ia2, push_frame("a3", 5, 1));  // rebased on e5
+  hub_->on_frame(ia2, push_frame("a3", 5, 1));  // rebased
   got = a2.take();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(std::get<PushAck>(got[0]).requestId, "a3");
   EXPECT_EQ(seqs(std::get<PullRes>(got[1])), (std::vector<std::int64_t>{6}));
   EXPECT_EQ(store_->head("nb"), 6);
+}
+
+// A client whose push died with its old socket waits for that ack forever and never pushes or
+// pulls again: after the grace period it is caught up from where the log was when it came
+// back, which makes it rebase and push again.
+TEST_F(HubTest, ASilentSocketIsCaughtUpWhenItsGracePeriodEnds) {
+  Socket b, silent;
+  const auto ib = hub_->attach("nb", b);
+  hub_->on_frame(ib, push_frame("b1", 0, 2));  // e1, e2
+  const auto is = hub_->attach("nb", silent);  // assumed at e2
+  hub_->on_frame(ib, push_frame("b2", 2, 1));  // e3
+  hub_->tick();
+  EXPECT_TRUE(silent.frames.empty());  // still in its grace period
+  clock_ms_ += Hub::kGraceMs;
+  hub_->tick();
+  auto got = silent.take();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(got[0])), (std::vector<std::int64_t>{3}));
+  hub_->on_frame(ib, push_frame("b3", 3, 1));  // and from now on it hears every push
+  got = silent.take();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(got[0])), (std::vector<std::int64_t>{4}));
+  hub_->tick();
+  EXPECT_TRUE(silent.frames.empty());
+  (void)is;
 }
 
 TEST_F(HubTest, AStalePushGetsTheMissingEventsAfterTheError) {

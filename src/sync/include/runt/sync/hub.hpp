@@ -8,11 +8,14 @@
 // - Push: the whole chain is checked, the events are written durably, and only then PushAck,
 //   then one PullRes (context "push") to every socket of the notebook, the pusher included.
 // - Catch-up: per socket the Hub keeps where it believes the client's log ends and the highest
-//   seqNum it has sent there. A 0.3.1 client never pulls again after a reconnect, so a new
-//   socket is assumed to be at the head it connected at; a push tells its real position. A
-//   socket behind gets the events it missed before the next broadcast, and a push on a stale
-//   parent is answered with the error and then those events, so the client can rebase. Nothing
-//   at or below what a socket was already sent is sent again (the client dies on that).
+//   seqNum it has sent there; nothing at or below that is ever sent again (the client dies on
+//   that). A 0.3.1 client never pulls again after a reconnect, so a new socket's position is
+//   unknown until it pulls or pushes: for a grace period it gets no broadcasts (if it pushes on
+//   a stale parent it gets the error and then exactly the events it missed, and rebases). After
+//   the grace period (tick()) it is assumed to hold the log as it was when it connected and is
+//   caught up from there: a client whose push died with its old socket waits for that ack
+//   forever, and only upstream events make it rebase and push again. If such a silent client
+//   had also missed events while away, it cannot be told them (0.3.1 does not detect gaps).
 // - Bad frames get a WSMessage.Error and change nothing.
 
 #include "runt/storage/event_store.hpp"
@@ -36,20 +39,26 @@ class Connection {
 class Hub {
  public:
   using ConnectionId = std::uint64_t;
-  // `now` gives the server time written as each event's createdAt (ISO-8601).
-  Hub(storage::EventStore& store, std::function<std::string()> now);
+  // `now_ms` is the server clock (milliseconds since the epoch): each event's createdAt, and
+  // the grace period of new sockets.
+  Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms);
 
   ConnectionId attach(std::string store_id, Connection& connection);
   void detach(ConnectionId id);
   void on_frame(ConnectionId id, std::string_view frame);
+  // Call about every half second: ends the grace period of sockets that have been silent.
+  void tick();
 
   static constexpr size_t kPullPageSize = 100;
+  static constexpr std::int64_t kGraceMs = 2000;
 
  private:
   struct Socket {
     std::string store_id;
     Connection* connection;
     std::int64_t position;      // where we believe the client's log ends
+    std::int64_t attached_at;   // server clock, ms
+    bool known = false;         // position learned from a pull or push, or assumed after grace
     std::int64_t sent_max = 0;  // highest seqNum sent on this socket
     std::int64_t from() const { return std::max(position, sent_max); }
   };
@@ -59,7 +68,7 @@ class Hub {
   void catch_up(Socket& socket, std::int64_t head, const std::string& request_id);
 
   storage::EventStore& store_;
-  std::function<std::string()> now_;
+  std::function<std::int64_t()> now_ms_;
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
 };
