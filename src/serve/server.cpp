@@ -88,7 +88,7 @@ struct Server::Impl {
   explicit Impl(Options o)
       : options(std::move(o)),
         store(storage::open_sqlite_store(options.data_dir / "runt.sqlite")),
-        hub(*store, now_ms),
+        hub(*store, now_ms, /*group_commit=*/true),
         acceptor(io) {
     const tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
     acceptor.open(endpoint.protocol());
@@ -124,6 +124,7 @@ struct Server::Impl {
         self->buffer_.consume(self->buffer_.size());
         if (self->server_.options.trace_frames) self->server_.options.log("#" + std::to_string(self->id_) + " -> " + frame.substr(0, 300));
         self->server_.hub.on_frame(self->id_, frame);
+        self->server_.schedule_flush();
         self->read();
       });
     }
@@ -149,6 +150,17 @@ struct Server::Impl {
     std::deque<std::string> queue_;
     bool closed_ = false;
   };
+
+  // Pushes wait in the Hub until the frames already at hand are handled; then one transaction
+  // (one fsync) writes them all.
+  void schedule_flush() {
+    if (flush_scheduled) return;
+    flush_scheduled = true;
+    asio::post(io, [this] {
+      flush_scheduled = false;
+      hub.flush();
+    });
+  }
 
   void tick() {
     timer.expires_after(std::chrono::milliseconds(500));
@@ -231,6 +243,7 @@ struct Server::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor;
   asio::steady_timer timer{io};
+  bool flush_scheduled = false;
 };
 
 Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}

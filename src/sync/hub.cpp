@@ -24,8 +24,8 @@ std::string request_id_of(std::string_view frame) {
 
 }  // namespace
 
-Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms)
-    : store_(store), now_ms_(std::move(now_ms)) {}
+Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool group_commit)
+    : store_(store), now_ms_(std::move(now_ms)), group_commit_(group_commit) {}
 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
   const ConnectionId id = next_id_++;
@@ -64,7 +64,7 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
         if constexpr (std::is_same_v<M, PullReq>) {
           pull(socket, m);
         } else if constexpr (std::is_same_v<M, PushReq>) {
-          push(socket, m);
+          push(id, socket, m);
         } else if constexpr (std::is_same_v<M, Ping>) {
           socket.connection->send(encode(ServerMessage{Pong{}}));
         } else {
@@ -106,38 +106,63 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
   socket.position = socket.sent_max = std::max(socket.from(), after);
 }
 
-void Hub::push(Socket& socket, const PushReq& request) {
-  const std::int64_t head = store_.head(socket.store_id);
+std::int64_t Hub::head_of(const std::string& store_id) {
+  const auto it = pending_heads_.find(store_id);
+  return it != pending_heads_.end() ? it->second : store_.head(store_id);
+}
+
+void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
+  const std::int64_t head = head_of(socket.store_id);  // pushes waiting for the group commit count
   // The push says where the client's log ends (it may not have processed what we sent since).
+  // Its own pushes still waiting to be written do not count: it has not had their echo yet.
   if (!request.batch.empty()) {
-    socket.position = std::min(request.batch.front().parentSeqNum, head);
+    socket.position = std::min(request.batch.front().parentSeqNum, store_.head(socket.store_id));
     socket.known = true;
   }
   if (auto problem = check_push(request.batch, head)) {
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
-    // Behind the head: hand it what it is missing so it can rebase and push again.
-    if (socket.from() < head) catch_up(socket, head, request.requestId);
+    // Behind: hand it what it is missing (what is stored) so it can rebase and push again.
+    const std::int64_t stored = store_.head(socket.store_id);
+    if (socket.from() < stored) catch_up(socket, stored, request.requestId);
     return;
   }
-  const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});
-  try {
-    store_.append(std::vector<storage::Append>{{socket.store_id, request.batch, created_at}});
-  } catch (const storage::StorageError& e) {
-    socket.connection->send(encode(ServerMessage{Error{request.requestId, std::string("Push not stored: ") + e.what()}}));
-    return;
-  }
-  socket.connection->send(encode(ServerMessage{PushAck{request.requestId}}));
+  pending_.push_back(Pending{id, socket.store_id, request, schema::format_iso(schema::Timestamp{now_ms_()})});
+  pending_heads_[socket.store_id] = request.batch.back().seqNum;
+  if (!group_commit_) flush();
+}
 
-  const std::int64_t new_head = request.batch.back().seqNum;
-  PullRes broadcast{{}, Context::push, request.requestId, 0};
-  for (const auto& e : request.batch) broadcast.batch.push_back(SyncedEvent{e, created_at});
-  const std::string frame = encode(ServerMessage{broadcast});
-  for (auto& [id, other] : sockets_) {
-    if (other.store_id != socket.store_id || !other.known) continue;  // see tick()
-    if (other.from() < head) catch_up(other, head, request.requestId);
-    if (other.from() >= new_head) continue;
-    other.connection->send(frame);
-    other.position = other.sent_max = new_head;
+void Hub::flush() {
+  if (pending_.empty()) return;
+  std::vector<Pending> group = std::move(pending_);
+  pending_.clear();
+  pending_heads_.clear();
+  std::vector<storage::Append> appends;
+  appends.reserve(group.size());
+  for (const auto& p : group) appends.push_back({p.store_id, p.request.batch, p.created_at});
+  try {
+    store_.append(appends);  // one durable transaction for the whole group
+  } catch (const storage::StorageError& e) {
+    for (const auto& p : group)
+      if (const auto it = sockets_.find(p.socket); it != sockets_.end())
+        it->second.connection->send(encode(ServerMessage{Error{p.request.requestId, std::string("Push not stored: ") + e.what()}}));
+    return;
+  }
+  // Durable: now acknowledge and broadcast, push by push in the order they came.
+  for (const auto& p : group) {
+    if (const auto it = sockets_.find(p.socket); it != sockets_.end())
+      it->second.connection->send(encode(ServerMessage{PushAck{p.request.requestId}}));
+    const std::int64_t head = p.request.batch.front().parentSeqNum;
+    const std::int64_t new_head = p.request.batch.back().seqNum;
+    PullRes broadcast{{}, Context::push, p.request.requestId, 0};
+    for (const auto& e : p.request.batch) broadcast.batch.push_back(SyncedEvent{e, p.created_at});
+    const std::string frame = encode(ServerMessage{broadcast});
+    for (auto& [id, other] : sockets_) {
+      if (other.store_id != p.store_id || !other.known) continue;  // see tick()
+      if (other.from() < head) catch_up(other, head, p.request.requestId);
+      if (other.from() >= new_head) continue;
+      other.connection->send(frame);
+      other.position = other.sent_max = new_head;
+    }
   }
 }
 

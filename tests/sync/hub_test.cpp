@@ -244,5 +244,74 @@ TEST_F(HubTest, ASocketBehindGetsWhatItMissedBeforeTheBroadcast) {
   EXPECT_EQ(all, (std::vector<std::int64_t>{2, 3, 4, 5}));
 }
 
+// Counts the transactions the Hub asks for, and can fail them.
+class CountingStore final : public storage::EventStore {
+ public:
+  explicit CountingStore(storage::EventStore& inner) : inner_(inner) {}
+  void append(std::span<const storage::Append> appends) override {
+    ++transactions;
+    if (fail) throw storage::StorageError("disk full");
+    inner_.append(appends);
+  }
+  std::int64_t head(std::string_view id) override { return inner_.head(id); }
+  std::vector<storage::StoredEvent> read(std::string_view id, std::int64_t after, size_t limit) override {
+    return inner_.read(id, after, limit);
+  }
+  std::vector<std::string> store_ids() override { return inner_.store_ids(); }
+  int transactions = 0;
+  bool fail = false;
+
+ private:
+  storage::EventStore& inner_;
+};
+
+TEST_F(HubTest, GroupCommitWritesWaitingPushesInOneTransactionBeforeAnyAck) {
+  CountingStore counting(*store_);
+  Hub hub(counting, [this] { return clock_ms_; }, /*group_commit=*/true);
+  Socket a, b, c;
+  const auto ia = hub.attach("nb1", a), ib = hub.attach("nb2", b), ic = hub.attach("nb1", c);
+  hub.on_frame(ic, pull_frame("pc"));
+  c.frames.clear();
+  hub.on_frame(ia, push_frame("a1", 0, 2));
+  hub.on_frame(ib, push_frame("b1", 0, 1));
+  hub.on_frame(ia, push_frame("a2", 2, 1));  // builds on its own waiting push
+  EXPECT_TRUE(a.frames.empty());             // nothing is acknowledged before it is durable
+  EXPECT_EQ(store_->head("nb1"), 0);
+  hub.flush();
+  EXPECT_EQ(counting.transactions, 1);
+  EXPECT_EQ(store_->head("nb1"), 3);
+  EXPECT_EQ(store_->head("nb2"), 1);
+  const auto to_a = a.take();
+  ASSERT_EQ(to_a.size(), 4u);
+  EXPECT_EQ(std::get<PushAck>(to_a[0]).requestId, "a1");
+  EXPECT_EQ(seqs(std::get<PullRes>(to_a[1])), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(std::get<PushAck>(to_a[2]).requestId, "a2");
+  EXPECT_EQ(seqs(std::get<PullRes>(to_a[3])), (std::vector<std::int64_t>{3}));
+  const auto to_c = c.take();  // the other socket of nb1 hears both, nb2's push not at all
+  ASSERT_EQ(to_c.size(), 2u);
+  EXPECT_EQ(seqs(std::get<PullRes>(to_c[1])), (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(std::get<PushAck>(b.take()[0]).requestId, "b1");
+  hub.flush();  // nothing waiting: no transaction
+  EXPECT_EQ(counting.transactions, 1);
+}
+
+TEST_F(HubTest, AFailedGroupCommitTellsEveryPusherAndStoresNothing) {
+  CountingStore counting(*store_);
+  Hub hub(counting, [this] { return clock_ms_; }, /*group_commit=*/true);
+  Socket a, b;
+  const auto ia = hub.attach("nb1", a), ib = hub.attach("nb2", b);
+  hub.on_frame(ia, push_frame("a1", 0, 1));
+  hub.on_frame(ib, push_frame("b1", 0, 1));
+  counting.fail = true;
+  hub.flush();
+  EXPECT_EQ(std::get<Error>(a.take()[0]), (Error{"a1", "Push not stored: disk full"}));
+  EXPECT_EQ(std::get<Error>(b.take()[0]), (Error{"b1", "Push not stored: disk full"}));
+  EXPECT_EQ(store_->head("nb1"), 0);
+  counting.fail = false;
+  hub.on_frame(ia, push_frame("a2", 0, 1));  // the waiting head was dropped with the group
+  hub.flush();
+  EXPECT_EQ(std::get<PushAck>(a.take()[0]).requestId, "a2");
+}
+
 }  // namespace
 }  // namespace runt::sync

@@ -7,6 +7,8 @@
 // - Pull: pages of 100 with `remaining`, always at least one (possibly empty) page.
 // - Push: the whole chain is checked, the events are written durably, and only then PushAck,
 //   then one PullRes (context "push") to every socket of the notebook, the pusher included.
+//   With group commit, pushes wait until flush(), which writes every waiting push (any
+//   notebook) in one durable transaction: one fsync for many clients.
 // - Catch-up: per socket the Hub keeps where it believes the client's log ends and the highest
 //   seqNum it has sent there; nothing at or below that is ever sent again (the client dies on
 //   that). A 0.3.1 client never pulls again after a reconnect, so a new socket's position is
@@ -27,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace runt::sync {
 
@@ -41,13 +44,17 @@ class Hub {
   using ConnectionId = std::uint64_t;
   // `now_ms` is the server clock (milliseconds since the epoch): each event's createdAt, and
   // the grace period of new sockets.
-  Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms);
+  // `group_commit`: pushes wait for flush() (the transport calls it once the frames at hand are
+  // handled); otherwise each push is written at once.
+  Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool group_commit = false);
 
   ConnectionId attach(std::string store_id, Connection& connection);
   void detach(ConnectionId id);
   void on_frame(ConnectionId id, std::string_view frame);
   // Call about every half second: ends the grace period of sockets that have been silent.
   void tick();
+  // Writes the waiting pushes in one transaction, then acknowledges and broadcasts them.
+  void flush();
 
   static constexpr size_t kPullPageSize = 100;
   static constexpr std::int64_t kGraceMs = 2000;
@@ -63,7 +70,8 @@ class Hub {
     std::int64_t from() const { return std::max(position, sent_max); }
   };
   void pull(Socket& socket, const protocol::PullReq& request);
-  void push(Socket& socket, const protocol::PushReq& request);
+  void push(ConnectionId id, Socket& socket, const protocol::PushReq& request);
+  std::int64_t head_of(const std::string& store_id);  // stored head, or the last waiting push's
   // Sends `socket` every stored event after Socket::from() up to `head`, as context "push".
   void catch_up(Socket& socket, std::int64_t head, const std::string& request_id);
 
@@ -71,6 +79,15 @@ class Hub {
   std::function<std::int64_t()> now_ms_;
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
+  struct Pending {
+    ConnectionId socket;
+    std::string store_id;
+    protocol::PushReq request;
+    std::string created_at;
+  };
+  bool group_commit_;
+  std::vector<Pending> pending_;
+  std::map<std::string, std::int64_t, std::less<>> pending_heads_;
 };
 
 }  // namespace runt::sync
