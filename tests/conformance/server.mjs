@@ -41,8 +41,9 @@ export const rawSocket = async (url, token, storeId) => {
   const waiters = []
   ws.onmessage = (m) => {
     const msg = JSON.parse(m.data)
-    frames.push(msg)
-    for (const w of [...waiters]) if (w.test(msg)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg) }
+    // A frame goes to the first waiter that wants it, or is kept for a later next().
+    const w = waiters.find((candidate) => candidate.test(msg))
+    if (w) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg) } else frames.push(msg)
   }
   const closed = new Promise((resolve) => { ws.onclose = resolve })
   return {
