@@ -98,7 +98,6 @@ int main(int argc, char** argv) {
   const double grouped = runt_store(file(), events, 1, 100);
   std::printf("  100 notebooks x 1 event, one group commit  runt %9.0f events/s   bare SQLite loop (100/txn) %9.0f events/s   ratio %.2f\n",
               grouped, peer, grouped / peer);
-  std::printf("  (runt serve does not group concurrent pushes yet: each push is its own commit, as in the first line)\n");
   fs::remove_all(dir);
   return 0;
 }
