@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->capture_default_str();
   serve->add_option("--data", data_dir, "Data directory (default ~/.local/share/runt)");
   serve->add_option("--token", serve_options.token, "The access token clients must present")->envname("RUNT_TOKEN");
+  serve->add_option("--max-frame-bytes", serve_options.max_frame_bytes, "Largest WebSocket message accepted")->capture_default_str();
   serve->add_option("--log-level", log_level, "trace (every frame), info or error")->check(CLI::IsMember({"trace", "info", "error"}))->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

@@ -107,7 +107,7 @@ struct Server::Impl {
     void start() {
       id_ = server_.hub.attach(store_id_, *this);
       ws_.text(true);
-      ws_.read_message_max(server_.options.max_frame_bytes);
+      ws_.read_message_max(0);  // no Beast limit: read() enforces max_frame_bytes with an Error frame
       read();
     }
     void send(std::string frame) override {
@@ -117,9 +117,13 @@ struct Server::Impl {
     }
 
    private:
+    // Reads a message piece by piece so that an oversized one can be refused with a
+    // WSMessage.Error (and a 1009 close) instead of a bare close.
     void read() {
-      ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      ws_.async_read_some(buffer_, 64 * 1024, [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (ec) return self->close(ec);
+        if (self->buffer_.size() > self->server_.options.max_frame_bytes) return self->refuse_oversized();
+        if (!self->ws_.is_message_done()) return self->read();
         const std::string frame = beast::buffers_to_string(self->buffer_.data());
         self->buffer_.consume(self->buffer_.size());
         if (self->server_.options.trace_frames) self->server_.options.log("#" + std::to_string(self->id_) + " -> " + frame.substr(0, 300));
@@ -128,18 +132,28 @@ struct Server::Impl {
         self->read();
       });
     }
+    void refuse_oversized() {
+      const std::string limit = std::to_string(server_.options.max_frame_bytes);
+      server_.options.log("refused a frame of more than " + limit + " bytes for " + store_id_);
+      buffer_.consume(buffer_.size());
+      send(protocol::encode(protocol::ServerMessage{
+          protocol::Error{"", "Frame refused: larger than " + limit + " bytes"}}));
+      closing_ = true;  // close once the error is written
+    }
     void write() {
       ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (ec) return self->close(ec);
         self->queue_.pop_front();
-        if (!self->queue_.empty()) self->write();
+        if (!self->queue_.empty()) return self->write();
+        if (self->closing_)
+          self->ws_.async_close(websocket::close_code::too_big, [self](beast::error_code) { self->close({}); });
       });
     }
     void close(beast::error_code ec) {
       if (closed_) return;
       closed_ = true;
       server_.hub.detach(id_);
-      if (ec != websocket::error::closed) server_.options.log("connection to " + store_id_ + " ended: " + ec.message());
+      if (ec && ec != websocket::error::closed) server_.options.log("connection to " + store_id_ + " ended: " + ec.message());
     }
 
     Impl& server_;
@@ -149,6 +163,7 @@ struct Server::Impl {
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
     bool closed_ = false;
+    bool closing_ = false;
   };
 
   // Pushes wait in the Hub until the frames already at hand are handled; then one transaction

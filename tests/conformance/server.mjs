@@ -49,6 +49,7 @@ export const rawSocket = async (url, token, storeId) => {
   return {
     frames, closed,
     send: (msg) => ws.send(JSON.stringify(msg)),
+    sendRaw: (text) => ws.send(text),
     next: (test, ms = 5000) => new Promise((resolve, reject) => {
       const found = frames.find(test)
       if (found) { frames.splice(frames.indexOf(found), 1); return resolve(found) }
