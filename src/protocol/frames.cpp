@@ -191,6 +191,12 @@ Json parse_frame(std::string_view frame, std::string& tag) {
 
 }  // namespace
 
+std::string encode_event(const WireEvent& event) {
+  std::string out;
+  put_event(out, event);
+  return out;
+}
+
 std::string invalid_parent_message(std::int64_t received, std::int64_t expected) {
   return "Invalid parent event number. Received e" + std::to_string(received) + " but expected e" +
          std::to_string(expected);

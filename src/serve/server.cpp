@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -217,10 +218,49 @@ struct Server::Impl {
     });
   }
 
+  // REST, JSON, `Authorization: Bearer <token>`. So far: the event log of a notebook as JSON
+  // lines, the format `runt replay` reads.
+  void api(beast::tcp_stream stream, const http::request<http::string_body>& request, const std::string& target,
+           const std::string& path) {
+    const std::string_view authorization = request[http::field::authorization];
+    if (!authorization.starts_with("Bearer ") || !same_token(authorization.substr(7), options.token))
+      return respond(std::move(stream), request, http::status::unauthorized, R"({"error":"Missing or invalid bearer token"})",
+                     "application/json");
+    static constexpr std::string_view kPrefix = "/api/notebooks/";
+    static constexpr std::string_view kSuffix = "/events";
+    if (request.method() != http::verb::get || !path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
+        path.size() <= kPrefix.size() + kSuffix.size())
+      return respond(std::move(stream), request, http::status::not_found, R"({"error":"Not found"})", "application/json");
+    const std::string store_id = percent_decode(std::string_view(path).substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()), false);
+    if (!sync::is_valid_store_id(store_id))
+      return respond(std::move(stream), request, http::status::bad_request, R"({"error":"Invalid notebook id"})", "application/json");
+    std::int64_t after = 0;
+    const auto query = parse_query(target);
+    if (const auto it = query.find("after"); it != query.end()) {
+      const std::string& text = it->second;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
+      if (ec != std::errc() || end != text.data() + text.size() || after < 0)
+        return respond(std::move(stream), request, http::status::bad_request, R"({"error":"after must be a sequence number"})",
+                       "application/json");
+    }
+    std::string body;
+    for (;;) {
+      const auto page = store->read(store_id, after, 1000);
+      for (const auto& stored : page) {
+        body += protocol::encode_event(stored.event);
+        body += '\n';
+      }
+      if (page.size() < 1000) break;
+      after = page.back().event.seqNum;
+    }
+    respond(std::move(stream), request, http::status::ok, std::move(body), "application/x-ndjson");
+  }
+
   void handle(beast::tcp_stream stream, http::request<http::string_body> request) {
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
     if (path == "/api/health") return respond(std::move(stream), request, http::status::ok, R"({"ok":true})", "application/json");
+    if (path.rfind("/api/", 0) == 0) return api(std::move(stream), request, target, path);
     if (path.rfind("/livestore", 0) != 0) return respond(std::move(stream), request, http::status::not_found, "Not found");
     if (!websocket::is_upgrade(request))
       return respond(std::move(stream), request, http::status::upgrade_required, "Expected Upgrade: websocket");

@@ -103,6 +103,10 @@ std::string encode(const ServerMessage& message);
 ClientMessage decode_client_message(std::string_view frame);
 ServerMessage decode_server_message(std::string_view frame);
 
+// One event as `{name, args, seqNum, parentSeqNum, clientId, sessionId}` (args omitted when the
+// event has none): a LiveStore-encoded event, one line of what `runt replay` reads.
+std::string encode_event(const WireEvent& event);
+
 // The reference server's rejection of a push whose first parent is not the head.
 std::string invalid_parent_message(std::int64_t received, std::int64_t expected);
 
