@@ -137,9 +137,15 @@ struct Server::Impl {
       const std::string limit = std::to_string(server_.options.max_frame_bytes);
       server_.options.log("refused a frame of more than " + limit + " bytes for " + store_id_);
       buffer_.consume(buffer_.size());
+      detach();  // no more broadcasts: only the error is still to go out
       send(protocol::encode(protocol::ServerMessage{
           protocol::Error{"", "Frame refused: larger than " + limit + " bytes"}}));
       closing_ = true;  // close once the error is written
+    }
+    void detach() {
+      if (detached_) return;
+      detached_ = true;
+      server_.hub.detach(id_);
     }
     void write() {
       ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -153,7 +159,7 @@ struct Server::Impl {
     void close(beast::error_code ec) {
       if (closed_) return;
       closed_ = true;
-      server_.hub.detach(id_);
+      detach();
       if (ec && ec != websocket::error::closed) server_.options.log("connection to " + store_id_ + " ended: " + ec.message());
     }
 
@@ -165,6 +171,7 @@ struct Server::Impl {
     std::deque<std::string> queue_;
     bool closed_ = false;
     bool closing_ = false;
+    bool detached_ = false;
   };
 
   // Pushes wait in the Hub until the frames already at hand are handled; then one transaction
