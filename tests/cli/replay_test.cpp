@@ -2,6 +2,8 @@
 
 #include "runt/schema/json.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -31,13 +33,6 @@ std::string slurp(const fs::path& p) {
 
 class Replay : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runt-replay-test-" + std::to_string(::getpid()) + "-" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary) << text;
@@ -53,7 +48,8 @@ class Replay : public testing::Test {
     return Result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
   }
 
-  fs::path dir_;
+  runt::testing_support::TempDir temp_{"runt-replay"};
+  const fs::path& dir_ = temp_.path();
 };
 
 // A golden vector's events as a log file, one event per line.

@@ -1,5 +1,7 @@
 #include "runt/storage/event_store.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -11,14 +13,7 @@ namespace fs = std::filesystem;
 using protocol::WireEvent;
 
 class SqliteStore : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runt-store-" + std::to_string(::getpid()) + "-" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path file() const { return dir_ / "nested" / "runt.sqlite"; }
+ protected:  fs::path file() const { return dir_ / "nested" / "runt.sqlite"; }
 
   static std::vector<WireEvent> chain(std::int64_t head, int n, const std::string& tag = "x") {
     std::vector<WireEvent> out;
@@ -27,7 +22,8 @@ class SqliteStore : public testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  runt::testing_support::TempDir temp_{"runt-store"};
+  const fs::path& dir_ = temp_.path();
 };
 
 TEST_F(SqliteStore, AppendsReadsAndKnowsItsHead) {

@@ -1,5 +1,7 @@
 #include "runt/sync/hub.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -39,18 +41,14 @@ std::vector<std::int64_t> seqs(const PullRes& r) {
 class HubTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("runt-hub-" + std::to_string(::getpid()) + "-" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    store_ = storage::open_sqlite_store(dir_ / "runt.sqlite");
+    store_ = storage::open_sqlite_store(temp_.path() / "runt.sqlite");
     hub_ = std::make_unique<Hub>(*store_, [this] { return clock_ms_; });
   }
   void TearDown() override {
     hub_.reset();
     store_.reset();
-    fs::remove_all(dir_);
   }
-  fs::path dir_;
+  runt::testing_support::TempDir temp_{"runt-hub"};
   std::int64_t clock_ms_ = 1750650249014;  // 2025-06-23T03:44:09.014Z
   std::unique_ptr<storage::EventStore> store_;
   std::unique_ptr<Hub> hub_;
