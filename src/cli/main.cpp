@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   serve->add_option("--data", data_dir, "Data directory (default ~/.local/share/runt)");
   serve->add_option("--token", serve_options.token, "The access token clients must present")->envname("RUNT_TOKEN");
   serve->add_option("--max-frame-bytes", serve_options.max_frame_bytes, "Largest WebSocket message accepted")->capture_default_str();
+  serve->add_option("--max-queued-bytes", serve_options.max_queued_bytes,
+                    "Bytes waiting for one socket before it is dropped as too slow")->capture_default_str();
   serve->add_option("--log-level", log_level, "trace (every frame), info or error")->check(CLI::IsMember({"trace", "info", "error"}))->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);

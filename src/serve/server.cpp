@@ -112,12 +112,18 @@ struct Server::Impl {
       read();
     }
     void send(std::string frame) override {
-      if (server_.options.trace_frames) server_.options.log("#" + std::to_string(id_) + " <- " + frame.substr(0, 300));
-      queue_.push_back(std::move(frame));
-      if (queue_.size() == 1) write();
+      if (!detached_ && !dropped_) enqueue(std::move(frame));
     }
 
    private:
+    void enqueue(std::string frame) {
+      if (server_.options.trace_frames) server_.options.log("#" + std::to_string(id_) + " <- " + frame.substr(0, 300));
+      queued_bytes_ += frame.size();
+      queue_.push_back(std::move(frame));
+      if (queued_bytes_ > server_.options.max_queued_bytes) return drop_slow();
+      if (queue_.size() == 1) write();
+    }
+
     // Reads a message piece by piece so that an oversized one can be refused with a
     // WSMessage.Error (and a 1009 close) instead of a bare close.
     void read() {
@@ -138,9 +144,20 @@ struct Server::Impl {
       server_.options.log("refused a frame of more than " + limit + " bytes for " + store_id_);
       buffer_.consume(buffer_.size());
       detach();  // no more broadcasts: only the error is still to go out
-      send(protocol::encode(protocol::ServerMessage{
+      enqueue(protocol::encode(protocol::ServerMessage{
           protocol::Error{"", "Frame refused: larger than " + limit + " bytes"}}));
       closing_ = true;  // close once the error is written
+    }
+    // A subscriber that does not read would make the server hold every broadcast for it.
+    void drop_slow() {
+      server_.options.log("dropped a slow subscriber of " + store_id_ + " (" + std::to_string(queued_bytes_) +
+                          " bytes waiting)");
+      // We are inside a Hub broadcast: leave the Hub once it is done, not under its feet.
+      dropped_ = true;
+      asio::post(server_.io, [self = shared_from_this()] { self->detach(); });
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(ws_).socket().close(ignored);
     }
     void detach() {
       if (detached_) return;
@@ -150,6 +167,7 @@ struct Server::Impl {
     void write() {
       ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (ec) return self->close(ec);
+        self->queued_bytes_ -= self->queue_.front().size();
         self->queue_.pop_front();
         if (!self->queue_.empty()) return self->write();
         if (self->closing_)
@@ -169,9 +187,11 @@ struct Server::Impl {
     sync::Hub::ConnectionId id_ = 0;
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
+    std::size_t queued_bytes_ = 0;
     bool closed_ = false;
     bool closing_ = false;
     bool detached_ = false;
+    bool dropped_ = false;
   };
 
   // Pushes wait in the Hub until the frames already at hand are handled; then one transaction

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export const startServer = async (runt, { dataDir, port = 0, token = 'conformance-token' } = {}) => {
+export const startServer = async (runt, { dataDir, port = 0, token = 'conformance-token', extraArgs = [] } = {}) => {
   dataDir ??= mkdtempSync(join(tmpdir(), 'runt-conformance-'))
-  const args = ['serve', '--port', String(port), '--data', dataDir, '--token', token]
+  const args = ['serve', '--port', String(port), '--data', dataDir, '--token', token, ...extraArgs]
   if (process.env.RUNT_TRACE) args.push('--log-level', 'trace')
   const proc = spawn(runt, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   if (process.env.RUNT_TRACE) proc.stderr.on('data', (d) => process.stderr.write(d))

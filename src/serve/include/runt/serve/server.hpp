@@ -16,6 +16,9 @@ struct Options {
   std::filesystem::path data_dir;
   std::string token;  // the single user's token; clients put it in the sync payload's authToken
   std::size_t max_frame_bytes = 16u << 20;
+  // Bytes waiting to be written to one socket before it is dropped as too slow (it reconnects
+  // and is caught up like any reconnecting client).
+  std::size_t max_queued_bytes = 64u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
   bool trace_frames = false;  // log every frame (truncated), for debugging clients
 };

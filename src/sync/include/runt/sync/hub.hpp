@@ -36,6 +36,8 @@ namespace runt::sync {
 class Connection {
  public:
   virtual ~Connection() = default;
+  // Queues a frame for the client. Called while the Hub iterates its sockets: it must not call
+  // back into the Hub (detach later, e.g. from the event loop).
   virtual void send(std::string frame) = 0;
 };
 
