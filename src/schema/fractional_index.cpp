@@ -217,7 +217,6 @@ Rebalance rebalance_cell_indices(std::span<const CellReference> cells, std::stri
     const std::string& key = keys[i + buffer];
     out.ordered_keys.push_back(key);
     if (sorted[i]->fractionalIndex == key) continue;
-    out.new_indices.emplace_back(sorted[i]->id, key);
     out.events.push_back(events::CellMovedV2{sorted[i]->id, key, actor_id});
   }
   return out;

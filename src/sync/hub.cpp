@@ -30,7 +30,7 @@ Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
   const ConnectionId id = next_id_++;
   // Until it pulls or pushes, assume the socket's client holds what the log held now.
-  const std::int64_t head = store_.head(store_id);
+  const std::int64_t head = stored_head(store_id);
   sockets_.emplace(id, Socket{std::move(store_id), &connection, head, now_ms_()});
   return id;
 }
@@ -42,7 +42,7 @@ void Hub::tick() {
   for (auto& [id, socket] : sockets_) {
     if (socket.known || now - socket.attached_at < kGraceMs) continue;
     socket.known = true;
-    const std::int64_t head = store_.head(socket.store_id);
+    const std::int64_t head = stored_head(socket.store_id);
     if (socket.from() < head) catch_up(socket, head, "");
   }
 }
@@ -74,15 +74,26 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
       message);
 }
 
+std::int64_t Hub::stored_head(const std::string& store_id) {
+  const auto it = heads_.find(store_id);
+  if (it != heads_.end()) return it->second;
+  return heads_.emplace(store_id, store_.head(store_id)).first->second;
+}
+
+std::vector<SyncedEvent> Hub::page_after(const std::string& store_id, std::int64_t after) {
+  std::vector<SyncedEvent> page;
+  for (auto& stored : store_.read(store_id, after, kPullPageSize))
+    page.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
+  return page;
+}
+
 void Hub::pull(Socket& socket, const PullReq& request) {
   // Served from the client's cursor, whatever was broadcast before: a client stashes push
   // results until its pull completes and keeps only those newer than the pull.
   std::int64_t after = request.cursor.value_or(0);
-  const std::int64_t head = store_.head(socket.store_id);
+  const std::int64_t head = stored_head(socket.store_id);
   do {
-    PullRes page{{}, Context::pull, request.requestId, 0};
-    for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
-      page.batch.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
+    PullRes page{page_after(socket.store_id, after), Context::pull, request.requestId, 0};
     if (!page.batch.empty()) after = page.batch.back().event.seqNum;
     page.remaining = head > after ? head - after : 0;
     socket.connection->send(encode(ServerMessage{page}));
@@ -96,9 +107,7 @@ void Hub::pull(Socket& socket, const PullReq& request) {
 void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request_id) {
   std::int64_t after = socket.from();
   while (after < head) {
-    PullRes page{{}, Context::push, request_id, 0};
-    for (auto& stored : store_.read(socket.store_id, after, kPullPageSize))
-      page.batch.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
+    PullRes page{page_after(socket.store_id, after), Context::push, request_id, 0};
     if (page.batch.empty()) break;
     after = page.batch.back().event.seqNum;
     socket.connection->send(encode(ServerMessage{page}));
@@ -106,23 +115,20 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
   socket.position = socket.sent_max = std::max(socket.from(), after);
 }
 
-std::int64_t Hub::head_of(const std::string& store_id) {
-  const auto it = pending_heads_.find(store_id);
-  return it != pending_heads_.end() ? it->second : store_.head(store_id);
-}
-
 void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
-  const std::int64_t head = head_of(socket.store_id);  // pushes waiting for the group commit count
-  // The push says where the client's log ends (it may not have processed what we sent since).
-  // Its own pushes still waiting to be written do not count: it has not had their echo yet.
+  const std::int64_t stored = stored_head(socket.store_id);
+  const auto waiting = pending_heads_.find(socket.store_id);
+  // Pushes waiting for the group commit count for the chain check...
+  const std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
+  // ...but not for the pusher's position: it has not had their echo yet. The push says where
+  // the client's log ends (it may not have processed what we sent since).
   if (!request.batch.empty()) {
-    socket.position = std::min(request.batch.front().parentSeqNum, store_.head(socket.store_id));
+    socket.position = std::min(request.batch.front().parentSeqNum, stored);
     socket.known = true;
   }
   if (auto problem = check_push(request.batch, head)) {
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
     // Behind: hand it what it is missing (what is stored) so it can rebase and push again.
-    const std::int64_t stored = store_.head(socket.store_id);
     if (socket.from() < stored) catch_up(socket, stored, request.requestId);
     return;
   }
@@ -148,6 +154,7 @@ void Hub::flush() {
     return;
   }
   // Durable: now acknowledge and broadcast, push by push in the order they came.
+  for (const auto& p : group) heads_[p.store_id] = p.request.batch.back().seqNum;
   for (const auto& p : group) {
     if (const auto it = sockets_.find(p.socket); it != sockets_.end())
       it->second.connection->send(encode(ServerMessage{PushAck{p.request.requestId}}));

@@ -104,7 +104,9 @@ TEST_F(SqliteStore, RefusesEventsThatDoNotContinueTheLog) {
   EXPECT_THROW(store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}}), StorageError);  // e1 again
 }
 
-TEST_F(SqliteStore, UsesWalWithFullSync) {
+TEST_F(SqliteStore, WritesThroughAWriteAheadLog) {
+  // synchronous=FULL is a per-connection setting the interface does not expose; WAL is visible.
+
   { auto store = open_sqlite_store(file()); }
   // WAL is a property of the file: a plain reopen still reports it.
   auto store = open_sqlite_store(file());

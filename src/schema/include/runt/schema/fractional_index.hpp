@@ -87,7 +87,6 @@ bool needs_rebalancing(std::span<const CellReference> cells,
                        std::optional<size_t> insert_position = std::nullopt);
 
 struct Rebalance {
-  std::vector<std::pair<std::string, std::string>> new_indices;  // (cellId, key), changed only
   std::vector<events::CellMovedV2> events;                      // one per changed cell
   std::vector<std::string> ordered_keys;                        // every cell's key, in order
 };

@@ -170,7 +170,6 @@ class OutputDeltaTable {
  public:
   // Plain INSERT: false when the id exists (a hard failure for anode clients).
   bool insert(OutputDeltaRow row);
-  bool contains(std::string_view id) const { return rows_.contains(id); }
   // Deltas of an output by sequenceNumber, ties in insertion order.
   std::vector<const OutputDeltaRow*> of_output(std::string_view output_id) const;
   size_t size() const { return rows_.size(); }

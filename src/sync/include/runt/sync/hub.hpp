@@ -44,6 +44,7 @@ class Connection {
 class Hub {
  public:
   using ConnectionId = std::uint64_t;
+  // The Hub must be the only writer of `store` (it keeps each log's head in memory).
   // `now_ms` is the server clock (milliseconds since the epoch): each event's createdAt, and
   // the grace period of new sockets.
   // `group_commit`: pushes wait for flush() (the transport calls it once the frames at hand are
@@ -73,7 +74,8 @@ class Hub {
   };
   void pull(Socket& socket, const protocol::PullReq& request);
   void push(ConnectionId id, Socket& socket, const protocol::PushReq& request);
-  std::int64_t head_of(const std::string& store_id);  // stored head, or the last waiting push's
+  std::int64_t stored_head(const std::string& store_id);  // cached: one query per log, not per frame
+  std::vector<protocol::SyncedEvent> page_after(const std::string& store_id, std::int64_t after);
   // Sends `socket` every stored event after Socket::from() up to `head`, as context "push".
   void catch_up(Socket& socket, std::int64_t head, const std::string& request_id);
 
@@ -90,6 +92,7 @@ class Hub {
   bool group_commit_;
   std::vector<Pending> pending_;
   std::map<std::string, std::int64_t, std::less<>> pending_heads_;
+  std::map<std::string, std::int64_t, std::less<>> heads_;  // written logs' heads
 };
 
 }  // namespace runt::sync
