@@ -43,6 +43,19 @@ void OutputTable::unindex(Slot* slot) {
   if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
 }
 
+void OutputTable::reindex() {
+  by_cell_.clear();
+  by_display_.clear();
+  std::vector<Slot*> slots;
+  slots.reserve(rows_.size());
+  rows_.for_each_slot([&](Slot& slot) { slots.push_back(&slot); });
+  std::sort(slots.begin(), slots.end(), [](const Slot* a, const Slot* b) { return a->rowid < b->rowid; });
+  for (Slot* slot : slots) {
+    by_cell_[slot->row.cellId].push_back(slot);
+    if (has_display(slot->row)) by_display_[*slot->row.displayId].push_back(slot);
+  }
+}
+
 void OutputTable::insert_replace(OutputRow row) {
   // A replaced row keeps its slot, so only its index entries may need to change.
   Slot* existing = rows_.slot(row.id);

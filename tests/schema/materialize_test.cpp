@@ -296,5 +296,22 @@ TEST(Queries, OutputsByPositionThenInsertion) {
   EXPECT_EQ(s.outputs.find("o1")->data, "again");
 }
 
+// The sync client copies its confirmed state to apply pending events on top: a copy must not
+// share the output indexes with its source.
+TEST(Materialize, ACopiedStateHasItsOwnOutputIndexes) {
+  State original;
+  run(original, {display("d1", "a", "progress", "0%"), terminal("o1", "a", 1, "x")});
+  State copy = original;
+  run(copy, {R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"progress","representations":{"text/plain":{"type":"inline","data":"copy"}}}})",
+             clear("a", false)});
+  EXPECT_EQ(original.outputs.find("d1")->data, "0%");
+  EXPECT_EQ(output_ids(original, "a"), (std::vector<std::string>{"d1", "o1"}));
+  EXPECT_TRUE(output_ids(copy, "a").empty());
+  original = copy;
+  run(original, {display("d2", "b", "progress", "1")});
+  EXPECT_EQ(output_ids(original, "b"), (std::vector<std::string>{"d2"}));
+  EXPECT_EQ(copy.outputs.find("d2"), nullptr);
+}
+
 }  // namespace
 }  // namespace runt::schema

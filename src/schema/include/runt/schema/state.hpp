@@ -145,6 +145,18 @@ struct ToolApprovalRow {
 class OutputTable {
  public:
   using Slot = Table<OutputRow>::Slot;
+  OutputTable() = default;
+  // A copy gets its own indexes (they point into the rows); a move keeps the nodes.
+  OutputTable(const OutputTable& other) : rows_(other.rows_) { reindex(); }
+  OutputTable& operator=(const OutputTable& other) {
+    if (this != &other) {
+      rows_ = other.rows_;
+      reindex();
+    }
+    return *this;
+  }
+  OutputTable(OutputTable&&) = default;
+  OutputTable& operator=(OutputTable&&) = default;
   const OutputRow* find(std::string_view id) const { return rows_.find(id); }
   OutputRow* find(std::string_view id) { return rows_.find(id); }
   void insert_replace(OutputRow row);
@@ -159,6 +171,7 @@ class OutputTable {
 
  private:
   void unindex(Slot* slot);
+  void reindex();
   using Index = std::unordered_map<std::string, std::vector<Slot*>, StringHash, std::equal_to<>>;
   Table<OutputRow> rows_;
   Index by_cell_;

@@ -86,6 +86,9 @@ template <class Row> class Table {
   template <class F> void for_each(F&& f) {
     for (auto& [key, slot] : rows_) f(slot.row);
   }
+  template <class F> void for_each_slot(F&& f) {
+    for (auto& [key, slot] : rows_) f(slot);
+  }
   // Rows in rowid order: what `SELECT *` without ORDER BY returns.
   std::vector<const Row*> in_insertion_order() const {
     std::vector<const Slot*> slots;
