@@ -45,6 +45,21 @@ TEST_F(SqliteStore, AppendsReadsAndKnowsItsHead) {
   EXPECT_TRUE(store->read("nb1", 3, 100).empty());
 }
 
+TEST_F(SqliteStore, FindsTheLastEventAndTheLastOfAName) {
+  auto store = open_sqlite_store(file());
+  EXPECT_FALSE(store->last("nb1"));
+  std::vector<WireEvent> events = chain(0, 4);
+  events[1].name = "v1.NotebookTitleChanged";
+  events[2].name = "v1.NotebookTitleChanged";
+  store->append(std::vector<Append>{{"nb1", events, "2025-06-23T03:44:09.014Z"}});
+  ASSERT_TRUE(store->last("nb1"));
+  EXPECT_EQ(store->last("nb1")->event, events[3]);
+  ASSERT_TRUE(store->last("nb1", "v1.NotebookTitleChanged"));
+  EXPECT_EQ(store->last("nb1", "v1.NotebookTitleChanged")->event.seqNum, 3);
+  EXPECT_FALSE(store->last("nb1", "v1.CellCreated"));
+  EXPECT_FALSE(store->last("nb2"));
+}
+
 TEST_F(SqliteStore, KeepsArgsTextExactlyAndTellsAbsentFromNull) {
   auto store = open_sqlite_store(file());
   const std::vector<WireEvent> events{

@@ -255,6 +255,9 @@ class CountingStore final : public storage::EventStore {
   std::vector<storage::StoredEvent> read(std::string_view id, std::int64_t after, size_t limit) override {
     return inner_.read(id, after, limit);
   }
+  std::optional<storage::StoredEvent> last(std::string_view id, std::optional<std::string_view> name) override {
+    return inner_.last(id, name);
+  }
   std::vector<std::string> store_ids() override { return inner_.store_ids(); }
   int transactions = 0;
   bool fail = false;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,9 @@ class EventStore {
 
   // Events with seqNum > after, ascending, at most `limit`.
   virtual std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit) = 0;
+
+  // The log's last event, or its last event called `name`.
+  virtual std::optional<StoredEvent> last(std::string_view store_id, std::optional<std::string_view> name = {}) = 0;
 
   // Ids of every log with at least one event.
   virtual std::vector<std::string> store_ids() = 0;
