@@ -2,6 +2,7 @@
 
 #include "replay.hpp"
 
+#include "runt/auth/accounts.hpp"
 #include "runt/serve/server.hpp"
 
 #include <CLI/CLI.hpp>
@@ -44,13 +45,45 @@ int main(int argc, char** argv) {
                     "Bytes waiting for one socket before it is dropped as too slow")->capture_default_str();
   serve->add_option("--log-level", log_level, "trace (every frame), info or error")->check(CLI::IsMember({"trace", "info", "error"}))->capture_default_str();
 
+  serve->add_option("--max-upload-bytes", serve_options.max_upload_bytes, "Largest HTTP request body (artifact uploads)")
+      ->capture_default_str();
+
+  auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
+  token->require_subcommand(1);
+  std::string token_user;
+  auto* token_create = token->add_subcommand("create", "Create an API key for a user (created when new) and print it");
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke every API key of a user");
+  for (auto* sub : {token_create, token_revoke}) {
+    sub->add_option("--user", token_user, "User name: 1 to 64 of A-Z a-z 0-9 _ . -")->required();
+    sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
+  }
+
   CLI11_PARSE(app, argc, argv);
 
-  if (serve->parsed()) {
-    if (data_dir.empty()) {
-      const char* home = std::getenv("HOME");
-      data_dir = std::string(home ? home : ".") + "/.local/share/runt";
+  if (data_dir.empty()) {
+    const char* home = std::getenv("HOME");
+    data_dir = std::string(home ? home : ".") + "/.local/share/runt";
+  }
+
+  if (token->parsed()) {
+    try {
+      runt::auth::Accounts accounts(std::filesystem::path(data_dir) / "runt.sqlite", "");
+      if (token_create->parsed()) {
+        std::cout << accounts.create_key(token_user) << "\n";
+        std::cerr << "runt token: created an API key for " << token_user
+                  << "; it is shown only this once (the server keeps its SHA-256)\n";
+      } else {
+        const int n = accounts.revoke_keys(token_user);
+        std::cerr << "runt token: revoked " << n << " key" << (n == 1 ? "" : "s") << " of " << token_user << "\n";
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "runt token: " << e.what() << "\n";
+      return 2;
     }
+    return 0;
+  }
+
+  if (serve->parsed()) {
     serve_options.data_dir = data_dir;
     std::filesystem::create_directories(serve_options.data_dir);
     if (serve_options.token.empty()) {

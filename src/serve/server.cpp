@@ -1,6 +1,8 @@
 #include "runt/serve/server.hpp"
 
+#include "runt/auth/accounts.hpp"
 #include "runt/schema/json.hpp"
+#include "runt/storage/artifact_store.hpp"
 #include "runt/storage/event_store.hpp"
 #include "runt/sync/hub.hpp"
 #include "runt/sync/push_rules.hpp"
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <random>
 
 namespace runt::serve {
 
@@ -72,13 +75,6 @@ std::map<std::string, std::string> parse_query(std::string_view target) {
   return out;
 }
 
-bool same_token(std::string_view a, std::string_view b) {
-  // Constant time in the length of the expected token.
-  unsigned diff = a.size() != b.size();
-  for (size_t i = 0; i < b.size(); ++i) diff |= static_cast<unsigned>(i < a.size() ? a[i] ^ b[i] : b[i]);
-  return diff == 0;
-}
-
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -89,6 +85,8 @@ struct Server::Impl {
   explicit Impl(Options o)
       : options(std::move(o)),
         store(storage::open_sqlite_store(options.data_dir / "runt.sqlite")),
+        accounts(options.data_dir / "runt.sqlite", options.token),
+        artifacts(options.data_dir / "artifacts"),
         hub(*store, now_ms, /*group_commit=*/true),
         acceptor(io) {
     const tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
@@ -96,23 +94,39 @@ struct Server::Impl {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen();
+    // Logs written before notebooks had owners belong to the operator, not to whoever opens
+    // them first.
+    const auto operator_user = *accounts.find_user(auth::kOperatorId);
+    for (const auto& id : store->store_ids()) accounts.create_notebook(operator_user, id);
   }
 
   // One WebSocket client. Frames it sends go to the Hub; frames the Hub sends are queued and
   // written one at a time.
   class Session final : public sync::Connection, public std::enable_shared_from_this<Session> {
    public:
-    Session(Impl& server, websocket::stream<beast::tcp_stream> ws, std::string store_id)
-        : server_(server), ws_(std::move(ws)), store_id_(std::move(store_id)) {}
+    Session(Impl& server, websocket::stream<beast::tcp_stream> ws, std::string store_id, std::string user_id,
+            bool may_push)
+        : server_(server), ws_(std::move(ws)), store_id_(std::move(store_id)), user_id_(std::move(user_id)), may_push_(may_push) {}
 
     void start() {
-      id_ = server_.hub.attach(store_id_, *this);
+      id_ = server_.hub.attach(store_id_, *this, may_push_);
+      server_.sessions[id_] = weak_from_this();
       ws_.text(true);
       ws_.read_message_max(0);  // no Beast limit: read() enforces max_frame_bytes with an Error frame
       read();
     }
     void send(std::string frame) override {
       if (!detached_ && !dropped_) enqueue(std::move(frame));
+    }
+
+    const std::string& store_id() const { return store_id_; }
+    const std::string& user_id() const { return user_id_; }
+    // Ends the connection now (its access changed); the client reconnects and is authorized again.
+    void terminate() {
+      detach();
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(ws_).socket().close(ignored);
     }
 
    private:
@@ -163,6 +177,7 @@ struct Server::Impl {
       if (detached_) return;
       detached_ = true;
       server_.hub.detach(id_);
+      server_.sessions.erase(id_);
     }
     void write() {
       ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -184,6 +199,8 @@ struct Server::Impl {
     Impl& server_;
     websocket::stream<beast::tcp_stream> ws_;
     std::string store_id_;
+    std::string user_id_;
+    bool may_push_;
     sync::Hub::ConnectionId id_ = 0;
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
@@ -223,18 +240,28 @@ struct Server::Impl {
       auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
       stream->expires_after(std::chrono::seconds(30));  // a client gets 30 s to send its request
       auto buffer = std::make_shared<beast::flat_buffer>();
-      auto request = std::make_shared<http::request<http::string_body>>();
-      http::async_read(*stream, *buffer, *request, [this, stream, buffer, request](beast::error_code rec, std::size_t) {
-        if (!rec) handle(std::move(*stream), std::move(*request));
+      auto parser = std::make_shared<http::request_parser<http::string_body>>();
+      parser->body_limit(options.max_upload_bytes);
+      http::async_read(*stream, *buffer, *parser, [this, stream, buffer, parser](beast::error_code rec, std::size_t) {
+        if (rec == http::error::body_limit)
+          return respond(std::move(*stream), parser->get(), http::status::payload_too_large,
+                         error_json("Body larger than " + std::to_string(options.max_upload_bytes) + " bytes"),
+                         "application/json");
+        if (!rec) handle(std::move(*stream), parser->release());
       });
       accept();
     });
   }
 
-  void respond(beast::tcp_stream stream, const http::request<http::string_body>& request, http::status status,
-               std::string body, const char* content_type = "text/plain; charset=utf-8") {
+  using Request = http::request<http::string_body>;
+  using Headers = std::vector<std::pair<std::string_view, std::string_view>>;
+
+  void respond(beast::tcp_stream stream, const Request& request, http::status status, std::string body,
+               std::string_view content_type = "text/plain; charset=utf-8", const Headers& headers = {}) {
     auto response = std::make_shared<http::response<http::string_body>>(status, request.version());
     response->set(http::field::content_type, content_type);
+    response->set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : headers) response->set(name, value);
     response->keep_alive(false);
     response->body() = std::move(body);
     response->prepare_payload();
@@ -245,42 +272,212 @@ struct Server::Impl {
     });
   }
 
-  // REST, JSON, `Authorization: Bearer <token>`. So far: the event log of a notebook as JSON
-  // lines, the format `runt replay` reads.
-  void api(beast::tcp_stream stream, const http::request<http::string_body>& request, const std::string& target,
-           const std::string& path) {
-    const std::string_view authorization = request[http::field::authorization];
-    if (!authorization.starts_with("Bearer ") || !same_token(authorization.substr(7), options.token))
-      return respond(std::move(stream), request, http::status::unauthorized, R"({"error":"Missing or invalid bearer token"})",
-                     "application/json");
-    static constexpr std::string_view kPrefix = "/api/notebooks/";
-    static constexpr std::string_view kSuffix = "/events";
-    if (request.method() != http::verb::get || !path.starts_with(kPrefix) || !path.ends_with(kSuffix) ||
-        path.size() <= kPrefix.size() + kSuffix.size())
-      return respond(std::move(stream), request, http::status::not_found, R"({"error":"Not found"})", "application/json");
-    const std::string store_id = percent_decode(std::string_view(path).substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()), false);
-    if (!sync::is_valid_store_id(store_id))
-      return respond(std::move(stream), request, http::status::bad_request, R"({"error":"Invalid notebook id"})", "application/json");
-    std::int64_t after = 0;
-    const auto query = parse_query(target);
-    if (const auto it = query.find("after"); it != query.end()) {
-      const std::string& text = it->second;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
-      if (ec != std::errc() || end != text.data() + text.size() || after < 0)
-        return respond(std::move(stream), request, http::status::bad_request, R"({"error":"after must be a sequence number"})",
-                       "application/json");
+  static std::string error_json(std::string_view message) {
+    return schema::to_js_string(schema::Json{{"error", std::string(message)}});
+  }
+  void reply_json(beast::tcp_stream stream, const Request& request, http::status status, const schema::Json& body) {
+    respond(std::move(stream), request, status, schema::to_js_string(body), "application/json");
+  }
+  void reply_error(beast::tcp_stream stream, const Request& request, http::status status, std::string_view message) {
+    respond(std::move(stream), request, status, error_json(message), "application/json");
+  }
+
+  // What GET /api/notebooks shows of a log; recomputed only when the log has grown.
+  struct Summary {
+    std::int64_t head = -1;
+    std::string title = "Untitled";  // what anode's readers show when no title was set
+    std::optional<std::string> updated_at;
+  };
+  const Summary& summary(const std::string& store_id) {
+    Summary& s = summaries[store_id];
+    const std::int64_t head = store->head(store_id);
+    if (s.head == head) return s;
+    s = Summary{head};
+    std::optional<storage::StoredEvent> titled;
+    for (const char* name : {"v1.NotebookTitleChanged", "v1.NotebookInitialized"}) {
+      auto e = store->last(store_id, name);
+      if (e && (!titled || e->event.seqNum > titled->event.seqNum)) titled = std::move(e);
     }
-    std::string body;
-    for (;;) {
-      const auto page = store->read(store_id, after, 1000);
-      for (const auto& stored : page) {
-        body += protocol::encode_event(stored.event);
-        body += '\n';
+    if (titled && titled->event.args) {
+      try {
+        const auto args = schema::parse_json(*titled->event.args);
+        if (const auto t = args.find("title"); args.is_object() && t != args.end() && t->is_string()) s.title = t->get<std::string>();
+      } catch (const schema::JsonSyntaxError&) {  // args are checked before they are stored
       }
-      if (page.size() < 1000) break;
-      after = page.back().event.seqNum;
     }
-    respond(std::move(stream), request, http::status::ok, std::move(body), "application/x-ndjson");
+    if (const auto last = store->last(store_id)) s.updated_at = last->createdAt;
+    return s;
+  }
+
+  static std::string new_notebook_id() {
+    std::random_device random;
+    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string id = "nb-";
+    for (int i = 0; i < 16; ++i) id.push_back(kAlphabet[random() % 36]);
+    return id;
+  }
+
+  // Drops live sockets of `user_id` on a notebook whose access changed: they reconnect and are
+  // authorized afresh.
+  void end_sessions(const std::string& store_id, const std::string& user_id) {
+    std::vector<std::shared_ptr<Session>> ending;
+    for (const auto& [id, weak] : sessions)
+      if (auto s = weak.lock(); s && s->store_id() == store_id && s->user_id() == user_id) ending.push_back(std::move(s));
+    for (const auto& s : ending) s->terminate();
+  }
+
+  // REST, JSON, `Authorization: Bearer <token>` (the server token or an API key).
+  void api(beast::tcp_stream stream, const Request& request, const std::string& target, const std::string& path) {
+    const std::string_view authorization = request[http::field::authorization];
+    const auto user = authorization.starts_with("Bearer ") ? accounts.authenticate(authorization.substr(7)) : std::nullopt;
+    if (!user) return reply_error(std::move(stream), request, http::status::unauthorized, "Missing or invalid bearer token");
+    const auto method = request.method();
+    std::vector<std::string> parts;  // path segments after /api/
+    for (std::string_view rest = std::string_view(path).substr(5); !rest.empty();) {
+      const auto slash = rest.find('/');
+      parts.push_back(percent_decode(rest.substr(0, slash), false));
+      if (slash == std::string_view::npos) break;
+      rest.remove_prefix(slash + 1);
+    }
+    const auto not_found = [&] { reply_error(std::move(stream), request, http::status::not_found, "Not found"); };
+    const auto wrong_method = [&] {
+      reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+    };
+    try {
+      if (parts.size() == 1 && parts[0] == "me") {
+        if (method != http::verb::get) return wrong_method();
+        return reply_json(std::move(stream), request, http::status::ok, {{"id", user->id}, {"name", user->name}});
+      }
+      if (!parts.empty() && parts[0] == "notebooks") return notebooks_api(stream, request, target, parts, *user);
+      if (!parts.empty() && parts[0] == "artifacts") return artifacts_api(stream, request, parts, *user);
+      return not_found();
+    } catch (const std::invalid_argument& e) {  // bad request bodies, JsonSyntaxError included
+      return reply_error(std::move(stream), request, http::status::bad_request, e.what());
+    } catch (const auth::AccessDenied& e) {
+      return reply_error(std::move(stream), request, http::status::forbidden, e.what());
+    } catch (const storage::StorageError& e) {
+      options.log("storage error: " + std::string(e.what()));
+      return reply_error(std::move(stream), request, http::status::internal_server_error, e.what());
+    }
+  }
+
+  // Handlers take the stream by reference: when they throw, api() answers on it.
+  void notebooks_api(beast::tcp_stream& stream, const Request& request, const std::string& target,
+                     const std::vector<std::string>& parts, const auth::User& user) {
+    const auto method = request.method();
+    if (parts.size() == 1 && method == http::verb::get) {
+      schema::Json list = schema::Json::array();
+      std::vector<auth::NotebookAccess> notebooks = accounts.notebooks(user);
+      for (const auto& n : notebooks) {
+        const Summary& s = summary(n.id);
+        list.push_back({{"id", n.id},
+                        {"title", s.title},
+                        {"updatedAt", s.updated_at ? schema::Json(*s.updated_at) : schema::Json(nullptr)},
+                        {"ownerId", n.owner_id},
+                        {"role", std::string(auth::role_name(n.role))}});
+      }
+      return reply_json(std::move(stream), request, http::status::ok, list);
+    }
+    if (parts.size() == 1 && method == http::verb::post) {
+      std::string id;
+      if (!request.body().empty()) {
+        const auto body = schema::parse_json(request.body());
+        if (!body.is_object()) throw std::invalid_argument("Expected a JSON object");
+        if (const auto it = body.find("id"); it != body.end()) {
+          if (!it->is_string()) throw std::invalid_argument("id must be a string");
+          id = it->get<std::string>();
+        }
+      }
+      if (id.empty()) id = new_notebook_id();
+      if (!sync::is_valid_store_id(id)) throw std::invalid_argument("Invalid notebook id: use 1 to 64 characters from A-Z a-z 0-9 _ -");
+      if (!accounts.create_notebook(user, id))
+        return reply_error(std::move(stream), request, http::status::conflict, "Notebook " + id + " exists");
+      options.log(user.id + " created notebook " + id);
+      return reply_json(std::move(stream), request, http::status::created, {{"id", id}});
+    }
+    if (parts.size() < 2) return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+    const std::string& id = parts[1];
+    // A notebook the user may not read does not exist for them.
+    if (!sync::is_valid_store_id(id)) throw std::invalid_argument("Invalid notebook id");
+    const auto role = accounts.role(user, id);
+    if (role == auth::Role::none) return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id);
+    if (parts.size() == 2 && method == http::verb::get) {
+      const Summary& s = summary(id);
+      return reply_json(std::move(stream), request, http::status::ok,
+                        {{"id", id},
+                         {"title", s.title},
+                         {"updatedAt", s.updated_at ? schema::Json(*s.updated_at) : schema::Json(nullptr)},
+                         {"head", s.head},
+                         {"role", std::string(auth::role_name(role))}});
+    }
+    if (parts.size() == 3 && parts[2] == "events" && method == http::verb::get) {
+      std::int64_t after = 0;
+      const auto query = parse_query(target);
+      if (const auto it = query.find("after"); it != query.end()) {
+        const std::string& text = it->second;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), after);
+        if (ec != std::errc() || end != text.data() + text.size() || after < 0)
+          throw std::invalid_argument("after must be a sequence number");
+      }
+      std::string body;
+      for (;;) {
+        const auto page = store->read(id, after, 1000);
+        for (const auto& stored : page) {
+          body += protocol::encode_event(stored.event);
+          body += '\n';
+        }
+        if (page.size() < 1000) break;
+        after = page.back().event.seqNum;
+      }
+      return respond(std::move(stream), request, http::status::ok, std::move(body), "application/x-ndjson");
+    }
+    if (parts.size() == 3 && parts[2] == "access" && method == http::verb::post) {
+      const auto body = schema::parse_json(request.body());
+      const auto user_id = body.is_object() ? body.find("userId") : body.end();
+      const auto role_field = body.is_object() ? body.find("role") : body.end();
+      if (user_id == body.end() || !user_id->is_string() || role_field == body.end() || !role_field->is_string())
+        throw std::invalid_argument(R"(Expected {"userId": string, "role": "writer" | "reader" | "none"})");
+      const auto new_role = auth::parse_role(role_field->get<std::string>());
+      if (!new_role) throw std::invalid_argument("role must be writer, reader or none");
+      const std::string to = user_id->get<std::string>();
+      accounts.grant(user, id, to, *new_role);
+      options.log(user.id + " set " + to + " to " + std::string(auth::role_name(*new_role)) + " on " + id);
+      end_sessions(id, to);
+      return reply_json(std::move(stream), request, http::status::ok,
+                        {{"notebookId", id}, {"userId", to}, {"role", std::string(auth::role_name(*new_role))}});
+    }
+    return reply_error(std::move(stream), request, http::status::not_found, "Not found");
+  }
+
+  // Artifact ids are `<notebookId>/<sha256>`: access follows the notebook.
+  void artifacts_api(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts,
+                     const auth::User& user) {
+    if (parts.size() == 1 && request.method() == http::verb::post) {
+      const std::string notebook(request["x-notebook-id"]);
+      if (notebook.empty()) throw std::invalid_argument("x-notebook-id header is missing");
+      if (!sync::is_valid_store_id(notebook) || accounts.role(user, notebook) < auth::Role::writer)
+        throw auth::AccessDenied("You may not add artifacts to notebook " + notebook);
+      std::string content_type(request[http::field::content_type]);
+      if (content_type.empty()) content_type = "application/octet-stream";
+      const std::string hash = artifacts.put(request.body());
+      accounts.add_artifact(notebook, hash, content_type, static_cast<std::int64_t>(request.body().size()));
+      return reply_json(std::move(stream), request, http::status::ok, {{"artifactId", notebook + "/" + hash}});
+    }
+    if (parts.size() == 3 && request.method() == http::verb::get) {
+      const std::string& notebook = parts[1];
+      const std::string& hash = parts[2];
+      const auto meta = sync::is_valid_store_id(notebook) && accounts.role(user, notebook) >= auth::Role::reader
+                            ? accounts.find_artifact(notebook, hash)
+                            : std::nullopt;
+      auto content = meta ? artifacts.get(hash) : std::nullopt;
+      if (!content) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
+      // Served from the app's origin: never let an uploaded HTML or SVG run script there.
+      return respond(std::move(stream), request, http::status::ok, std::move(*content), meta->content_type,
+                     {{"Content-Security-Policy", "sandbox"},
+                      {"Cache-Control", "private, max-age=31536000, immutable"},
+                      {"X-Content-Type-Options", "nosniff"}});
+    }
+    return reply_error(std::move(stream), request, http::status::not_found, "Not found");
   }
 
   void handle(beast::tcp_stream stream, http::request<http::string_body> request) {
@@ -293,6 +490,8 @@ struct Server::Impl {
       return respond(std::move(stream), request, http::status::upgrade_required, "Expected Upgrade: websocket");
 
     std::string store_id;
+    std::optional<auth::User> user;
+    auth::Role role = auth::Role::none;
     try {
       const auto query = parse_query(target);
       const auto id = query.find("storeId");
@@ -306,24 +505,44 @@ struct Server::Impl {
       const auto token = json.is_object() ? json.find("authToken") : json.end();
       if (!json.is_object() || token == json.end() || !token->is_string())
         throw std::invalid_argument("Invalid payload: authToken is missing");
-      if (!same_token(token->get_ref<const std::string&>(), options.token)) throw std::invalid_argument("Invalid auth token");
+      user = accounts.authenticate(token->get_ref<const std::string&>());
+      if (!user) throw std::invalid_argument("Invalid auth token");
+      // A runtime agent acts for the user whose token it holds, and says so.
+      if (const auto runtime = json.find("runtime"); runtime != json.end() && *runtime == true) {
+        const auto user_id = json.find("userId");
+        if (user_id == json.end() || !user_id->is_string() || user_id->get_ref<const std::string&>() != user->id)
+          throw std::invalid_argument("Invalid payload: a runtime's userId must be its token's user, " + user->id);
+      }
+      role = accounts.open_notebook(*user, store_id);
     } catch (const std::invalid_argument& e) {  // JsonSyntaxError included
       options.log("refused a sync connection: " + std::string(e.what()));
       return respond(std::move(stream), request, http::status::bad_request, e.what());
+    } catch (const storage::StorageError& e) {
+      options.log("refused a sync connection: " + std::string(e.what()));
+      return respond(std::move(stream), request, http::status::internal_server_error, e.what());
+    }
+    if (role == auth::Role::none) {
+      options.log("refused a sync connection: " + user->id + " has no access to " + store_id);
+      return respond(std::move(stream), request, http::status::forbidden,
+                     "Access denied: " + user->id + " may not open notebook " + store_id);
     }
 
     stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
     auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws->async_accept(request, [this, ws, store_id](beast::error_code ec) {
+    ws->async_accept(request, [this, ws, store_id, user_id = user->id, role](beast::error_code ec) {
       if (ec) return;
-      options.log("sync connection for " + store_id);
-      std::make_shared<Session>(*this, std::move(*ws), store_id)->start();
+      options.log("sync connection for " + store_id + " by " + user_id + " (" + std::string(auth::role_name(role)) + ")");
+      std::make_shared<Session>(*this, std::move(*ws), store_id, user_id, role >= auth::Role::writer)->start();
     });
   }
 
   Options options;
   std::unique_ptr<storage::EventStore> store;
+  auth::Accounts accounts;
+  storage::ArtifactStore artifacts;
+  std::map<std::string, Summary> summaries;
+  std::map<sync::Hub::ConnectionId, std::weak_ptr<Session>> sessions;
   sync::Hub hub;
   asio::io_context io{1};
   tcp::acceptor acceptor;

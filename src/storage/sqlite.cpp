@@ -34,6 +34,8 @@ void Database::exec(std::string_view sql) {
   }
 }
 
+int changes(const Database& db) { return sqlite3_changes(db.handle()); }
+
 Statement::Statement(const Database& db, const char* sql) : db_(db.handle()) {
   if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
     throw StorageError(std::string("sqlite: cannot prepare statement: ") + sqlite3_errmsg(db_));

@@ -27,11 +27,13 @@ std::string request_id_of(std::string_view frame) {
 Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool group_commit)
     : store_(store), now_ms_(std::move(now_ms)), group_commit_(group_commit) {}
 
-Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection) {
+Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection, bool may_push) {
   const ConnectionId id = next_id_++;
   // Until it pulls or pushes, assume the socket's client holds what the log held now.
   const std::int64_t head = stored_head(store_id);
-  sockets_.emplace(id, Socket{std::move(store_id), &connection, head, now_ms_()});
+  Socket socket{std::move(store_id), &connection, head, now_ms_()};
+  socket.may_push = may_push;
+  sockets_.emplace(id, std::move(socket));
   return id;
 }
 
@@ -116,6 +118,11 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
 }
 
 void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
+  if (!socket.may_push) {
+    socket.connection->send(encode(ServerMessage{Error{
+        request.requestId, "Push refused: you may read notebook " + socket.store_id + " but not change it"}}));
+    return;
+  }
   const std::int64_t stored = stored_head(socket.store_id);
   const auto waiting = pending_heads_.find(socket.store_id);
   // Pushes waiting for the group commit count for the chain check...

@@ -141,6 +141,22 @@ TEST_F(HubTest, BadFramesGetAnErrorAndChangeNothing) {
   EXPECT_EQ(store_->head("nb"), 0);
 }
 
+TEST_F(HubTest, AReaderMayPullButEveryPushIsRefused) {
+  Socket writer, reader;
+  const auto iw = hub_->attach("nb", writer), ir = hub_->attach("nb", reader, /*may_push=*/false);
+  hub_->on_frame(iw, push_frame("w1", 0, 1));
+  hub_->on_frame(ir, pull_frame("p"));
+  ASSERT_EQ(reader.frames.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(reader.take()[0])), (std::vector<std::int64_t>{1}));
+  hub_->on_frame(ir, push_frame("r1", 1, 1));
+  const auto answer = reader.take();
+  ASSERT_EQ(answer.size(), 1u);
+  EXPECT_EQ(std::get<Error>(answer[0]).requestId, "r1");
+  EXPECT_EQ(std::get<Error>(answer[0]).message, "Push refused: you may read notebook nb but not change it");
+  EXPECT_EQ(store_->head("nb"), 1);
+  EXPECT_TRUE(writer.frames.size() == 2u);  // only its own ack and echo
+}
+
 TEST_F(HubTest, PingGetsPong) {
   Socket a;
   const auto id = hub_->attach("nb", a);

@@ -14,8 +14,12 @@ struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8787;  // 0: any free port (see Server::port)
   std::filesystem::path data_dir;
-  std::string token;  // the single user's token; clients put it in the sync payload's authToken
+  // The operator's token (user "local", owner of every notebook); API keys of other users live
+  // in the data directory (`runt token create`). Clients put either in the sync payload's
+  // authToken or send it as `Authorization: Bearer`.
+  std::string token;
   std::size_t max_frame_bytes = 16u << 20;
+  std::size_t max_upload_bytes = 256u << 20;  // largest HTTP request body (artifact uploads)
   // Bytes waiting to be written to one socket before it is dropped as too slow (it reconnects
   // and is caught up like any reconnecting client).
   std::size_t max_queued_bytes = 64u << 20;

@@ -28,6 +28,9 @@ class Database {
   sqlite3* db_ = nullptr;
 };
 
+// Rows changed by the connection's last INSERT, UPDATE or DELETE.
+int changes(const Database& db);
+
 // One prepared statement; reset after every use (see Reset) so it can be run again.
 class Statement {
  public:

@@ -51,7 +51,8 @@ class Hub {
   // handled); otherwise each push is written at once.
   Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool group_commit = false);
 
-  ConnectionId attach(std::string store_id, Connection& connection);
+  // `may_push`: false for a reader, whose pushes get a WSMessage.Error and change nothing.
+  ConnectionId attach(std::string store_id, Connection& connection, bool may_push = true);
   void detach(ConnectionId id);
   void on_frame(ConnectionId id, std::string_view frame);
   // Call about every half second: ends the grace period of sockets that have been silent.
@@ -70,6 +71,7 @@ class Hub {
     std::int64_t attached_at;   // server clock, ms
     bool known = false;         // position learned from a pull or push, or assumed after grace
     std::int64_t sent_max = 0;  // highest seqNum sent on this socket
+    bool may_push = true;
     std::int64_t from() const { return std::max(position, sent_max); }
   };
   void pull(Socket& socket, const protocol::PullReq& request);

@@ -1,0 +1,90 @@
+#pragma once
+// Who may do what: users, their API keys, and per-notebook roles. The server token (like
+// Jupyter's) authenticates as the operator, user "local", who owns every notebook. API keys
+// (`runt token create --user NAME`) authenticate named users; only their SHA-256 is stored.
+// A notebook's creator owns it; owners grant `writer` or `reader` to other users.
+//
+// Lives in the server's SQLite file (tables users, api_keys, notebooks, grants,
+// artifacts). Errors are exceptions: AccessDenied for a refused action, std::invalid_argument
+// for bad names, storage::StorageError for the database.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runt::auth {
+
+// Ordered: each role can do what the ones below it can.
+enum class Role { none, reader, writer, owner };
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);  // "none", "reader", "writer", "owner"
+
+struct User {
+  std::string id;
+  std::string name;
+  bool is_operator = false;  // the server token's user
+  bool operator==(const User&) const = default;
+};
+
+inline constexpr std::string_view kOperatorId = "local";
+
+class AccessDenied : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct NotebookAccess {
+  std::string id;
+  std::string owner_id;
+  Role role = Role::none;  // the asking user's
+};
+
+// A user name (also the user's id): 1 to 64 of A-Z a-z 0-9 _ . -, and not "local".
+bool is_valid_user_name(std::string_view name);
+
+class Accounts {
+ public:
+  Accounts(const std::filesystem::path& sqlite_file, std::string server_token);
+  ~Accounts();
+  Accounts(const Accounts&) = delete;
+  Accounts& operator=(const Accounts&) = delete;
+
+  // A new API key for `user_name` (creating the user). The key is returned once; only its
+  // hash is kept.
+  std::string create_key(std::string_view user_name);
+  // Removes every key of a user; returns how many there were.
+  int revoke_keys(std::string_view user_name);
+  std::optional<User> authenticate(std::string_view token);
+  std::optional<User> find_user(std::string_view id);
+
+  Role role(const User& user, std::string_view notebook_id);
+  // Opening an unknown notebook creates it, owned by `user`. Returns the user's role.
+  Role open_notebook(const User& user, std::string_view notebook_id);
+  // Creates a notebook owned by `user`; false when the id is taken.
+  bool create_notebook(const User& user, std::string_view notebook_id);
+  // An owner sets `to`'s role (writer, reader, or none to revoke). Throws AccessDenied when `by`
+  // is not an owner, std::invalid_argument for the owner's own role or an unknown user.
+  void grant(const User& by, std::string_view notebook_id, std::string_view to_user_id, Role role);
+  // Notebooks the user can read (the operator: every registered notebook).
+  std::vector<NotebookAccess> notebooks(const User& user);
+
+  // Artifacts belong to the notebooks they were uploaded for.
+  void add_artifact(std::string_view notebook_id, std::string_view hash, std::string_view content_type,
+                    std::int64_t size);
+  struct Artifact {
+    std::string content_type;
+    std::int64_t size = 0;
+  };
+  std::optional<Artifact> find_artifact(std::string_view notebook_id, std::string_view hash);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runt::auth
