@@ -81,11 +81,11 @@ struct Accounts::Impl {
   Statement grant_role{db, "SELECT role FROM grants WHERE notebook_id = ? AND user_id = ?"};
   Statement upsert_grant{db, "INSERT OR REPLACE INTO grants (notebook_id, user_id, role) VALUES (?, ?, ?)"};
   Statement delete_grant{db, "DELETE FROM grants WHERE notebook_id = ? AND user_id = ?"};
-  Statement all_notebooks{db, "SELECT id, owner_id FROM notebooks ORDER BY created_at, id"};
+  Statement all_notebooks{db, "SELECT id, owner_id FROM notebooks ORDER BY rowid"};
   Statement user_notebooks{db,
                            "SELECT n.id, n.owner_id, g.role FROM notebooks n LEFT JOIN grants g "
                            "ON g.notebook_id = n.id AND g.user_id = ?1 "
-                           "WHERE n.owner_id = ?1 OR g.role IS NOT NULL ORDER BY n.created_at, n.id"};
+                           "WHERE n.owner_id = ?1 OR g.role IS NOT NULL ORDER BY n.rowid"};
   Statement insert_artifact{db,
                             "INSERT OR IGNORE INTO artifacts (notebook_id, sha256, content_type, size, created_at) "
                             "VALUES (?, ?, ?, ?, ?)"};

@@ -1,5 +1,6 @@
 // Starts and stops a real `runt serve` for the conformance scripts.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import http from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,10 +34,15 @@ export const startServer = async (runt, { dataDir, port = 0, token = 'conformanc
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // A raw sync-cf socket: send frames, await replies by requestId.
+// `token` is the authToken, or the whole sync payload object.
 export const rawSocket = async (url, token, storeId) => {
-  const params = new URLSearchParams({ storeId, payload: encodeURIComponent(JSON.stringify({ authToken: token })) })
+  const payload = typeof token === 'string' ? { authToken: token } : token
+  const params = new URLSearchParams({ storeId, payload: encodeURIComponent(JSON.stringify(payload)) })
   const ws = new WebSocket(`${url}/websocket?${params}`)
-  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject })
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve
+    ws.onerror = () => reject(new Error(`WebSocket to ${storeId} refused`))
+  })
   const frames = []
   const waiters = []
   ws.onmessage = (m) => {
@@ -59,4 +65,21 @@ export const rawSocket = async (url, token, storeId) => {
     }),
     close: () => ws.close(),
   }
+}
+
+// The HTTP status and body of a sync upgrade request (101 when accepted).
+export const upgradeStatus = (port, storeId, payload) => new Promise((resolve) => {
+  const query = new URLSearchParams({ storeId, payload: encodeURIComponent(JSON.stringify(payload)) })
+  const req = http.request({ host: '127.0.0.1', port, path: `/livestore/websocket?${query}`,
+    headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
+  req.on('response', (res) => { let body = ''; res.on('data', (d) => { body += d }); res.on('end', () => resolve({ status: res.statusCode, body })) })
+  req.on('upgrade', (res, socket) => { socket.destroy(); resolve({ status: 101, body: '' }) })
+  req.end()
+})
+
+// `runt token create --user NAME` against a server's data directory: the new API key.
+export const createKey = (runt, dataDir, user) => {
+  const r = spawnSync(runt, ['token', 'create', '--user', user, '--data', dataDir], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`runt token create failed: ${r.stderr}`)
+  return r.stdout.trim()
 }

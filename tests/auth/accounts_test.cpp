@@ -1,0 +1,122 @@
+#include "runt/auth/accounts.hpp"
+
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+namespace runt::auth {
+namespace {
+
+class AccountsTest : public testing::Test {
+ protected:
+  runt::testing_support::TempDir dir_{"runt-accounts"};
+  Accounts accounts_{dir_.path() / "runt.sqlite", "server-token"};
+  User user(const std::string& name) {
+    const auto u = accounts_.authenticate(accounts_.create_key(name));
+    EXPECT_TRUE(u);
+    return *u;
+  }
+};
+
+TEST_F(AccountsTest, KeysAuthenticateTheirUserAndTheServerTokenTheOperator) {
+  const std::string key = accounts_.create_key("alice");
+  EXPECT_EQ(key.size(), 53u);
+  EXPECT_EQ(accounts_.authenticate(key), (User{"alice", "alice", false}));
+  EXPECT_EQ(accounts_.authenticate("server-token"), (User{"local", "local", true}));
+  EXPECT_FALSE(accounts_.authenticate(""));
+  EXPECT_FALSE(accounts_.authenticate("server-toke"));
+  EXPECT_FALSE(accounts_.authenticate(key.substr(0, 52) + (key.back() == '0' ? "1" : "0")));
+  EXPECT_NE(accounts_.create_key("alice"), key);  // a second key; both work
+  EXPECT_TRUE(accounts_.authenticate(key));
+}
+
+TEST_F(AccountsTest, KeysSurviveReopeningAndOnlyTheirHashIsStored) {
+  const std::string key = accounts_.create_key("alice");
+  Accounts reopened(dir_.path() / "runt.sqlite", "");
+  EXPECT_EQ(reopened.authenticate(key)->id, "alice");
+  EXPECT_FALSE(reopened.authenticate("server-token"));  // that one is given at start-up, not stored
+  std::ifstream file(dir_.path() / "runt.sqlite", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_EQ(bytes.find(key), std::string::npos);
+}
+
+TEST_F(AccountsTest, RevokingRemovesEveryKeyOfAUser) {
+  const std::string k1 = accounts_.create_key("alice"), k2 = accounts_.create_key("alice");
+  const std::string other = accounts_.create_key("bob");
+  EXPECT_EQ(accounts_.revoke_keys("alice"), 2);
+  EXPECT_FALSE(accounts_.authenticate(k1));
+  EXPECT_FALSE(accounts_.authenticate(k2));
+  EXPECT_TRUE(accounts_.authenticate(other));
+}
+
+TEST_F(AccountsTest, UserNamesAreChecked) {
+  for (const char* bad : {"", "local", "a b", "a/b", "é"}) EXPECT_THROW(accounts_.create_key(bad), std::invalid_argument) << bad;
+  EXPECT_THROW(accounts_.create_key(std::string(65, 'a')), std::invalid_argument);
+  EXPECT_NO_THROW(accounts_.create_key("Ada.L_1-x"));
+}
+
+TEST_F(AccountsTest, TheOpenerOfAnUnknownNotebookOwnsIt) {
+  const User alice = user("alice"), bob = user("bob");
+  EXPECT_EQ(accounts_.role(alice, "nb"), Role::none);
+  EXPECT_EQ(accounts_.open_notebook(alice, "nb"), Role::owner);
+  EXPECT_EQ(accounts_.open_notebook(bob, "nb"), Role::none);
+  EXPECT_EQ(accounts_.open_notebook(alice, "nb"), Role::owner);
+  const User op = *accounts_.authenticate("server-token");
+  EXPECT_EQ(accounts_.open_notebook(op, "nb"), Role::owner);  // the operator owns everything
+  EXPECT_FALSE(accounts_.create_notebook(bob, "nb"));
+  EXPECT_TRUE(accounts_.create_notebook(bob, "nb2"));
+}
+
+TEST_F(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
+  const User alice = user("alice"), bob = user("bob"), carol = user("carol");
+  accounts_.create_notebook(alice, "nb");
+  accounts_.grant(alice, "nb", "bob", Role::reader);
+  EXPECT_EQ(accounts_.role(bob, "nb"), Role::reader);
+  accounts_.grant(alice, "nb", "bob", Role::writer);
+  EXPECT_EQ(accounts_.role(bob, "nb"), Role::writer);
+  EXPECT_THROW(accounts_.grant(bob, "nb", "carol", Role::reader), AccessDenied);  // writers cannot grant
+  EXPECT_THROW(accounts_.grant(alice, "nb", "carol", Role::owner), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "alice", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "nobody", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "missing", "bob", Role::reader), std::invalid_argument);
+  EXPECT_EQ(accounts_.role(carol, "nb"), Role::none);
+  accounts_.grant(alice, "nb", "bob", Role::none);
+  EXPECT_EQ(accounts_.role(bob, "nb"), Role::none);
+}
+
+TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {
+  const User alice = user("alice"), bob = user("bob");
+  accounts_.create_notebook(alice, "a1");
+  accounts_.create_notebook(bob, "b1");
+  accounts_.create_notebook(alice, "a2");
+  accounts_.grant(alice, "a2", "bob", Role::reader);
+  const auto of_bob = accounts_.notebooks(bob);
+  ASSERT_EQ(of_bob.size(), 2u);
+  EXPECT_EQ(of_bob[0].id, "b1");
+  EXPECT_EQ(of_bob[0].role, Role::owner);
+  EXPECT_EQ(of_bob[1].id, "a2");
+  EXPECT_EQ(of_bob[1].role, Role::reader);
+  EXPECT_EQ(of_bob[1].owner_id, "alice");
+  EXPECT_EQ(accounts_.notebooks(alice).size(), 2u);
+  EXPECT_EQ(accounts_.notebooks(*accounts_.authenticate("server-token")).size(), 3u);
+}
+
+TEST_F(AccountsTest, ArtifactsBelongToTheirNotebook) {
+  accounts_.add_artifact("nb", "abc", "image/png", 10);
+  accounts_.add_artifact("nb", "abc", "image/png", 10);  // idempotent
+  ASSERT_TRUE(accounts_.find_artifact("nb", "abc"));
+  EXPECT_EQ(accounts_.find_artifact("nb", "abc")->content_type, "image/png");
+  EXPECT_EQ(accounts_.find_artifact("nb", "abc")->size, 10);
+  EXPECT_FALSE(accounts_.find_artifact("other", "abc"));
+}
+
+TEST(Roles, NamesRoundTrip) {
+  for (const Role r : {Role::none, Role::reader, Role::writer, Role::owner}) EXPECT_EQ(parse_role(role_name(r)), r);
+  EXPECT_FALSE(parse_role("admin"));
+}
+
+}  // namespace
+}  // namespace runt::auth
