@@ -356,4 +356,34 @@ ServerMessage decode_server_message(std::string_view frame) {
   throw FrameError("unknown message \"_tag\" " + schema::to_js_string(Json(tag)) + " from a server");
 }
 
+namespace {
+
+// Percent-encodes every byte outside `keep` (and the ASCII letters and digits).
+std::string percent_encode(std::string_view text, std::string_view keep, bool space_as_plus) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || keep.find(c) != std::string_view::npos) {
+      out.push_back(c);
+    } else if (c == ' ' && space_as_plus) {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
+  }
+  return out;
+}
+
+std::string form_encode(std::string_view text) { return percent_encode(text, "*-._", true); }
+
+}  // namespace
+
+std::string sync_query(std::string_view store_id, std::string_view payload_json) {
+  const std::string component = percent_encode(payload_json, "-_.!~*'()", false);  // encodeURIComponent
+  return "storeId=" + form_encode(store_id) + "&payload=" + form_encode(component);
+}
+
 }  // namespace runt::protocol

@@ -117,5 +117,13 @@ TEST(Frames, BadFramesSayWhatIsWrong) {
   EXPECT_THROW(decode_server_message(R"({"_tag":"WSMessage.PullReq","requestId":"r"})"), FrameError);
 }
 
+// What `new URLSearchParams({storeId, payload: encodeURIComponent(JSON.stringify(p))})` gives in
+// node 20 (sync-cf 0.3.1 builds its URL that way).
+TEST(Frames, SyncQueryIsEncodedLikeTheTypeScriptClient) {
+  EXPECT_EQ(sync_query("nb-1_x", R"({"authToken":"a b+c/é","runtime":true,"userId":"u*(x)~!"})"),
+            "storeId=nb-1_x&payload=%257B%2522authToken%2522%253A%2522a%2520b%252Bc%252F%25C3%25A9%2522%252C%2522"
+            "runtime%2522%253Atrue%252C%2522userId%2522%253A%2522u*%28x%29%7E%21%2522%257D");
+}
+
 }  // namespace
 }  // namespace runt::protocol

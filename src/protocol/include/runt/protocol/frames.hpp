@@ -110,4 +110,8 @@ std::string encode_event(const WireEvent& event);
 // The reference server's rejection of a push whose first parent is not the head.
 std::string invalid_parent_message(std::int64_t received, std::int64_t expected);
 
+// The query string of a sync connection, as sync-cf 0.3.1 builds it: URLSearchParams of
+// {storeId, payload: encodeURIComponent(JSON)} (so the payload is encoded twice).
+std::string sync_query(std::string_view store_id, std::string_view payload_json);
+
 }  // namespace runt::protocol
