@@ -29,15 +29,23 @@ Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool 
 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection, bool may_push) {
   const ConnectionId id = next_id_++;
-  // Until it pulls or pushes, assume the socket's client holds what the log held now.
+  // Until it pulls or pushes, assume what its client can hold at most (see the header).
+  const bool first_sight = !heads_.contains(store_id);
   const std::int64_t head = stored_head(store_id);
-  Socket socket{std::move(store_id), &connection, head, now_ms_()};
+  if (first_sight) unbroken_.emplace(store_id, head);
+  const auto unbroken = unbroken_.find(store_id);
+  Socket socket{std::move(store_id), &connection, unbroken != unbroken_.end() ? unbroken->second : head, now_ms_()};
   socket.may_push = may_push;
   sockets_.emplace(id, std::move(socket));
   return id;
 }
 
-void Hub::detach(ConnectionId id) { sockets_.erase(id); }
+void Hub::detach(ConnectionId id) {
+  const auto it = sockets_.find(id);
+  if (it == sockets_.end()) return;
+  unbroken_.erase(it->second.store_id);  // its client may come back holding anything up to now
+  sockets_.erase(it);
+}
 
 void Hub::tick() {
   const std::int64_t now = now_ms_();

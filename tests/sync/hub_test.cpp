@@ -201,10 +201,13 @@ TEST_F(HubTest, AReconnectedClientCatchesUpWithoutDuplicates) {
 // pulls again: after the grace period it is caught up from where the log was when it came
 // back, which makes it rebase and push again.
 TEST_F(HubTest, ASilentSocketIsCaughtUpWhenItsGracePeriodEnds) {
-  Socket b, silent;
+  Socket b, old, silent;
   const auto ib = hub_->attach("nb", b);
+  const auto iold = hub_->attach("nb", old);
+  hub_->on_frame(iold, pull_frame("p"));
   hub_->on_frame(ib, push_frame("b1", 0, 2));  // e1, e2
-  const auto is = hub_->attach("nb", silent);  // assumed at e2
+  hub_->detach(iold);                          // its client comes back...
+  const auto is = hub_->attach("nb", silent);  // ...assumed at e2, the head when it did
   hub_->on_frame(ib, push_frame("b2", 2, 1));  // e3
   hub_->tick();
   EXPECT_TRUE(silent.frames.empty());  // still in its grace period
@@ -220,6 +223,26 @@ TEST_F(HubTest, ASilentSocketIsCaughtUpWhenItsGracePeriodEnds) {
   hub_->tick();
   EXPECT_TRUE(silent.frames.empty());
   (void)is;
+}
+
+// After a server restart every client reconnects silently. One that reconnects late must still
+// get what others pushed to the new server before it came back.
+TEST_F(HubTest, AfterARestartSilentSocketsGetEverythingTheNewServerStored) {
+  {
+    Socket before;
+    hub_->on_frame(hub_->attach("nb", before), push_frame("old", 0, 2));  // the old server's e1, e2
+    hub_ = std::make_unique<Hub>(*store_, [this] { return clock_ms_; });  // restart
+  }
+  Socket fast, late;
+  const auto ifast = hub_->attach("nb", fast);
+  hub_->on_frame(ifast, push_frame("f1", 2, 2));  // e3, e4 before the late one is back
+  const auto ilate = hub_->attach("nb", late);
+  clock_ms_ += Hub::kGraceMs;
+  hub_->tick();
+  const auto got = late.take();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(got[0])), (std::vector<std::int64_t>{3, 4}));
+  (void)ilate;
 }
 
 TEST_F(HubTest, AStalePushGetsTheMissingEventsAfterTheError) {

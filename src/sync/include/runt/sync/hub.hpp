@@ -14,10 +14,15 @@
 //   that). A 0.3.1 client never pulls again after a reconnect, so a new socket's position is
 //   unknown until it pulls or pushes: for a grace period it gets no broadcasts (if it pushes on
 //   a stale parent it gets the error and then exactly the events it missed, and rebases). After
-//   the grace period (tick()) it is assumed to hold the log as it was when it connected and is
-//   caught up from there: a client whose push died with its old socket waits for that ack
-//   forever, and only upstream events make it rebase and push again. If such a silent client
-//   had also missed events while away, it cannot be told them (0.3.1 does not detect gaps).
+//   the grace period (tick()) it is caught up from where its log is assumed to end: a client
+//   whose push died with its old socket waits for that ack forever, and only upstream events
+//   make it rebase and push again.
+//   Where it is assumed to end: until some socket of the notebook has left this Hub, every
+//   socket is new to this server process (a first connection pulls; a silent one is coming
+//   back from a server restart), so it can hold at most what the log held when the Hub first
+//   saw the notebook. After that, the log as it was when the socket connected. A silent client
+//   that also missed events while away in that second case cannot be told them (0.3.1 does
+//   not detect gaps).
 // - Bad frames get a WSMessage.Error and change nothing.
 
 #include "runt/storage/event_store.hpp"
@@ -95,6 +100,8 @@ class Hub {
   std::vector<Pending> pending_;
   std::map<std::string, std::int64_t, std::less<>> pending_heads_;
   std::map<std::string, std::int64_t, std::less<>> heads_;  // written logs' heads
+  // Notebooks no socket has left yet, with their head when the Hub first saw them.
+  std::map<std::string, std::int64_t, std::less<>> unbroken_;
 };
 
 }  // namespace runt::sync
