@@ -38,5 +38,27 @@ console.log(`  delivery latency p50 ${pct(50)} ms, p99 ${pct(99)} ms (target p99
 console.log(`  server memory per idle connection: ${Math.round(perConnection / 1024)} KiB (target <= 64 KB)`)
 subs.forEach((s) => s.close())
 pusher.close()
+
 await server.kill('SIGTERM')
 server.cleanup()
+
+// Idle notebooks, on a fresh server (freed connection memory would hide their cost): each was
+// opened, written to once and left. Its log is on disk; the server keeps its cached head.
+const notebooks = 2000
+const fresh = await startServer(runt)
+const warm = await rawSocket(fresh.url, fresh.token, 'warm-up')
+warm.close()
+await new Promise((r) => setTimeout(r, 500))
+const beforeNotebooks = rssKiB(fresh.proc.pid)
+for (let i = 0; i < notebooks; i++) {
+  const s = await rawSocket(fresh.url, fresh.token, 'idle' + i)
+  s.send({ _tag: 'WSMessage.PushReq', requestId: 'r', batch: [{ name: 'v1.NotebookTitleChanged', args: { title: 'Notebook ' + i }, seqNum: 1, parentSeqNum: 0, clientId: 'c', sessionId: 's' }] })
+  await s.next((m) => m._tag === 'WSMessage.PushAck')
+  s.close()
+  await s.closed
+}
+await new Promise((r) => setTimeout(r, 500))
+const perNotebook = ((rssKiB(fresh.proc.pid) - beforeNotebooks) * 1024) / notebooks
+console.log(`  server memory per idle notebook (opened, written once, left; ${notebooks} of them): ${(perNotebook / 1024).toFixed(2)} KiB`)
+await fresh.kill('SIGTERM')
+fresh.cleanup()

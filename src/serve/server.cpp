@@ -94,6 +94,7 @@ struct Server::Impl {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen();
+    hub.set_log(options.log);
     // Logs written before notebooks had owners belong to the operator, not to whoever opens
     // them first.
     const auto operator_user = *accounts.find_user(auth::kOperatorId);

@@ -65,6 +65,7 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
   try {
     message = decode_client_message(frame);
   } catch (const FrameError& e) {
+    log_("bad frame on " + socket.store_id + ": " + e.what());
     socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), e.what()}}));
     return;
   }
@@ -127,6 +128,7 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
 
 void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
   if (!socket.may_push) {
+    log_("refused a reader's push to " + socket.store_id);
     socket.connection->send(encode(ServerMessage{Error{
         request.requestId, "Push refused: you may read notebook " + socket.store_id + " but not change it"}}));
     return;
@@ -142,6 +144,8 @@ void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
     socket.known = true;
   }
   if (auto problem = check_push(request.batch, head)) {
+    // A stale parent is ordinary concurrency (the client rebases); anything else is a bad client.
+    if (!problem->starts_with("Invalid parent event number")) log_("refused a push to " + socket.store_id + ": " + *problem);
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
     // Behind: hand it what it is missing (what is stored) so it can rebase and push again.
     if (socket.from() < stored) catch_up(socket, stored, request.requestId);
@@ -163,6 +167,7 @@ void Hub::flush() {
   try {
     store_.append(appends);  // one durable transaction for the whole group
   } catch (const storage::StorageError& e) {
+    log_(std::string("could not store ") + std::to_string(group.size()) + " push(es): " + e.what());
     for (const auto& p : group)
       if (const auto it = sockets_.find(p.socket); it != sockets_.end())
         it->second.connection->send(encode(ServerMessage{Error{p.request.requestId, std::string("Push not stored: ") + e.what()}}));

@@ -66,6 +66,7 @@ const page = await c.next((m) => m.requestId?.requestId === 'pc')
 expect('only the good push was written', page.batch.length === 1 && page.batch[0].eventEncoded.seqNum === 1)
 
 b.close(); c.close()
+expect('the server logged one line per refused frame', /bad frame on /.test(server.log()) && /refused a push to /.test(server.log()))
 await server.kill('SIGTERM')
 server.cleanup()
 if (failures.length) { console.log('FAILED:', failures.join('; ')); process.exit(1) }

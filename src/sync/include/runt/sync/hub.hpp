@@ -57,6 +57,9 @@ class Hub {
   Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool group_commit = false);
 
   // `may_push`: false for a reader, whose pushes get a WSMessage.Error and change nothing.
+  // One line per refused frame or failed write, for the server log.
+  void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
+
   ConnectionId attach(std::string store_id, Connection& connection, bool may_push = true);
   void detach(ConnectionId id);
   void on_frame(ConnectionId id, std::string_view frame);
@@ -88,6 +91,7 @@ class Hub {
 
   storage::EventStore& store_;
   std::function<std::int64_t()> now_ms_;
+  std::function<void(const std::string&)> log_ = [](const std::string&) {};
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
   struct Pending {
