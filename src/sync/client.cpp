@@ -166,7 +166,7 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<websocket::response_type> response;
   beast::flat_buffer buffer;
   std::deque<std::string> queue;
-  bool open = false, writing = false, stopped = false;
+  bool open = false, writing = false, stopped = false, flush_posted = false;
   int connects = 0;
 };
 
@@ -183,7 +183,14 @@ void SyncClient::stop() { impl_->stop(); }
 
 std::int64_t SyncClient::commit(const schema::Event& event) {
   const std::int64_t seq = impl_->replica.commit(event);
-  impl_->flush();
+  // Pushed once the caller's handler returns: commits made together go in one push.
+  if (!impl_->flush_posted) {
+    impl_->flush_posted = true;
+    asio::post(impl_->io, [self = impl_] {
+      self->flush_posted = false;
+      self->flush();
+    });
+  }
   return seq;
 }
 

@@ -53,8 +53,7 @@ std::int64_t Replica::commit(const schema::Event& event) {
   apply(state_, event, change.error);
   change.committed.push_back(wire);
   pending_.push_back(Pending{std::move(wire), event, next_local_id_++});
-  push();
-  notify(change);
+  notify(change);  // pushed by take_outgoing(): commits made together go in one push
   return parent + 1;
 }
 
@@ -72,7 +71,10 @@ void Replica::on_disconnected() {
   sent_ = 0;  // whatever was in flight is pushed again (or pulled back as confirmed) next time
 }
 
-std::vector<std::string> Replica::take_outgoing() { return std::exchange(outgoing_, {}); }
+std::vector<std::string> Replica::take_outgoing() {
+  push();
+  return std::exchange(outgoing_, {});
+}
 
 void Replica::pull() {
   if (!connected_) return;

@@ -3,8 +3,9 @@
 // server has confirmed, local events still pending on top of them, and the state materialized
 // from both. A transport (SyncClient) feeds it server frames and sends the frames it returns.
 //
-// - commit() numbers a local event after the last one known, materializes it at once and, when
-//   connected, pushes it (batches of up to 50, one push in flight; the next goes on PushAck).
+// - commit() numbers a local event after the last one known and materializes it at once; the
+//   next take_outgoing() pushes what is pending (batches of up to 50, one push in flight; the
+//   next goes on PushAck), so events committed together travel together.
 // - The server's echo of a pending event confirms it. An event from elsewhere at the same
 //   seqNum means the server ordered it first: the pending events are renumbered on top of it
 //   (rebased), the local state is rebuilt, and the push that the server refused is sent again.
@@ -42,8 +43,8 @@ class Replica {
 
   Replica(std::string client_id, std::string session_id);
 
-  // Appends a local event; returns its provisional seqNum. Frames to send follow from
-  // take_outgoing() (nothing while disconnected).
+  // Appends a local event; returns its provisional seqNum. take_outgoing() pushes it (not
+  // while disconnected).
   std::int64_t commit(const schema::Event& event);
 
   // Transport hooks: each may queue frames for take_outgoing().
