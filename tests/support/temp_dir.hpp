@@ -1,5 +1,6 @@
 #pragma once
-// A fresh directory per test, named after the running test and removed afterwards.
+// A fresh directory per test (or per suite, outside a test), named after the running test and
+// removed afterwards.
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@ class TempDir {
   explicit TempDir(const std::string& prefix)
       : path_(std::filesystem::temp_directory_path() /
               (prefix + "-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+               running_test())) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -29,6 +30,10 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  static std::string running_test() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return info ? info->name() : "suite";
+  }
   std::filesystem::path path_;
 };
 
