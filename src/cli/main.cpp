@@ -3,6 +3,8 @@
 #include "replay.hpp"
 
 #include "runt/auth/accounts.hpp"
+#include "runt/kernel/kernelspec.hpp"
+#include "runt/kernel/message.hpp"
 #include "runt/serve/server.hpp"
 
 #include <CLI/CLI.hpp>
@@ -58,7 +60,39 @@ int main(int argc, char** argv) {
     sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
   }
 
+  bool kernels_json = false;
+  auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
+  kernels->add_flag("--json", kernels_json, "Print them as JSON");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (kernels->parsed()) {
+    const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
+      const char* value = std::getenv(name.c_str());
+      return value ? std::optional<std::string>(value) : std::nullopt;
+    });
+    const auto specs = runt::kernel::find_kernelspecs(dirs, [](const std::string& problem) {
+      std::cerr << "runt kernels: skipped " << problem << "\n";
+    });
+    if (kernels_json) {
+      runt::kernel::Json list = runt::kernel::Json::array();
+      for (const auto& k : specs)
+        list.push_back({{"name", k.name}, {"display_name", k.display_name}, {"language", k.language},
+                        {"resource_dir", k.resource_dir.string()}, {"argv", k.argv}, {"interrupt_mode", k.interrupt_mode}});
+      std::cout << list.dump(2) << "\n";
+    } else if (specs.empty()) {
+      std::cout << "No kernelspecs found. Looked in:\n";
+      for (const auto& d : dirs) std::cout << "  " << d.string() << "\n";
+      return 1;
+    } else {
+      size_t width = 4;
+      for (const auto& k : specs) width = std::max(width, k.name.size());
+      for (const auto& k : specs)
+        std::cout << k.name << std::string(width + 2 - k.name.size(), ' ') << k.display_name << "  (" << k.resource_dir.string()
+                  << ")\n";
+    }
+    return 0;
+  }
 
   if (data_dir.empty()) {
     const char* home = std::getenv("HOME");

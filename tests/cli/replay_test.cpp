@@ -193,4 +193,23 @@ TEST_F(Replay, HelpListsTheSubcommand) {
   EXPECT_NE(run("").status, 0);  // a subcommand is required
 }
 
+// `runt kernels` finds kernelspecs where Jupyter does (JUPYTER_PATH first) and lists them.
+TEST_F(Replay, KernelsListsTheInstalledKernelspecs) {
+  fs::create_directories(dir_ / "jp" / "kernels" / "toy");
+  write("jp/kernels/toy/kernel.json", R"({"argv":["toy","{connection_file}"],"display_name":"Toy Kernel","language":"toy"})");
+  fs::create_directories(dir_ / "jp" / "kernels" / "bad");
+  write("jp/kernels/bad/kernel.json", "{");
+  const std::string env = "JUPYTER_PATH=" + (dir_ / "jp").string() + " HOME=" + dir_.string() + " ";
+  const std::string cmd = env + std::string(RUNT_BINARY) + " kernels >" + (dir_ / "out").string() + " 2>" + (dir_ / "err").string();
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  const std::string out = slurp(dir_ / "out");
+  // One line per kernel, name first (the system's python3 may be listed too).
+  const auto at = out.find("toy ");
+  ASSERT_NE(at, std::string::npos) << out;
+  EXPECT_TRUE(at == 0 || out[at - 1] == '\n') << out;
+  EXPECT_NE(out.find("Toy Kernel  (" + (dir_ / "jp" / "kernels" / "toy").string() + ")\n", at), std::string::npos) << out;
+  EXPECT_NE(slurp(dir_ / "err").find("skipped " + (dir_ / "jp" / "kernels" / "bad" / "kernel.json").string() + ": malformed JSON"),
+            std::string::npos);
+}
+
 }  // namespace
