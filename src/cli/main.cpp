@@ -2,6 +2,8 @@
 
 #include "replay.hpp"
 
+#include "runt/agent/agent.hpp"
+#include "runt/agent/kernel_runtime.hpp"
 #include "runt/auth/accounts.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/kernel/message.hpp"
@@ -14,7 +16,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <csignal>
+#include <pthread.h>
 #include <random>
+#include <thread>
 #include <sys/stat.h>
 
 int main(int argc, char** argv) {
@@ -60,11 +65,82 @@ int main(int argc, char** argv) {
     sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
   }
 
+  std::string agent_notebook, agent_token, agent_sync_url, agent_runtime_id, agent_runtime_type, agent_kernel = "python3";
+  auto* agent = app.add_subcommand("agent", "Run a runtime agent: execute a notebook's cells on a Jupyter kernel");
+  agent->add_option("-n,--notebook", agent_notebook, "Notebook id")->envname("NOTEBOOK_ID");
+  agent->add_option("-t,--auth-token", agent_token, "API key or server token (env RUNT_API_KEY or AUTH_TOKEN)");
+  agent->add_option("-s,--sync-url", agent_sync_url, "Sync endpoint, e.g. ws://127.0.0.1:8787/livestore")->envname("LIVESTORE_SYNC_URL");
+  agent->add_option("--runtime-id", agent_runtime_id, "Runtime id (default: runt-<random>)")->envname("RUNTIME_ID");
+  agent->add_option("--runtime-type", agent_runtime_type, "Runtime type shown to clients (default: the kernel name)")->envname("RUNTIME_TYPE");
+  agent->add_option("--kernel", agent_kernel, "Kernelspec to run cells on (see runt kernels), or echo")->capture_default_str();
+
   bool kernels_json = false;
   auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
   kernels->add_flag("--json", kernels_json, "Print them as JSON");
 
   CLI11_PARSE(app, argc, argv);
+
+  if (agent->parsed()) {
+    if (agent_token.empty())
+      for (const char* name : {"RUNT_API_KEY", "AUTH_TOKEN"})
+        if (const char* v = std::getenv(name); v && *v && agent_token.empty()) agent_token = v;
+    std::vector<std::string> missing;
+    if (agent_notebook.empty()) missing.push_back("  the notebook: --notebook ID (or NOTEBOOK_ID)");
+    if (agent_token.empty()) missing.push_back("  a token: --auth-token T (or RUNT_API_KEY, AUTH_TOKEN)");
+    if (agent_sync_url.empty()) missing.push_back("  the sync endpoint: --sync-url ws://HOST:PORT/livestore (or LIVESTORE_SYNC_URL)");
+    if (!missing.empty()) {
+      std::cerr << "runt agent: missing configuration:\n";
+      for (const auto& m : missing) std::cerr << m << "\n";
+      return 2;
+    }
+    std::unique_ptr<runt::agent::Runtime> runtime;
+    if (agent_kernel == "echo") {
+      runtime = runt::agent::make_echo_runtime();
+    } else {
+      const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
+      const auto spec = runt::kernel::find_kernelspec(agent_kernel, dirs);
+      if (!spec) {
+        std::cerr << "runt agent: no kernelspec named " << agent_kernel << " (runt kernels lists them)\n";
+        return 2;
+      }
+      const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+      runt::agent::KernelRuntimeOptions options;
+      options.runtime_dir = std::filesystem::path(runtime_dir ? runtime_dir : "/tmp") / "runt" / "kernels";
+      runtime = runt::agent::make_kernel_runtime(*spec, options);
+    }
+    runt::agent::AgentConfig config;
+    config.sync_url = agent_sync_url;
+    config.notebook_id = agent_notebook;
+    config.auth_token = agent_token;
+    config.runtime_id = agent_runtime_id;
+    config.runtime_type = agent_runtime_type.empty() ? agent_kernel : agent_runtime_type;
+    config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
+    // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    runt::agent::RuntimeAgent runner(config, std::move(runtime));
+    std::thread waiter([&] {
+      int received = 0;
+      sigwait(&signals, &received);
+      if (received == SIGINT || received == SIGTERM) runner.stop();
+    });
+    int code = 0;
+    try {
+      runner.run();
+    } catch (const std::exception& e) {
+      std::cerr << "runt agent: " << e.what() << "\n";
+      code = 1;
+    }
+    pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if no signal came
+    waiter.join();
+    return code;
+  }
 
   if (kernels->parsed()) {
     const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {

@@ -4,6 +4,7 @@
 #include "runt/serve/server.hpp"
 #include "runt/sync/client.hpp"
 
+#include "server_thread.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -23,27 +24,6 @@ schema::Event cell(const std::string& id, const std::string& key, const std::str
 schema::Event source(const std::string& id, const std::string& text, const std::string& by) {
   return events::CellSourceChanged{id, text, by};
 }
-
-class ServerThread {
- public:
-  ServerThread(const std::filesystem::path& data, std::uint16_t port = 0) {
-    serve::Options options;
-    options.port = port;
-    options.data_dir = data;
-    options.token = "operator-token";
-    server_ = std::make_unique<serve::Server>(options);
-    thread_ = std::thread([this] { server_->run(); });
-  }
-  ~ServerThread() {
-    server_->stop();
-    thread_.join();
-  }
-  std::uint16_t port() const { return server_->port(); }
-
- private:
-  std::unique_ptr<serve::Server> server_;
-  std::thread thread_;
-};
 
 class SyncClientTest : public testing::Test {
  protected:
@@ -74,7 +54,7 @@ class SyncClientTest : public testing::Test {
   }
 
   runt::testing_support::TempDir dir_{"runt-client"};
-  std::unique_ptr<ServerThread> server_ = std::make_unique<ServerThread>(dir_.path());
+  std::unique_ptr<runt::testing_support::ServerThread> server_ = std::make_unique<runt::testing_support::ServerThread>(dir_.path());
   std::uint16_t port_ = server_->port();
   boost::asio::io_context io_;
   std::string log_;
@@ -130,7 +110,7 @@ TEST_F(SyncClientTest, ReconnectsAfterAServerRestartAndPushesWhatWasCommittedMea
   a->commit(cell("offline-a", "a1", "a"));
   b->commit(cell("offline-b", "a2", "b"));  // both on head 1: one of them must rebase
   EXPECT_EQ(a->replica().state().cells.size(), 2u);  // visible locally at once
-  server_ = std::make_unique<ServerThread>(dir_.path(), port_);
+  server_ = std::make_unique<runt::testing_support::ServerThread>(dir_.path(), port_);
   ASSERT_TRUE(run_until([&] {
     return a->replica().synced() && b->replica().synced() && a->replica().head() == 3 && b->replica().head() == 3;
   })) << log_;

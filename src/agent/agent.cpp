@@ -1,0 +1,376 @@
+#include "runt/agent/agent.hpp"
+
+#include "runt/kernel/kernel.hpp"  // new_uuid
+#include "runt/schema/codec.hpp"
+#include "runt/schema/timestamp.hpp"
+#include "runt/sync/client.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace runt::agent {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace events = schema::events;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct HostPort {
+  std::string host, port;
+};
+
+HostPort host_of(const std::string& url) {
+  std::string_view rest = url;
+  for (std::string_view scheme : {"ws://", "http://"})
+    if (rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
+  rest = rest.substr(0, rest.find('/'));
+  const auto colon = rest.rfind(':');
+  if (rest.empty()) throw AgentError("sync URL has no host: " + url);
+  return {std::string(rest.substr(0, colon)), colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1))};
+}
+
+}  // namespace
+
+std::string verify_identity(const std::string& sync_url, const std::string& token) {
+  const HostPort hp = host_of(sync_url);
+  const std::string endpoint = "http://" + hp.host + ":" + hp.port + "/api/me";
+  try {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.expires_after(10s);
+    stream.connect(tcp::resolver(io).resolve(hp.host, hp.port));
+    http::request<http::empty_body> request(http::verb::get, "/api/me", 11);
+    request.set(http::field::host, hp.host + ":" + hp.port);
+    request.set(http::field::authorization, "Bearer " + token);
+    request.set(http::field::user_agent, "runt-runtime-agent/1.0");
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    if (response.result_int() != 200)
+      throw AgentError("HTTP " + std::to_string(response.result_int()) + ": " + response.body());
+    const auto me = schema::parse_json(response.body());
+    if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body());
+    return me["id"].get<std::string>();
+  } catch (const std::exception& e) {
+    throw AgentError("Authentication failed: could not verify identity with " + endpoint + ": " + e.what() +
+                     " (check the token: --auth-token, RUNT_API_KEY or AUTH_TOKEN)");
+  }
+}
+
+struct RuntimeAgent::Impl {
+  Impl(AgentConfig c, std::unique_ptr<Runtime> r) : config(std::move(c)), runtime(std::move(r)), session_id(kernel::new_uuid()) {
+    if (config.runtime_id.empty()) config.runtime_id = "runt-" + kernel::new_uuid().substr(0, 8);
+  }
+
+  struct Work {
+    std::string queue_id, cell_id, source;
+    std::int64_t execution_count;
+  };
+
+  void commit(schema::Event event) {
+    try {
+      client->commit(event);
+    } catch (const std::exception& e) {
+      config.log(std::string("could not commit ") + std::string(schema::event_name(event)) + ": " + e.what());
+    }
+  }
+  // From the worker thread: commits happen on the event thread, in order.
+  void commit_later(schema::Event event) {
+    asio::post(io, [this, e = std::move(event)]() mutable { commit(std::move(e)); });
+  }
+
+  const schema::State& state() const { return client->replica().state(); }
+
+  void start_session() {
+    const auto& s = state();
+    // Only one runtime runs a notebook: every other active session is displaced.
+    std::vector<std::string> others;
+    for (const auto* row : s.runtimeSessions.in_insertion_order())
+      if (row->isActive && row->sessionId != session_id) others.push_back(row->sessionId);
+    for (const auto& other : others) commit(events::RuntimeSessionTerminated{other, schema::TerminationReason::displaced});
+    commit(events::RuntimeSessionStarted{session_id, config.runtime_id, config.runtime_type, runtime->capabilities()});
+    // What a dead predecessor left running would otherwise wait forever.
+    std::vector<events::ExecutionCompleted> orphans;
+    for (const auto* row : s.executionQueue.in_insertion_order())
+      if (row->status == schema::QueueStatus::assigned || row->status == schema::QueueStatus::executing)
+        orphans.push_back({row->id, row->cellId, schema::CompletionStatus::error,
+                           "The runtime session " + row->assignedRuntimeSession.value_or("?") + " ended before this execution finished",
+                           schema::Timestamp{now_ms()}, 0});
+    for (auto& orphan : orphans) {
+      finished.insert(orphan.queueId);
+      commit(std::move(orphan));
+    }
+    commit(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::ready});
+    started = true;
+    config.log("runtime session " + session_id + " ready on notebook " + config.notebook_id + " (" + config.runtime_type + ")");
+    renew();
+  }
+
+  void renew() {
+    renewal.expires_after(config.renewal_interval);
+    renewal.async_wait([this](beast::error_code ec) {
+      if (ec || stopping) return;
+      commit(events::RuntimeSessionRenewal{session_id, schema::Timestamp{now_ms()}, config.valid_for_ms});
+      renew();
+    });
+  }
+
+  // Looks at the queue after every change: claims, hands work to the worker, cancels.
+  // A commit made here notifies again: that pass runs after this one, never inside it.
+  void reconcile() {
+    if (reconciling) {
+      again = true;
+      return;
+    }
+    reconciling = true;
+    do {
+      again = false;
+      reconcile_once();
+    } while (again);
+    reconciling = false;
+  }
+
+  void reconcile_once() {
+    if (!started || stopping) return;
+    // Decide first, commit after: committing changes the tables being read.
+    std::vector<schema::Event> to_commit;
+    const auto& s = state();
+    if (const auto* me = s.runtimeSessions.find(session_id); me && !me->isActive) {
+      config.log("this session was displaced by another runtime; stopping");
+      displaced = true;
+      return begin_stop(false);
+    }
+    std::vector<std::string> cancelled;
+    for (const auto* row : s.executionQueue.in_insertion_order()) {
+      const std::string& id = row->id;
+      switch (row->status) {
+        case schema::QueueStatus::pending:
+          if (claiming.empty()) {
+            claiming = id;
+            to_commit.push_back(events::ExecutionAssigned{id, session_id});
+          }
+          break;
+        case schema::QueueStatus::assigned:
+          if (claiming == id) claiming.clear();
+          if (row->assignedRuntimeSession == session_id && !finished.contains(id) && !handed.contains(id)) {
+            handed.insert(id);
+            const auto* cell = s.cells.find(row->cellId);
+            if (!cell) {
+              to_commit.push_back(events::ExecutionCompleted{id, row->cellId, schema::CompletionStatus::error,
+                                                             "Cell " + row->cellId + " not found", schema::Timestamp{now_ms()}, 0});
+              finished.insert(id);
+              break;
+            }
+            enqueue(Work{id, row->cellId, cell->source, row->executionCount});
+          }
+          break;
+        case schema::QueueStatus::cancelled:
+          if (claiming == id) claiming.clear();
+          cancelled.push_back(id);
+          break;
+        default:
+          if (claiming == id) claiming.clear();
+          break;
+      }
+    }
+    for (auto& e : to_commit) commit(std::move(e));
+    for (const auto& id : cancelled) cancel(id);
+  }
+
+  void enqueue(Work work) {
+    {
+      const std::lock_guard lock(mutex);
+      queue.push_back(std::move(work));
+    }
+    wake.notify_one();
+  }
+
+  // A cancelled row: interrupt it if it runs, and cancel what waits behind it; drop it if it waits.
+  void cancel(const std::string& id) {
+    std::vector<Work> dropped;
+    bool running_cancelled = false;
+    {
+      const std::lock_guard lock(mutex);
+      if (running && running->queue_id() == id && !running->cancelled()) {
+        running->cancel();
+        running_cancelled = true;
+        dropped.assign(queue.begin(), queue.end());
+        queue.clear();
+      } else {
+        std::erase_if(queue, [&](const Work& w) { return w.queue_id == id; });
+      }
+    }
+    if (!running_cancelled) return;
+    config.log("interrupting " + id);
+    runtime->interrupt();
+    for (const auto& w : dropped) {
+      commit(events::ExecutionCancelled{w.queue_id, w.cell_id, "runtime-" + config.runtime_id, std::nullopt,
+                                        "cancelled together with the running execution " + id});
+      finished.insert(w.queue_id);
+    }
+  }
+
+  void work_loop() {
+    for (;;) {
+      Work work;
+      {
+        std::unique_lock lock(mutex);
+        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        work = std::move(queue.front());
+        queue.pop_front();
+      }
+      execute(work);
+    }
+  }
+
+  void execute(const Work& work) {
+    const auto t0 = std::chrono::steady_clock::now();
+    commit_later(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
+    commit_later(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
+    auto context = std::make_shared<ExecutionContext>(
+        work.cell_id, work.source, work.queue_id, work.execution_count, config.runtime_id,
+        [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); });
+    context->clear(false);
+    {
+      const std::lock_guard lock(mutex);
+      running = context;
+    }
+    Outcome outcome;
+    try {
+      outcome = runtime->execute(*context);
+    } catch (const std::exception& e) {
+      outcome = Outcome{false, std::string("The runtime failed: ") + e.what()};
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    bool idle;
+    {
+      const std::lock_guard lock(mutex);
+      running.reset();
+      idle = queue.empty();
+    }
+    asio::post(io, [this, work, outcome, ms, context, idle] {
+      finished.insert(work.queue_id);
+      // A cancelled execution stays cancelled: no completion after v1.ExecutionCancelled.
+      if (!context->cancelled())
+        commit(events::ExecutionCompleted{work.queue_id, work.cell_id,
+                                          outcome.success ? schema::CompletionStatus::success : schema::CompletionStatus::error,
+                                          outcome.error, schema::Timestamp{now_ms()}, ms});
+      if (idle && !stopping) commit(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::ready});
+    });
+  }
+
+  void begin_stop(bool terminate) {
+    if (stopping) return;
+    stopping = true;
+    renewal.cancel();
+    {
+      const std::lock_guard lock(mutex);
+      if (running) running->cancel();
+      queue.clear();
+    }
+    wake.notify_all();
+    runtime->interrupt();
+    if (terminate && started) commit(events::RuntimeSessionTerminated{session_id, schema::TerminationReason::shutdown});
+    stop_deadline = std::chrono::steady_clock::now() + 5s;
+    poll_stop();
+  }
+
+  // Leaves once the termination is pushed (or after 5 s).
+  void poll_stop() {
+    if (client->replica().pending() == 0 || std::chrono::steady_clock::now() > stop_deadline) {
+      client->stop();
+      io.stop();
+      return;
+    }
+    renewal.expires_after(20ms);
+    renewal.async_wait([this](beast::error_code) { poll_stop(); });
+  }
+
+  AgentConfig config;
+  std::unique_ptr<Runtime> runtime;
+  std::string session_id;
+  std::string user_id;
+  asio::io_context io;
+  asio::steady_timer renewal{io};
+  std::unique_ptr<sync::SyncClient> client;
+  bool starting = false, started = false, stopping = false, displaced = false;
+  bool reconciling = false, again = false;
+  std::string claiming;                 // the queue row we asked for and do not have yet
+  std::set<std::string> handed, finished;
+  std::chrono::steady_clock::time_point stop_deadline;
+
+  std::mutex mutex;  // the work queue and the running context, shared with the worker
+  std::condition_variable wake;
+  std::deque<Work> queue;
+  std::shared_ptr<ExecutionContext> running;
+};
+
+RuntimeAgent::RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(runtime))) {}
+
+RuntimeAgent::~RuntimeAgent() = default;
+
+const std::string& RuntimeAgent::session_id() const { return impl_->session_id; }
+const std::string& RuntimeAgent::user_id() const { return impl_->user_id; }
+bool RuntimeAgent::ready() const { return impl_->started; }
+
+void RuntimeAgent::run() {
+  Impl& a = *impl_;
+  a.user_id = verify_identity(a.config.sync_url, a.config.auth_token);
+  try {
+    a.runtime->start();
+  } catch (const std::exception& e) {
+    throw AgentError(std::string("The runtime did not start: ") + e.what());
+  }
+  sync::ClientOptions options;
+  options.url = a.config.sync_url;
+  options.store_id = a.config.notebook_id;
+  options.payload = {{"authToken", a.config.auth_token},
+                     {"runtime", true},
+                     {"runtimeId", a.config.runtime_id},
+                     {"sessionId", a.session_id},
+                     {"userId", a.user_id}};
+  options.client_id = a.config.runtime_id;
+  options.session_id = a.session_id;
+  options.log = a.config.log;
+  a.client = std::make_unique<sync::SyncClient>(a.io, options);
+  a.client->subscribe([&a](const sync::Change&) {
+    if (!a.starting && !a.stopping && a.client->replica().synced()) {
+      a.starting = true;
+      a.start_session();
+    }
+    a.reconcile();
+  });
+  a.client->start();
+  std::thread worker([&a] { a.work_loop(); });
+  a.io.run();
+  {
+    const std::lock_guard lock(a.mutex);
+    a.stopping = true;
+  }
+  a.wake.notify_all();
+  worker.join();
+  a.runtime->stop();
+}
+
+void RuntimeAgent::stop() {
+  asio::post(impl_->io, [this] { impl_->begin_stop(true); });
+}
+
+}  // namespace runt::agent

@@ -1,0 +1,237 @@
+// runt agent end to end: a real runt serve (in-process), the RuntimeAgent on its own thread
+// (echo, or Debian's real ipykernel), and a user's sync client committing cells and
+// execution requests, as a browser would.
+#include "runt/agent/agent.hpp"
+#include "runt/agent/kernel_runtime.hpp"
+#include "runt/schema/queries.hpp"
+#include "runt/sync/client.hpp"
+
+#include "server_thread.hpp"
+#include "temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace runt::agent {
+namespace {
+
+namespace events = runt::schema::events;
+using namespace std::chrono_literals;
+
+class AgentTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    sync::ClientOptions o;
+    o.url = url();
+    o.store_id = "nb";
+    o.payload = {{"authToken", "operator-token"}};
+    o.client_id = "browser";
+    o.session_id = "browser-session";
+    user_ = std::make_unique<sync::SyncClient>(io_, o);
+    user_->start();
+    ASSERT_TRUE(run_until([&] { return user_->replica().synced(); }));
+  }
+  void TearDown() override {
+    for (auto& a : agents_) a.agent->stop();
+    for (auto& a : agents_) a.thread.join();
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(server_.port()) + "/livestore"; }
+
+  struct Running {
+    std::unique_ptr<RuntimeAgent> agent;
+    std::thread thread;
+    std::string error;
+  };
+  RuntimeAgent& start_agent(std::unique_ptr<Runtime> runtime, const std::string& runtime_id = "rt-1") {
+    AgentConfig c;
+    c.sync_url = url();
+    c.notebook_id = "nb";
+    c.auth_token = "operator-token";
+    c.runtime_id = runtime_id;
+    c.runtime_type = "python3";
+    c.log = [this, runtime_id](const std::string& line) {
+      const std::lock_guard lock(log_mutex_);
+      log_ += runtime_id + ": " + line + "\n";
+    };
+    auto& slot = agents_.emplace_back();
+    slot.agent = std::make_unique<RuntimeAgent>(c, std::move(runtime));
+    slot.thread = std::thread([&slot] {
+      try {
+        slot.agent->run();
+      } catch (const std::exception& e) {
+        slot.error = e.what();
+      }
+    });
+    return *slot.agent;
+  }
+  std::unique_ptr<Runtime> python() {
+    KernelRuntimeOptions o;
+    o.runtime_dir = dir_.path() / "kernels";
+    return make_kernel_runtime(*kernel::find_kernelspec("python3", {"/usr/share/jupyter/kernels"}), o);
+  }
+
+  template <class F> bool run_until(F done, std::chrono::milliseconds limit = 20s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > until) return false;
+      io_.run_for(5ms);
+      io_.restart();
+    }
+    return true;
+  }
+
+  const schema::State& state() const { return user_->replica().state(); }
+
+  // Adds a code cell with `source` and asks for it to run; returns the queue id.
+  std::string run_cell(const std::string& cell, const std::string& source) {
+    if (!state().cells.find(cell)) user_->commit(events::CellCreatedV2{cell, "a" + cell, schema::CellType::code, "user"});
+    user_->commit(events::CellSourceChanged{cell, source, "user"});
+    const std::string queue = "q-" + cell + "-" + std::to_string(++requests_);
+    user_->commit(events::ExecutionRequested{queue, cell, requests_, "user", std::nullopt});
+    return queue;
+  }
+  const schema::ExecutionQueueRow* row(const std::string& queue) const { return state().executionQueue.find(queue); }
+  bool finished(const std::string& queue) const {
+    const auto* r = row(queue);
+    return r && (r->status == schema::QueueStatus::completed || r->status == schema::QueueStatus::failed ||
+                 r->status == schema::QueueStatus::cancelled);
+  }
+  std::vector<const schema::OutputRow*> outputs(const std::string& cell) const {
+    std::vector<const schema::OutputRow*> rows;
+    for (const auto& view : schema::outputs_of_cell(state(), cell)) rows.push_back(view.row);
+    return rows;
+  }
+  std::string text_of(const std::string& cell) const {
+    std::string out;
+    for (const auto* o : outputs(cell))
+      if (o->outputType == schema::OutputType::terminal) out += o->data.value_or("");
+    return out;
+  }
+  bool agent_ready() const {
+    for (const auto* s : state().runtimeSessions.in_insertion_order())
+      if (s->isActive && s->status == schema::RuntimeStatus::ready) return true;
+    return false;
+  }
+
+  runt::testing_support::TempDir dir_{"runt-agent"};
+  runt::testing_support::ServerThread server_{dir_.path() / "server"};
+  boost::asio::io_context io_;
+  std::unique_ptr<sync::SyncClient> user_;
+  std::deque<Running> agents_;
+  std::mutex log_mutex_;
+  std::string log_;
+  std::int64_t requests_ = 0;
+};
+
+TEST_F(AgentTest, TheEchoRuntimeAnswersARequestWithItsSource) {
+  start_agent(make_echo_runtime());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  const auto q = run_cell("c1", "hello");
+  ASSERT_TRUE(run_until([&] { return finished(q); })) << log_;
+  EXPECT_EQ(row(q)->status, schema::QueueStatus::completed);
+  ASSERT_EQ(outputs("c1").size(), 1u);
+  EXPECT_EQ(outputs("c1")[0]->data, "hello");
+  EXPECT_EQ(state().cells.find("c1")->executionState, schema::ExecutionState::completed);
+}
+
+TEST_F(AgentTest, AMissingCellFailsItsRowInsteadOfHanging) {
+  start_agent(make_echo_runtime());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  user_->commit(events::ExecutionRequested{"q-ghost", "no-such-cell", 1, "user", std::nullopt});
+  ASSERT_TRUE(run_until([&] { return finished("q-ghost"); })) << log_;
+  EXPECT_EQ(row("q-ghost")->status, schema::QueueStatus::failed);
+}
+
+TEST_F(AgentTest, ASecondAgentDisplacesTheFirstAndFailsWhatItLeftRunning) {
+  start_agent(make_echo_runtime(), "first");
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  // A row the first agent claimed and never finished (as if it died mid-cell).
+  user_->commit(events::CellCreatedV2{"c", "a", schema::CellType::code, "user"});
+  user_->commit(events::ExecutionRequested{"q-orphan", "c", 1, "user", std::nullopt});
+  user_->commit(events::ExecutionAssigned{"q-orphan", "dead-session"});
+  ASSERT_TRUE(run_until([&] { return row("q-orphan") && row("q-orphan")->status == schema::QueueStatus::assigned; }));
+  auto& second = start_agent(make_echo_runtime(), "second");
+  ASSERT_TRUE(run_until([&] {
+    const auto* s = state().runtimeSessions.find(second.session_id());
+    return s && s->status == schema::RuntimeStatus::ready;
+  })) << log_;
+  int active = 0;
+  for (const auto* s : state().runtimeSessions.in_insertion_order()) active += s->isActive;
+  EXPECT_EQ(active, 1);
+  ASSERT_TRUE(run_until([&] { return finished("q-orphan"); })) << log_;
+  EXPECT_EQ(row("q-orphan")->status, schema::QueueStatus::failed);
+  const auto q = run_cell("c", "after");
+  ASSERT_TRUE(run_until([&] { return finished(q); })) << log_;
+  EXPECT_EQ(row(q)->assignedRuntimeSession, second.session_id());
+}
+
+TEST_F(AgentTest, StopTerminatesTheSessionCleanly) {
+  auto& agent = start_agent(make_echo_runtime());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  agent.stop();
+  ASSERT_TRUE(run_until([&] {
+    const auto* s = state().runtimeSessions.find(agent.session_id());
+    return s && s->status == schema::RuntimeStatus::terminated && !s->isActive;
+  })) << log_;
+}
+
+TEST_F(AgentTest, PythonCellsRunOnARealKernel) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q1 = run_cell("p", "for i in range(3):\n    print(i)\n6 * 7");
+  ASSERT_TRUE(run_until([&] { return finished(q1); })) << log_;
+  EXPECT_EQ(row(q1)->status, schema::QueueStatus::completed);
+  EXPECT_EQ(text_of("p"), "0\n1\n2\n");  // coalesced writes
+  const auto out = outputs("p");
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back()->outputType, schema::OutputType::multimedia_result);
+  EXPECT_EQ(out.back()->data, "42");
+
+  const auto q2 = run_cell("e", "1 / 0");
+  ASSERT_TRUE(run_until([&] { return finished(q2); })) << log_;
+  EXPECT_EQ(row(q2)->status, schema::QueueStatus::failed);  // an exception is not a success
+  EXPECT_EQ(state().cells.find("e")->executionState, schema::ExecutionState::error);
+  ASSERT_FALSE(outputs("e").empty());
+  EXPECT_EQ(outputs("e")[0]->outputType, schema::OutputType::error);
+
+  const auto q3 = run_cell("m", "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()");
+  ASSERT_TRUE(run_until([&] { return finished(q3); }, 60s)) << log_;
+  ASSERT_FALSE(outputs("m").empty());
+  EXPECT_EQ(outputs("m")[0]->mimeType, "image/png");
+}
+
+TEST_F(AgentTest, CancellingARunningCellInterruptsItAndCancelsTheQueueBehindIt) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto slow = run_cell("slow", "import time\nprint('sleeping', flush=True)\ntime.sleep(60)");
+  const auto behind = run_cell("behind", "print('never')");
+  ASSERT_TRUE(run_until([&] { return text_of("slow") == "sleeping\n"; })) << log_;
+  const auto t0 = std::chrono::steady_clock::now();
+  user_->commit(events::ExecutionCancelled{slow, "slow", "user", std::nullopt, "user_requested"});
+  ASSERT_TRUE(run_until([&] { return finished(behind); })) << log_;
+  EXPECT_EQ(row(slow)->status, schema::QueueStatus::cancelled);  // stays cancelled
+  EXPECT_EQ(row(behind)->status, schema::QueueStatus::cancelled);
+  const auto next = run_cell("after", "print('alive')");
+  ASSERT_TRUE(run_until([&] { return finished(next); })) << log_;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  EXPECT_EQ(text_of("after"), "alive\n");
+  EXPECT_EQ(row(slow)->status, schema::QueueStatus::cancelled);
+}
+
+TEST_F(AgentTest, AKernelThatDiesIsReportedAndRestarted) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q = run_cell("die", "import os; os._exit(1)");
+  ASSERT_TRUE(run_until([&] { return finished(q); }, 60s)) << log_;
+  EXPECT_EQ(row(q)->status, schema::QueueStatus::failed);
+  ASSERT_FALSE(outputs("die").empty());
+  EXPECT_NE(outputs("die")[0]->data.value_or("").find("KernelDied"), std::string::npos);
+  const auto next = run_cell("next", "print('back')");
+  ASSERT_TRUE(run_until([&] { return finished(next); }, 60s)) << log_;
+  EXPECT_EQ(text_of("next"), "back\n");
+}
+
+}  // namespace
+}  // namespace runt::agent

@@ -1,0 +1,36 @@
+#pragma once
+// A real `runt serve` (in-process, on a real socket and SQLite) on its own thread, with the
+// operator token "operator-token".
+
+#include "runt/serve/server.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+namespace runt::testing_support {
+
+class ServerThread {
+ public:
+  explicit ServerThread(const std::filesystem::path& data, std::uint16_t port = 0) {
+    serve::Options options;
+    options.port = port;
+    options.data_dir = data;
+    options.token = "operator-token";
+    server_ = std::make_unique<serve::Server>(options);
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~ServerThread() {
+    server_->stop();
+    thread_.join();
+  }
+  ServerThread(const ServerThread&) = delete;
+  ServerThread& operator=(const ServerThread&) = delete;
+  std::uint16_t port() const { return server_->port(); }
+
+ private:
+  std::unique_ptr<serve::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace runt::testing_support
