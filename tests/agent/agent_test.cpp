@@ -233,5 +233,39 @@ TEST_F(AgentTest, AKernelThatDiesIsReportedAndRestarted) {
   EXPECT_EQ(text_of("next"), "back\n");
 }
 
+TEST_F(AgentTest, RunAllRunsInOrderAndCancelAllStopsEverything) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  for (const char* cell : {"a", "b", "c"}) user_->commit(events::CellCreatedV2{cell, std::string("a") + cell, schema::CellType::code, "user"});
+  user_->commit(events::CellSourceChanged{"a", "order = ['a']", "user"});
+  user_->commit(events::CellSourceChanged{"b", "order.append('b')", "user"});
+  user_->commit(events::CellSourceChanged{"c", "order.append('c'); print(order)", "user"});
+  user_->commit(events::MultipleExecutionRequested{"user", {{"a", 1, "qa"}, {"b", 2, "qb"}, {"c", 3, "qc"}}});
+  ASSERT_TRUE(run_until([&] { return finished("qc"); })) << log_;
+  EXPECT_EQ(text_of("c"), "['a', 'b', 'c']\n");
+
+  user_->commit(events::CellSourceChanged{"a", "import time\nprint('long', flush=True)\ntime.sleep(60)", "user"});
+  user_->commit(events::MultipleExecutionRequested{"user", {{"a", 4, "qa2"}, {"b", 5, "qb2"}, {"c", 6, "qc2"}}});
+  ASSERT_TRUE(run_until([&] { return text_of("a") == "long\n"; })) << log_;
+  user_->commit(events::AllExecutionsCancelled{});
+  ASSERT_TRUE(run_until([&] {
+    return row("qa2")->status == schema::QueueStatus::cancelled && row("qc2")->status == schema::QueueStatus::cancelled;
+  })) << log_;
+  const auto next = run_cell("d", "print('ok')");
+  ASSERT_TRUE(run_until([&] { return finished(next); })) << log_;  // the kernel was interrupted, not stuck
+  EXPECT_EQ(text_of("d"), "ok\n");
+  for (const char* q : {"qa2", "qb2", "qc2"}) EXPECT_EQ(row(q)->status, schema::QueueStatus::cancelled) << q;
+}
+
+TEST_F(AgentTest, InputFailsWithAClearMessage) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q = run_cell("in", "name = input('name? ')");
+  ASSERT_TRUE(run_until([&] { return finished(q); })) << log_;
+  EXPECT_EQ(row(q)->status, schema::QueueStatus::failed);
+  ASSERT_FALSE(outputs("in").empty());
+  EXPECT_NE(outputs("in")[0]->data.value_or("").find("StdinNotImplementedError"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace runt::agent
