@@ -84,7 +84,10 @@ struct RuntimeAgent::Impl {
 
   void commit(schema::Event event) {
     try {
-      client->commit(event);
+      if (config.local)
+        config.local->commit(event);
+      else
+        client->commit(event);
     } catch (const std::exception& e) {
       config.log(std::string("could not commit ") + std::string(schema::event_name(event)) + ": " + e.what());
     }
@@ -94,7 +97,7 @@ struct RuntimeAgent::Impl {
     asio::post(io, [this, e = std::move(event)]() mutable { commit(std::move(e)); });
   }
 
-  const schema::State& state() const { return client->replica().state(); }
+  const schema::State& state() const { return config.local ? config.local->state() : client->replica().state(); }
 
   void start_session() {
     const auto& s = state();
@@ -277,10 +280,10 @@ struct RuntimeAgent::Impl {
 
   void begin_stop(bool terminate) {
     if (stopping) return;
-    stopping = true;
     renewal.cancel();
     {
       const std::lock_guard lock(mutex);
+      stopping = true;  // read by the worker under the mutex
       if (running) running->cancel();
       queue.clear();
     }
@@ -293,8 +296,8 @@ struct RuntimeAgent::Impl {
 
   // Leaves once the termination is pushed (or after 5 s).
   void poll_stop() {
-    if (client->replica().pending() == 0 || std::chrono::steady_clock::now() > stop_deadline) {
-      client->stop();
+    if (config.local || client->replica().pending() == 0 || std::chrono::steady_clock::now() > stop_deadline) {
+      if (client) client->stop();
       io.stop();
       return;
     }
@@ -332,11 +335,20 @@ bool RuntimeAgent::ready() const { return impl_->started; }
 
 void RuntimeAgent::run() {
   Impl& a = *impl_;
-  a.user_id = verify_identity(a.config.sync_url, a.config.auth_token);
+  if (!a.config.local) a.user_id = verify_identity(a.config.sync_url, a.config.auth_token);
   try {
     a.runtime->start();
   } catch (const std::exception& e) {
     throw AgentError(std::string("The runtime did not start: ") + e.what());
+  }
+  if (a.config.local) {
+    a.config.local->subscribe([&a] { a.reconcile(); });
+    asio::post(a.io, [&a] {
+      a.starting = true;
+      a.start_session();
+      a.reconcile();
+    });
+    return run_loop();
   }
   sync::ClientOptions options;
   options.url = a.config.sync_url;
@@ -358,6 +370,11 @@ void RuntimeAgent::run() {
     a.reconcile();
   });
   a.client->start();
+  run_loop();
+}
+
+void RuntimeAgent::run_loop() {
+  Impl& a = *impl_;
   std::thread worker([&a] { a.work_loop(); });
   a.io.run();
   {
@@ -368,6 +385,8 @@ void RuntimeAgent::run() {
   worker.join();
   a.runtime->stop();
 }
+
+void RuntimeAgent::post(std::function<void()> task) { asio::post(impl_->io, std::move(task)); }
 
 void RuntimeAgent::stop() {
   asio::post(impl_->io, [this] { impl_->begin_stop(true); });

@@ -1,5 +1,6 @@
 // The `runt` command: one binary, one subcommand per job (see README).
 
+#include "execute.hpp"
 #include "replay.hpp"
 
 #include "runt/agent/agent.hpp"
@@ -21,6 +22,7 @@
 #include <random>
 #include <thread>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -74,11 +76,29 @@ int main(int argc, char** argv) {
   agent->add_option("--runtime-type", agent_runtime_type, "Runtime type shown to clients (default: the kernel name)")->envname("RUNTIME_TYPE");
   agent->add_option("--kernel", agent_kernel, "Kernelspec to run cells on (see runt kernels), or echo")->capture_default_str();
 
+  runt::cli::ExecuteOptions execute_options;
+  std::string execute_input, execute_output, execute_kernel;
+  auto* execute = app.add_subcommand("execute", "Run every code cell of a notebook on a kernel and write the executed notebook");
+  execute->add_option("IN", execute_input, "The .ipynb to run")->required();
+  execute->add_option("-o,--output", execute_output, "Where to write it (default IN.nbconvert.ipynb)");
+  execute->add_flag("--inplace", execute_options.inplace, "Overwrite the input");
+  execute->add_option("--kernel", execute_kernel, "Kernelspec (default: the notebook's, else python3)");
+  execute->add_option("--timeout", execute_options.timeout_seconds, "Seconds a cell may run (default: no limit)");
+  execute->add_flag("--allow-errors", execute_options.allow_errors, "Run every cell even after one fails");
+
   bool kernels_json = false;
   auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
   kernels->add_flag("--json", kernels_json, "Print them as JSON");
 
   CLI11_PARSE(app, argc, argv);
+
+  if (execute->parsed()) {
+    execute_options.input = execute_input;
+    if (!execute_output.empty()) execute_options.output = execute_output;
+    if (!execute_kernel.empty()) execute_options.kernel = execute_kernel;
+    execute_options.progress = ::isatty(2);
+    return runt::cli::execute_notebook(execute_options, std::cerr);
+  }
 
   if (agent->parsed()) {
     if (agent_token.empty())

@@ -8,6 +8,7 @@
 // its queue row; a predecessor's unfinished rows are failed with a reason; output is committed
 // before the completion.
 
+#include "runt/agent/local_notebook.hpp"
 #include "runt/agent/runtime.hpp"
 
 #include <chrono>
@@ -27,6 +28,9 @@ struct AgentConfig {
   std::chrono::milliseconds renewal_interval{15000};
   double valid_for_ms = 30000;
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  // Set: run on this in-process notebook instead of syncing (no server, no identity check);
+  // it must then be used only through post().
+  std::shared_ptr<LocalNotebook> local;
 };
 
 class AgentError : public std::runtime_error {
@@ -47,12 +51,15 @@ class RuntimeAgent {
   // From any thread (a signal handler's thread included): ends the session cleanly
   // (v1.RuntimeSessionTerminated{reason:"shutdown"}, pushed before run() returns).
   void stop();
+  // Runs `task` on the agent's event thread (where a local notebook may be touched).
+  void post(std::function<void()> task);
 
   const std::string& session_id() const;
   const std::string& user_id() const;  // known once run() has verified the token
   bool ready() const;                  // the session is started and ready
 
  private:
+  void run_loop();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

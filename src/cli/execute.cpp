@@ -1,0 +1,200 @@
+#include "execute.hpp"
+
+#include "runt/agent/agent.hpp"
+#include "runt/agent/kernel_runtime.hpp"
+#include "runt/ipynb/ipynb.hpp"
+#include "runt/schema/json.hpp"
+
+#include <condition_variable>
+#include <future>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+namespace runt::cli {
+
+namespace fs = std::filesystem;
+namespace events = schema::events;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::optional<std::string> env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+}  // namespace
+
+int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
+  fs::path out_path = options.inplace ? options.input
+                                      : options.output.value_or(options.input.parent_path() /
+                                                                (options.input.stem().string() + ".nbconvert.ipynb"));
+  std::error_code ec;
+  if (!options.inplace && fs::exists(out_path, ec) && fs::equivalent(out_path, options.input, ec)) {
+    err << "runt execute: refusing to overwrite the input " << options.input.string() << " (use --inplace)\n";
+    return 2;
+  }
+  ipynb::Json doc;
+  try {
+    std::ifstream in(options.input, std::ios::binary);
+    if (!in) {
+      err << "runt execute: cannot open " << options.input.string() << "\n";
+      return 2;
+    }
+    doc = ipynb::read_notebook(in);
+  } catch (const ipynb::IpynbError& e) {
+    err << "runt execute: " << options.input.string() << ": " << e.what() << "\n";
+    return 2;
+  }
+
+  std::string kernel_name = options.kernel.value_or("");
+  if (kernel_name.empty()) {
+    const auto& meta = doc["metadata"];
+    kernel_name = meta.contains("kernelspec") && meta["kernelspec"].is_object() ? meta["kernelspec"].value("name", "python3") : "python3";
+  }
+  const auto spec = kernel::find_kernelspec(kernel_name, kernel::kernel_dirs(env));
+  if (!spec) {
+    err << "runt execute: no kernelspec named " << kernel_name << " (runt kernels lists them)\n";
+    return 2;
+  }
+
+  auto notebook = std::make_shared<agent::LocalNotebook>("runt-execute");
+  for (const auto& e : ipynb::import_cells(doc, "runt-execute")) notebook->commit(e);
+
+  agent::KernelRuntimeOptions kernel_options;
+  kernel_options.runtime_dir = fs::path(env("XDG_RUNTIME_DIR").value_or("/tmp")) / "runt" / "kernels";
+  agent::AgentConfig config;
+  config.notebook_id = "local";
+  config.runtime_id = "runt-execute";
+  config.runtime_type = kernel_name;
+  config.local = notebook;
+  agent::RuntimeAgent runner(config, agent::make_kernel_runtime(*spec, kernel_options));
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string agent_error;
+  bool agent_done = false;
+  notebook->subscribe([&] { changed.notify_all(); });  // on the agent's thread
+  std::thread agent_thread([&] {
+    try {
+      runner.run();
+    } catch (const std::exception& e) {
+      const std::lock_guard lock(mutex);
+      agent_error = e.what();
+    }
+    const std::lock_guard lock(mutex);
+    agent_done = true;
+    changed.notify_all();
+  });
+
+  // Cells run one after the other: the next is requested when the last is done, so a failure
+  // can stop the run before anything else starts.
+  std::vector<std::size_t> code_cells;
+  for (std::size_t i = 0; i < doc["cells"].size(); ++i)
+    if (doc["cells"][i]["cell_type"] == "code") code_cells.push_back(i);
+  int status = 0;
+  std::string failure;
+  std::vector<std::size_t> ran;
+  std::int64_t count = 0;
+  for (std::size_t n = 0; n < code_cells.size() && status == 0; ++n) {
+    const auto& cell = doc["cells"][code_cells[n]];
+    const std::string id = cell["id"].get<std::string>();
+    if (ipynb::cell_source(cell).find_first_not_of(" \t\r\n") == std::string::npos) continue;  // nbclient skips empty cells
+    const std::string queue = "execute-" + std::to_string(n);
+    const auto t0 = std::chrono::steady_clock::now();
+    ++count;
+    runner.post([&, queue, id, count] { notebook->commit(events::ExecutionRequested{queue, id, count, "runt-execute", std::nullopt}); });
+    // Read the state only on the agent's thread; here, wait for its answer.
+    std::optional<schema::QueueStatus> outcome;
+    std::string error_text;
+    bool timed_out = false;
+    for (;;) {
+      std::unique_lock lock(mutex);
+      if (agent_done) break;
+      changed.wait_for(lock, 50ms);
+      lock.unlock();
+      std::promise<std::pair<std::optional<schema::QueueStatus>, std::string>> answer;
+      auto result = answer.get_future();
+      runner.post([&, queue] {
+        const auto* row = notebook->state().executionQueue.find(queue);
+        std::string text;
+        if (row && row->status == schema::QueueStatus::failed)
+          for (const auto& o : ipynb::outputs_of(notebook->state(), row->cellId))
+            if (o.value("output_type", "") == "error") text = o.value("ename", "") + ": " + o.value("evalue", "");
+        answer.set_value({row ? std::optional(row->status) : std::nullopt, text});
+      });
+      if (result.wait_for(5s) != std::future_status::ready) continue;
+      auto [st, text] = result.get();
+      if (st == schema::QueueStatus::completed || st == schema::QueueStatus::failed || st == schema::QueueStatus::cancelled) {
+        outcome = st;
+        error_text = text;
+        break;
+      }
+      if (options.timeout_seconds > 0 &&
+          std::chrono::steady_clock::now() - t0 > std::chrono::duration<double>(options.timeout_seconds) && !timed_out) {
+        timed_out = true;
+        runner.post([&, queue, id] {
+          notebook->commit(events::ExecutionCancelled{queue, id, "runt-execute", std::nullopt, "timeout"});
+        });
+      }
+    }
+    if (!outcome) {
+      failure = "the agent stopped: " + agent_error;
+      status = 2;
+      break;
+    }
+    ran.push_back(code_cells[n]);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    const bool ok = *outcome == schema::QueueStatus::completed;
+    if (options.progress)
+      err << "[" << (n + 1) << "/" << code_cells.size() << "] cell " << id << ": "
+          << (ok ? "ok" : timed_out ? "timed out" : error_text.empty() ? "failed" : error_text) << " (" << ms << " ms)\n";
+    if (!ok) {
+      const std::string what = timed_out ? "timed out after " + std::to_string(options.timeout_seconds) + " s"
+                                         : (error_text.empty() ? "failed" : error_text);
+      if (!options.allow_errors || timed_out) {
+        failure = "cell " + std::to_string(code_cells[n]) + " (id " + id + ") " + what;
+        status = 1;
+      }
+    }
+  }
+
+  // Outputs of the cells that ran, read on the agent's thread, then stop it.
+  std::promise<void> copied;
+  runner.post([&] {
+    for (const std::size_t i : ran) {
+      auto& cell = doc["cells"][i];
+      const std::string id = cell["id"].get<std::string>();
+      cell["outputs"] = ipynb::outputs_of(notebook->state(), id);
+      const auto* row = notebook->state().cells.find(id);
+      cell["execution_count"] = row && row->executionCount ? ipynb::Json(*row->executionCount) : ipynb::Json(nullptr);
+    }
+    copied.set_value();
+  });
+  if (!agent_done) copied.get_future().wait_for(30s);
+  runner.stop();
+  agent_thread.join();
+  if (!agent_error.empty()) {
+    err << "runt execute: " << agent_error << "\n";
+    return 2;
+  }
+  for (auto& cell : doc["cells"])  // nbformat 4.5: code cells carry outputs and execution_count
+    if (cell["cell_type"] == "code") {
+      if (!cell.contains("outputs")) cell["outputs"] = ipynb::Json::array();
+      if (!cell.contains("execution_count")) cell["execution_count"] = nullptr;
+    }
+  {
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    out << doc.dump(1, ' ', false, ipynb::Json::error_handler_t::replace) << "\n";
+    if (!out) {
+      err << "runt execute: cannot write " << out_path.string() << "\n";
+      return 2;
+    }
+  }
+  if (status != 0) err << "runt execute: " << failure << "; wrote what ran to " << out_path.string() << "\n";
+  return status;
+}
+
+}  // namespace runt::cli

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""`runt execute` against nbclient on the same notebooks (Debian's /usr/bin/python3).
+
+Usage: compare_with_nbclient.py RUNT_BINARY WORK_DIR
+
+Builds notebooks with every output type, executes each with nbclient and with
+`runt execute`, validates runt's output against the nbformat schema and compares every code
+cell field by field: execution_count and each output's type, stream name and text, MIME bundle
+(keys and values; PNG bytes only for presence), error name, value and traceback. Also checks
+the failure path: without --allow-errors runt stops at the first error, exits 1 naming the
+cell, and writes what ran.
+"""
+import os
+import subprocess
+import sys
+
+os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell  # noqa: E402
+
+runt, work = sys.argv[1], sys.argv[2]
+os.makedirs(work, exist_ok=True)
+failures = []
+
+
+def check(what, ok):
+    if not ok:
+        failures.append(what)
+
+
+CELLS = [
+    new_markdown_cell("# Every output type"),
+    new_code_cell("print('hello')\nimport sys\nprint('to stderr', file=sys.stderr)\nprint('again')"),
+    new_code_cell("6 * 7"),
+    new_code_cell("from IPython.display import display, HTML, Markdown\n"
+                  "display(HTML('<b>bold</b>'))\ndisplay(Markdown('*md*'))"),
+    new_code_cell("h = display(HTML('<i>0%</i>'), display_id=True)\nh.update(HTML('<i>100%</i>'))"),
+    new_code_cell("import pandas as pd\npd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})"),
+    new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()"),
+    new_code_cell("from IPython.display import clear_output\nprint('gone')\nclear_output(wait=True)\nprint('kept')"),
+    new_code_cell(""),
+    new_raw_cell("raw text"),
+    new_code_cell("{'json': [1, 2.5, None]}"),
+    new_code_cell("def f():\n    raise ValueError('bad value')\nf()"),
+    new_code_cell("print('after the error')"),
+]
+
+
+def notebook(cells):
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def normalize(output):
+    out = {"output_type": output["output_type"]}
+    for key in ("name", "text", "ename", "evalue", "traceback", "execution_count"):
+        if key in output:
+            out[key] = output[key]
+    if "data" in output:
+        out["data"] = {mime: ("<png>" if mime == "image/png" else value) for mime, value in output["data"].items()}
+    return out
+
+
+def compare(label, expected_nb, actual_nb):
+    expected = [c for c in expected_nb.cells if c.cell_type == "code"]
+    actual = [c for c in actual_nb.cells if c.cell_type == "code"]
+    check(f"{label}: same number of code cells", len(expected) == len(actual))
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        check(f"{label}: cell {i} execution_count {a.execution_count} != {e.execution_count}",
+              a.execution_count == e.execution_count)
+        eo, ao = [normalize(o) for o in e.outputs], [normalize(o) for o in a.outputs]
+        check(f"{label}: cell {i} outputs\n  nbclient {eo}\n  runt     {ao}", eo == ao)
+    check(f"{label}: non-code cells kept",
+          [c.source for c in expected_nb.cells if c.cell_type != "code"] ==
+          [c.source for c in actual_nb.cells if c.cell_type != "code"])
+
+
+# 1. Every output type, errors allowed.
+path = os.path.join(work, "every-output.ipynb")
+nbformat.write(notebook(CELLS), path)
+reference = nbformat.read(path, as_version=4)
+NotebookClient(reference, kernel_name="python3", allow_errors=True).execute()
+out = os.path.join(work, "every-output.runt.ipynb")
+run = subprocess.run([runt, "execute", path, "-o", out, "--allow-errors"], capture_output=True, text=True)
+check(f"runt execute --allow-errors exits 0 (got {run.returncode}: {run.stderr})", run.returncode == 0)
+ours = nbformat.read(out, as_version=4)
+try:
+    nbformat.validate(ours)
+except nbformat.ValidationError as e:
+    failures.append(f"not valid nbformat: {e}")
+check("nbformat 4.5", ours.nbformat == 4 and ours.nbformat_minor >= 5)
+compare("every-output", reference, ours)
+check("the input is untouched", nbformat.read(path, as_version=4).cells[1].outputs == [])
+
+# 2. Stop at the first error.
+run = subprocess.run([runt, "execute", path, "-o", out], capture_output=True, text=True)
+check(f"without --allow-errors: exit 1 (got {run.returncode})", run.returncode == 1)
+check(f"... naming the cell and the error: {run.stderr!r}", "ValueError: bad value" in run.stderr and "cell 11" in run.stderr)
+stopped = nbformat.read(out, as_version=4)
+check("... and the cell after the error did not run", stopped.cells[-1].outputs == [] and stopped.cells[-1].execution_count is None)
+check("... but the cells before it did", stopped.cells[1].outputs != [])
+
+# 3. The input is never overwritten unless asked; bad input is refused.
+run = subprocess.run([runt, "execute", path, "-o", path], capture_output=True, text=True)
+check("refuses to overwrite its input without --inplace", run.returncode == 2 and "--inplace" in run.stderr)
+broken = os.path.join(work, "broken.ipynb")
+with open(broken, "w") as f:
+    f.write('{"nbformat": 3, "cells": []}')
+run = subprocess.run([runt, "execute", broken], capture_output=True, text=True)
+check(f"an nbformat 3 notebook is refused clearly: {run.stderr!r}", run.returncode == 2 and "nbformat 4" in run.stderr)
+
+if failures:
+    print("FAILED:\n" + "\n".join(failures))
+    sys.exit(1)
+print("runt execute matches nbclient on every output type")
