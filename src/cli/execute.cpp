@@ -72,11 +72,26 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   config.local = notebook;
   agent::RuntimeAgent runner(config, agent::make_kernel_runtime(*spec, kernel_options));
 
+  // The row being waited for, watched on the agent's thread after every commit.
   std::mutex mutex;
   std::condition_variable changed;
-  std::string agent_error;
+  std::string agent_error, awaited;
   bool agent_done = false;
-  notebook->subscribe([&] { changed.notify_all(); });  // on the agent's thread
+  std::optional<schema::QueueStatus> outcome;
+  std::string error_text;
+  notebook->subscribe([&] {
+    const std::lock_guard lock(mutex);
+    if (awaited.empty() || outcome) return;
+    const auto* row = notebook->state().executionQueue.find(awaited);
+    if (!row || (row->status != schema::QueueStatus::completed && row->status != schema::QueueStatus::failed &&
+                 row->status != schema::QueueStatus::cancelled))
+      return;
+    outcome = row->status;
+    if (row->status == schema::QueueStatus::failed)
+      for (const auto& o : ipynb::outputs_of(notebook->state(), row->cellId))
+        if (o.value("output_type", "") == "error") error_text = o.value("ename", "") + ": " + o.value("evalue", "");
+    changed.notify_all();
+  });
   std::thread agent_thread([&] {
     try {
       runner.run();
@@ -105,46 +120,29 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
     const std::string queue = "execute-" + std::to_string(n);
     const auto t0 = std::chrono::steady_clock::now();
     ++count;
+    {
+      const std::lock_guard lock(mutex);
+      awaited = queue;
+      outcome.reset();
+      error_text.clear();
+    }
     runner.post([&, queue, id, count] { notebook->commit(events::ExecutionRequested{queue, id, count, "runt-execute", std::nullopt}); });
-    // Read the state only on the agent's thread; here, wait for its answer.
-    std::optional<schema::QueueStatus> outcome;
-    std::string error_text;
     bool timed_out = false;
-    for (;;) {
-      std::unique_lock lock(mutex);
-      if (agent_done) break;
-      changed.wait_for(lock, 50ms);
-      lock.unlock();
-      std::promise<std::pair<std::optional<schema::QueueStatus>, std::string>> answer;
-      auto result = answer.get_future();
-      runner.post([&, queue] {
-        const auto* row = notebook->state().executionQueue.find(queue);
-        std::string text;
-        if (row && row->status == schema::QueueStatus::failed)
-          for (const auto& o : ipynb::outputs_of(notebook->state(), row->cellId))
-            if (o.value("output_type", "") == "error") text = o.value("ename", "") + ": " + o.value("evalue", "");
-        answer.set_value({row ? std::optional(row->status) : std::nullopt, text});
-      });
-      if (result.wait_for(5s) != std::future_status::ready) continue;
-      auto [st, text] = result.get();
-      if (st == schema::QueueStatus::completed || st == schema::QueueStatus::failed || st == schema::QueueStatus::cancelled) {
-        outcome = st;
-        error_text = text;
-        break;
-      }
-      if (options.timeout_seconds > 0 &&
-          std::chrono::steady_clock::now() - t0 > std::chrono::duration<double>(options.timeout_seconds) && !timed_out) {
-        timed_out = true;
-        runner.post([&, queue, id] {
-          notebook->commit(events::ExecutionCancelled{queue, id, "runt-execute", std::nullopt, "timeout"});
-        });
-      }
+    std::unique_lock lock(mutex);
+    while (!outcome && !agent_done) {
+      changed.wait_for(lock, 100ms);
+      if (outcome || agent_done || timed_out || options.timeout_seconds <= 0 ||
+          std::chrono::steady_clock::now() - t0 < std::chrono::duration<double>(options.timeout_seconds))
+        continue;
+      timed_out = true;
+      runner.post([&, queue, id] { notebook->commit(events::ExecutionCancelled{queue, id, "runt-execute", std::nullopt, "timeout"}); });
     }
     if (!outcome) {
       failure = "the agent stopped: " + agent_error;
       status = 2;
       break;
     }
+    lock.unlock();
     ran.push_back(code_cells[n]);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     const bool ok = *outcome == schema::QueueStatus::completed;
