@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <deque>
@@ -267,9 +268,21 @@ struct Server::Impl {
     response->body() = std::move(body);
     response->prepare_payload();
     auto s = std::make_shared<beast::tcp_stream>(std::move(stream));
-    http::async_write(*s, *response, [s, response](beast::error_code, std::size_t) {
+    http::async_write(*s, *response, [s, response](beast::error_code ec, std::size_t) {
       beast::error_code ignored;
       s->socket().shutdown(tcp::socket::shutdown_send, ignored);
+      if (!ec) drain(s);
+    });
+  }
+
+  // A lingering close: read and drop what the client still sends (e.g. the rest of a refused
+  // upload) until it closes, for at most 5 s. Closing with unread data would reset the
+  // connection, and the client could lose the response.
+  static void drain(const std::shared_ptr<beast::tcp_stream>& s) {
+    s->expires_after(std::chrono::seconds(5));
+    auto sink = std::make_shared<std::array<char, 65536>>();
+    s->async_read_some(asio::buffer(*sink), [s, sink](beast::error_code ec, std::size_t) {
+      if (!ec) drain(s);
     });
   }
 
