@@ -97,6 +97,43 @@ struct RuntimeAgent::Impl {
     asio::post(io, [this, e = std::move(event)]() mutable { commit(std::move(e)); });
   }
 
+  // POST /api/artifacts on the sync server (from the worker thread, before the output is
+  // committed, so the output never points at an artifact that is not stored).
+  Artifacts artifacts() {
+    Artifacts a;
+    if (config.local) return a;  // nowhere to upload: images stay inline
+    a.image_threshold_bytes = config.image_artifact_threshold;
+    const HostPort hp = host_of(config.sync_url);
+    const std::string base = "http://" + hp.host + ":" + hp.port;
+    a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
+    a.now_iso = [] { return schema::format_iso(schema::Timestamp{now_ms()}); };
+    a.upload = [this, hp](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
+      try {
+        asio::io_context upload_io;
+        beast::tcp_stream stream(upload_io);
+        stream.expires_after(30s);
+        stream.connect(tcp::resolver(upload_io).resolve(hp.host, hp.port));
+        http::request<http::string_body> request(http::verb::post, "/api/artifacts", 11);
+        request.set(http::field::host, hp.host + ":" + hp.port);
+        request.set(http::field::authorization, "Bearer " + config.auth_token);
+        request.set(http::field::content_type, mime);
+        request.set("x-notebook-id", config.notebook_id);
+        request.body() = bytes;
+        request.prepare_payload();
+        http::write(stream, request);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> response;
+        http::read(stream, buffer, response);
+        if (response.result_int() != 200) throw AgentError("HTTP " + std::to_string(response.result_int()) + ": " + response.body());
+        return schema::parse_json(response.body()).at("artifactId").get<std::string>();
+      } catch (const std::exception& e) {
+        config.log(std::string("Artifact submission failed (the image stays inline): ") + e.what());
+        return std::nullopt;
+      }
+    };
+    return a;
+  }
+
   const schema::State& state() const { return config.local ? config.local->state() : client->replica().state(); }
 
   void start_session() {
@@ -248,7 +285,7 @@ struct RuntimeAgent::Impl {
     commit_later(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
     auto context = std::make_shared<ExecutionContext>(
         work.cell_id, work.source, work.queue_id, work.execution_count, config.runtime_id,
-        [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); });
+        [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); }, artifacts());
     context->clear(false);
     {
       const std::lock_guard lock(mutex);

@@ -1,18 +1,84 @@
 #include "runt/agent/runtime.hpp"
 
+#include <openssl/evp.h>
+
+#include <cctype>
+
 namespace runt::agent {
 
 namespace events = schema::events;
 
 ExecutionContext::ExecutionContext(std::string cell_id, std::string source, std::string queue_id, std::int64_t execution_count,
-                                   std::string runtime_id, Commit commit, NewId new_id)
+                                   std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts)
     : cell_id_(std::move(cell_id)),
       source_(std::move(source)),
       queue_id_(std::move(queue_id)),
       execution_count_(execution_count),
       cleared_by_("runtime-" + runtime_id),
       commit_(std::move(commit)),
-      new_id_(std::move(new_id)) {}
+      new_id_(std::move(new_id)),
+      artifacts_(std::move(artifacts)) {}
+
+namespace {
+
+std::optional<std::string> decode_base64(const std::string& text) {
+  std::string clean;
+  for (const char c : text)
+    if (c != '\n' && c != '\r' && c != ' ') clean.push_back(c);
+  if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
+  std::string out(clean.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
+                                static_cast<int>(clean.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);
+  for (std::size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) --size;  // padding decodes to zeros
+  out.resize(size);
+  return out;
+}
+
+std::string underscored(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return out;
+}
+
+bool has(const schema::Representations& reps, const std::string& mime) {
+  for (const auto& [m, r] : reps)
+    if (m == mime) return true;
+  return false;
+}
+
+}  // namespace
+
+schema::Representations ExecutionContext::with_artifacts(schema::Representations representations) {
+  if (!artifacts_.upload) return representations;
+  std::vector<std::pair<std::string, std::string>> uploaded;  // mime, url
+  for (auto& [mime, media] : representations) {
+    auto* in = std::get_if<schema::InlineMedia>(&media);
+    if (mime != "image/png" || !in || !in->data || !in->data->is_string()) continue;
+    const auto bytes = decode_base64(in->data->get<std::string>());
+    if (!bytes || bytes->size() <= artifacts_.image_threshold_bytes) continue;
+    const auto id = artifacts_.upload(*bytes, mime);
+    if (!id) continue;  // stays inline
+    schema::Object metadata = in->metadata.value_or(schema::Object{});
+    metadata.value["originalSizeBytes"] = bytes->size();
+    metadata.value["uploadedAt"] = artifacts_.now_iso ? artifacts_.now_iso() : "";
+    media = schema::ArtifactMedia{*id, metadata};
+    uploaded.emplace_back(mime, *id);
+  }
+  // Text fallbacks, added after the loop: the vector must not grow while it is iterated.
+  for (const auto& [mime, id] : uploaded) {
+    const schema::Object generated{schema::Json{{"generatedFor", mime}}};
+    const std::string url = artifacts_.url ? artifacts_.url(id) : id;
+    if (!has(representations, "text/plain"))
+      representations.emplace_back("text/plain", schema::InlineMedia{schema::Json(mime + " artifact: " + url), generated});
+    if (!has(representations, "text/markdown"))
+      representations.emplace_back("text/markdown", schema::InlineMedia{schema::Json("![Artifact_" + underscored(id) + underscored(mime) + "](" + url + ")"),
+                                                                        generated});
+  }
+  return representations;
+}
 
 std::string ExecutionContext::terminal_output(const std::string& text, schema::StreamName stream) {
   const std::string id = new_id_();
@@ -26,15 +92,17 @@ void ExecutionContext::terminal(const std::string& text, schema::StreamName stre
 }
 
 void ExecutionContext::display(schema::Representations representations, std::optional<std::string> display_id) {
-  commit_(events::MultimediaDisplayOutputAdded{new_id_(), cell_id_, next_position(), std::move(representations), std::move(display_id)});
+  commit_(events::MultimediaDisplayOutputAdded{new_id_(), cell_id_, next_position(), with_artifacts(std::move(representations)),
+                                               std::move(display_id)});
 }
 
 void ExecutionContext::update_display(const std::string& display_id, schema::Representations representations) {
-  commit_(events::MultimediaDisplayOutputUpdated{display_id, std::move(representations)});
+  commit_(events::MultimediaDisplayOutputUpdated{display_id, with_artifacts(std::move(representations))});
 }
 
 void ExecutionContext::result(schema::Representations representations) {
-  commit_(events::MultimediaResultOutputAdded{new_id_(), cell_id_, next_position(), std::move(representations), execution_count_});
+  commit_(events::MultimediaResultOutputAdded{new_id_(), cell_id_, next_position(), with_artifacts(std::move(representations)),
+                                              execution_count_});
 }
 
 void ExecutionContext::error(const std::string& ename, const std::string& evalue, const std::vector<std::string>& traceback) {

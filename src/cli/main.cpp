@@ -19,10 +19,35 @@
 #include <iostream>
 #include <csignal>
 #include <pthread.h>
+#include <algorithm>
 #include <random>
 #include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
+
+namespace {
+
+// KEY=VALUE lines (optionally `export KEY=VALUE`, quoted values, # comments); never overrides
+// a variable that is already set.
+void load_dotenv(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    line = line.substr(start);
+    if (line.rfind("export ", 0) == 0) line = line.substr(7);
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -75,6 +100,11 @@ int main(int argc, char** argv) {
   agent->add_option("--runtime-id", agent_runtime_id, "Runtime id (default: runt-<random>)")->envname("RUNTIME_ID");
   agent->add_option("--runtime-type", agent_runtime_type, "Runtime type shown to clients (default: the kernel name)")->envname("RUNTIME_TYPE");
   agent->add_option("--kernel", agent_kernel, "Kernelspec to run cells on (see runt kernels), or echo")->capture_default_str();
+  std::size_t agent_threshold = 6144;
+  agent->add_option("--image-artifact-threshold", agent_threshold, "PNG bytes kept inline; larger images go to the artifact store")
+      ->envname("IMAGE_ARTIFACT_THRESHOLD_BYTES")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   runt::cli::ExecuteOptions execute_options;
   std::string execute_input, execute_output, execute_kernel;
@@ -90,7 +120,17 @@ int main(int argc, char** argv) {
   auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
   kernels->add_flag("--json", kernels_json, "Print them as JSON");
 
-  CLI11_PARSE(app, argc, argv);
+  // `pyrunt ARGS` is `runt agent ARGS`, as the original's binary name.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::filesystem::path(argv[0]).filename() == "pyrunt") args.insert(args.begin(), "agent");
+  // A .env file in the working directory fills unset variables (the original read one too).
+  if (!args.empty() && args[0] == "agent") load_dotenv(".env");
+  std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+  try {
+    app.parse(std::move(args));
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   if (execute->parsed()) {
     execute_options.input = execute_input;
@@ -137,6 +177,7 @@ int main(int argc, char** argv) {
     config.auth_token = agent_token;
     config.runtime_id = agent_runtime_id;
     config.runtime_type = agent_runtime_type.empty() ? agent_kernel : agent_runtime_type;
+    config.image_artifact_threshold = agent_threshold;
     config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
     // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).
     sigset_t signals;

@@ -10,6 +10,7 @@
 #include "temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/beast.hpp>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -44,13 +45,14 @@ class AgentTest : public testing::Test {
     std::thread thread;
     std::string error;
   };
-  RuntimeAgent& start_agent(std::unique_ptr<Runtime> runtime, const std::string& runtime_id = "rt-1") {
+  RuntimeAgent& start_agent(std::unique_ptr<Runtime> runtime, const std::string& runtime_id = "rt-1", std::size_t threshold = 6144) {
     AgentConfig c;
     c.sync_url = url();
     c.notebook_id = "nb";
     c.auth_token = "operator-token";
     c.runtime_id = runtime_id;
     c.runtime_type = "python3";
+    c.image_artifact_threshold = threshold;
     c.log = [this, runtime_id](const std::string& line) {
       const std::lock_guard lock(log_mutex_);
       log_ += runtime_id + ": " + line + "\n";
@@ -265,6 +267,59 @@ TEST_F(AgentTest, InputFailsWithAClearMessage) {
   EXPECT_EQ(row(q)->status, schema::QueueStatus::failed);
   ASSERT_FALSE(outputs("in").empty());
   EXPECT_NE(outputs("in")[0]->data.value_or("").find("StdinNotImplementedError"), std::string::npos);
+}
+
+// GET on the in-process server with the operator token: status and body.
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& target) {
+  namespace beast = boost::beast;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  beast::http::request<beast::http::empty_body> request(beast::http::verb::get, target, 11);
+  request.set(beast::http::field::host, "127.0.0.1");
+  request.set(beast::http::field::authorization, "Bearer operator-token");
+  beast::http::write(stream, request);
+  beast::flat_buffer buffer;
+  beast::http::response<beast::http::string_body> response;
+  beast::http::read(stream, buffer, response);
+  return {response.result_int(), response.body()};
+}
+
+TEST_F(AgentTest, LargeImagesGoToTheArtifactStoreWithTextFallbacks) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q = run_cell("fig", "import matplotlib.pyplot as plt\nplt.plot(range(100))\nplt.show()");
+  ASSERT_TRUE(run_until([&] { return finished(q); }, 60s)) << log_;
+  ASSERT_EQ(outputs("fig").size(), 1u);
+  const auto& reps = *outputs("fig")[0]->representations;
+  const schema::ArtifactMedia* png = nullptr;
+  std::string plain, markdown;
+  for (const auto& [mime, media] : reps) {
+    if (mime == "image/png") png = std::get_if<schema::ArtifactMedia>(&media);
+    if (mime == "text/plain") plain = std::get<schema::InlineMedia>(media).data->get<std::string>();
+    if (mime == "text/markdown") markdown = std::get<schema::InlineMedia>(media).data->get<std::string>();
+  }
+  ASSERT_NE(png, nullptr) << "the PNG stayed inline: " << log_;
+  EXPECT_EQ(png->artifactId.rfind("nb/", 0), 0u);
+  EXPECT_GT(png->metadata->value.at("originalSizeBytes").get<std::size_t>(), 6144u);
+  EXPECT_TRUE(png->metadata->value.at("uploadedAt").is_string());
+  // matplotlib gives its own text/plain ("<Figure ...>"), which is kept; markdown is added.
+  EXPECT_EQ(plain.rfind("<Figure", 0), 0u) << plain;
+  EXPECT_NE(markdown.find("/api/artifacts/" + png->artifactId + ")"), std::string::npos) << markdown;
+  const auto [status, body] = http_get(server_.port(), "/api/artifacts/" + png->artifactId);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(body.size(), png->metadata->value.at("originalSizeBytes").get<std::size_t>());
+}
+
+TEST_F(AgentTest, SmallImagesStayInline) {
+  start_agent(python(), "rt-1", /*threshold=*/10'000'000);
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q = run_cell("fig", "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()");
+  ASSERT_TRUE(run_until([&] { return finished(q); }, 60s)) << log_;
+  ASSERT_EQ(outputs("fig").size(), 1u);
+  for (const auto& [mime, media] : *outputs("fig")[0]->representations)
+    EXPECT_TRUE(std::holds_alternative<schema::InlineMedia>(media)) << mime;
 }
 
 }  // namespace

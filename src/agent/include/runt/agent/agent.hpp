@@ -27,6 +27,7 @@ struct AgentConfig {
   std::string runtime_type = "python3";
   std::chrono::milliseconds renewal_interval{15000};
   double valid_for_ms = 30000;
+  std::size_t image_artifact_threshold = 6144;  // decoded PNG bytes kept inline; larger go to the artifact store
   std::function<void(const std::string&)> log = [](const std::string&) {};
   // Set: run on this in-process notebook instead of syncing (no server, no identity check);
   // it must then be used only through post().

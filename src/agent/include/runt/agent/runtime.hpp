@@ -19,10 +19,19 @@ namespace runt::agent {
 using Commit = std::function<void(schema::Event)>;
 using NewId = std::function<std::string()>;
 
+// Where large images go (the server's artifact store). `upload` returns the artifact id, or
+// nullopt when the upload failed (the image then stays inline: an output is never dropped).
+struct Artifacts {
+  std::size_t image_threshold_bytes = 6144;  // decoded PNGs above this are uploaded
+  std::function<std::optional<std::string>(const std::string& bytes, const std::string& mime)> upload;
+  std::function<std::string(const std::string& artifact_id)> url;
+  std::function<std::string()> now_iso;
+};
+
 class ExecutionContext {
  public:
   ExecutionContext(std::string cell_id, std::string source, std::string queue_id, std::int64_t execution_count,
-                   std::string runtime_id, Commit commit, NewId new_id);
+                   std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts = {});
 
   const std::string& cell_id() const { return cell_id_; }
   const std::string& source() const { return source_; }
@@ -48,6 +57,8 @@ class ExecutionContext {
 
  private:
   void terminal(const std::string& text, schema::StreamName stream);
+  // PNGs above the threshold become artifacts, with text fallbacks (runt-spec §2.6).
+  schema::Representations with_artifacts(schema::Representations representations);
   double next_position() { return static_cast<double>(position_++); }
 
   std::string cell_id_, source_, queue_id_;
@@ -55,6 +66,7 @@ class ExecutionContext {
   std::string cleared_by_;
   Commit commit_;
   NewId new_id_;
+  Artifacts artifacts_;
   std::int64_t position_ = 0;
   std::atomic<bool> cancelled_{false};
 };
