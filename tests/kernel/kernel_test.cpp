@@ -102,6 +102,29 @@ TEST_F(KernelTest, AnExceptionIsAnErrorWithItsTraceback) {
   EXPECT_GE(error->content.at("traceback").size(), 2u);
 }
 
+// Requests sent together: a failing one must not abort the one right behind it (ipykernel does
+// with stop_on_error, which runt leaves off).
+TEST_F(KernelTest, AnErrorDoesNotAbortTheNextRequest) {
+  const std::string failing = kernel_->execute("1 / 0");
+  const std::string next = kernel_->execute("print('next')");
+  std::string failing_status, next_status, next_text;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while ((failing_status.empty() || next_status.empty()) && std::chrono::steady_clock::now() < deadline) {
+    auto got = kernel_->receive(100ms);
+    if (!got) continue;
+    const Message& m = got->message;
+    if (m.msg_type() == "execute_reply") (m.parent_id() == failing ? failing_status : next_status) = m.content.value("status", "");
+    if (m.msg_type() == "stream" && m.parent_id() == next) next_text += m.content.value("text", "");
+  }
+  EXPECT_EQ(failing_status, "error");
+  EXPECT_EQ(next_status, "ok");
+  // Its output may trail its reply; drain to idle.
+  for (int i = 0; i < 20 && next_text.empty(); ++i)
+    if (auto got = kernel_->receive(50ms); got && got->message.msg_type() == "stream" && got->message.parent_id() == next)
+      next_text += got->message.content.value("text", "");
+  EXPECT_EQ(next_text, "next\n");
+}
+
 TEST_F(KernelTest, RichOutputsFromMatplotlibPandasAndDisplay) {
   const Execution plot = run("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()");
   const Message* figure = plot.first("display_data");

@@ -53,7 +53,9 @@ class Kernel {
 
   // Sends a request; returns its msg_id.
   std::string send(Channel channel, std::string_view msg_type, Json content, Json metadata = Json::object());
-  std::string execute(std::string_view code, bool store_history = true, bool allow_stdin = false);
+  // stop_on_error: whether the kernel aborts the requests queued behind a failing one (and,
+  // in ipykernel, those that arrive just after it). Off by default: runt decides what runs.
+  std::string execute(std::string_view code, bool store_history = true, bool allow_stdin = false, bool stop_on_error = false);
 
   // The next message from any channel, or nullopt after `timeout`. Messages with a bad
   // signature are dropped (and counted).
