@@ -6,7 +6,6 @@
 #include "runt/sync/client.hpp"
 
 #include <boost/asio.hpp>
-#include <boost/beast.hpp>
 
 #include <condition_variable>
 #include <deque>
@@ -17,10 +16,7 @@
 namespace runt::agent {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace events = schema::events;
-using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 namespace {
@@ -49,22 +45,11 @@ std::string verify_identity(const std::string& sync_url, const std::string& toke
   const HostPort hp = host_of(sync_url);
   const std::string endpoint = "http://" + hp.host + ":" + hp.port + "/api/me";
   try {
-    asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.expires_after(10s);
-    stream.connect(tcp::resolver(io).resolve(hp.host, hp.port));
-    http::request<http::empty_body> request(http::verb::get, "/api/me", 11);
-    request.set(http::field::host, hp.host + ":" + hp.port);
-    request.set(http::field::authorization, "Bearer " + token);
-    request.set(http::field::user_agent, "runt-runtime-agent/1.0");
-    http::write(stream, request);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(stream, buffer, response);
-    if (response.result_int() != 200)
-      throw AgentError("HTTP " + std::to_string(response.result_int()) + ": " + response.body());
-    const auto me = schema::parse_json(response.body());
-    if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body());
+    const auto response = sync::http_request(endpoint.substr(0, endpoint.size() - 7), "GET", "/api/me", token, "", "",
+                                             {{"User-Agent", "runt-runtime-agent/1.0"}});
+    if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
+    const auto me = schema::parse_json(response.body);
+    if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body);
     return me["id"].get<std::string>();
   } catch (const std::exception& e) {
     throw AgentError("Authentication failed: could not verify identity with " + endpoint + ": " + e.what() +
@@ -107,25 +92,12 @@ struct RuntimeAgent::Impl {
     const std::string base = "http://" + hp.host + ":" + hp.port;
     a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
     a.now_iso = [] { return schema::format_iso(schema::Timestamp{now_ms()}); };
-    a.upload = [this, hp](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
+    a.upload = [this, base](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
       try {
-        asio::io_context upload_io;
-        beast::tcp_stream stream(upload_io);
-        stream.expires_after(30s);
-        stream.connect(tcp::resolver(upload_io).resolve(hp.host, hp.port));
-        http::request<http::string_body> request(http::verb::post, "/api/artifacts", 11);
-        request.set(http::field::host, hp.host + ":" + hp.port);
-        request.set(http::field::authorization, "Bearer " + config.auth_token);
-        request.set(http::field::content_type, mime);
-        request.set("x-notebook-id", config.notebook_id);
-        request.body() = bytes;
-        request.prepare_payload();
-        http::write(stream, request);
-        beast::flat_buffer buffer;
-        http::response<http::string_body> response;
-        http::read(stream, buffer, response);
-        if (response.result_int() != 200) throw AgentError("HTTP " + std::to_string(response.result_int()) + ": " + response.body());
-        return schema::parse_json(response.body()).at("artifactId").get<std::string>();
+        const auto response =
+            sync::http_request(base, "POST", "/api/artifacts", config.auth_token, bytes, mime, {{"x-notebook-id", config.notebook_id}});
+        if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
+        return schema::parse_json(response.body).at("artifactId").get<std::string>();
       } catch (const std::exception& e) {
         config.log(std::string("Artifact submission failed (the image stays inline): ") + e.what());
         return std::nullopt;
@@ -163,7 +135,7 @@ struct RuntimeAgent::Impl {
 
   void renew() {
     renewal.expires_after(config.renewal_interval);
-    renewal.async_wait([this](beast::error_code ec) {
+    renewal.async_wait([this](boost::system::error_code ec) {
       if (ec || stopping) return;
       commit(events::RuntimeSessionRenewal{session_id, schema::Timestamp{now_ms()}, config.valid_for_ms});
       renew();
@@ -339,7 +311,7 @@ struct RuntimeAgent::Impl {
       return;
     }
     renewal.expires_after(20ms);
-    renewal.async_wait([this](beast::error_code) { poll_stop(); });
+    renewal.async_wait([this](boost::system::error_code) { poll_stop(); });
   }
 
   AgentConfig config;

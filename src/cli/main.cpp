@@ -2,6 +2,7 @@
 
 #include "execute.hpp"
 #include "replay.hpp"
+#include "transfer.hpp"
 
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
@@ -116,6 +117,17 @@ int main(int argc, char** argv) {
   execute->add_option("--timeout", execute_options.timeout_seconds, "Seconds a cell may run (default: no limit)");
   execute->add_flag("--allow-errors", execute_options.allow_errors, "Run every cell even after one fails");
 
+  std::string transfer_file, transfer_id, transfer_output, server_url = "http://127.0.0.1:8787", server_token;
+  auto* import_cmd = app.add_subcommand("import", "Create a notebook on a runt server from a .ipynb file; prints its id");
+  import_cmd->add_option("FILE", transfer_file, "The .ipynb")->required();
+  auto* export_cmd = app.add_subcommand("export", "Write a notebook from a runt server as .ipynb");
+  export_cmd->add_option("ID", transfer_id, "Notebook id")->required();
+  export_cmd->add_option("-o,--output", transfer_output, "The .ipynb to write")->required();
+  for (auto* sub : {import_cmd, export_cmd}) {
+    sub->add_option("--server", server_url, "The server, http://HOST:PORT")->capture_default_str();
+    sub->add_option("-t,--token", server_token, "API key or server token (env RUNT_API_KEY, AUTH_TOKEN or RUNT_TOKEN)");
+  }
+
   bool kernels_json = false;
   auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
   kernels->add_flag("--json", kernels_json, "Print them as JSON");
@@ -130,6 +142,18 @@ int main(int argc, char** argv) {
     app.parse(std::move(args));
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+
+  if (import_cmd->parsed() || export_cmd->parsed()) {
+    for (const char* name : {"RUNT_API_KEY", "AUTH_TOKEN", "RUNT_TOKEN"})
+      if (const char* v = std::getenv(name); v && *v && server_token.empty()) server_token = v;
+    if (server_token.empty()) {
+      std::cerr << "runt: a token is needed: --token T (or RUNT_API_KEY, AUTH_TOKEN, RUNT_TOKEN)\n";
+      return 2;
+    }
+    const runt::cli::ServerAccess access{server_url, server_token};
+    if (import_cmd->parsed()) return runt::cli::import_notebook(transfer_file, access, std::cout, std::cerr);
+    return runt::cli::export_notebook(transfer_id, transfer_output, access, std::cerr);
   }
 
   if (execute->parsed()) {

@@ -199,4 +199,44 @@ const Replica& SyncClient::replica() const { return impl_->replica; }
 bool SyncClient::connected() const { return impl_->open; }
 int SyncClient::connections() const { return impl_->connects; }
 
+HttpResponse http_request(const std::string& base_url, const std::string& method, const std::string& target,
+                          const std::string& bearer_token, const std::string& body, const std::string& content_type,
+                          const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string url = base_url;
+  if (url.starts_with("ws://")) url = "http://" + url.substr(5);
+  const Endpoint e = parse_url(url);
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(60));
+  beast::error_code ec;
+  stream.connect(tcp::resolver(io).resolve(e.host, e.port, ec), ec);
+  if (ec) throw std::runtime_error("cannot reach " + e.host + ":" + e.port + ": " + ec.message());
+  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+  request.set(http::field::host, e.host + ":" + e.port);
+  request.set(http::field::user_agent, "runt/0.1");
+  if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
+  for (const auto& [name, value] : headers) request.set(name, value);
+  if (!body.empty() || method == "POST") {
+    request.set(http::field::content_type, content_type);
+    request.body() = body;
+  }
+  request.prepare_payload();
+  http::write(stream, request, ec);
+  if (ec) throw std::runtime_error("request to " + e.host + ":" + e.port + " failed: " + ec.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1ull << 32);
+  http::read(stream, buffer, parser, ec);
+  if (ec) throw std::runtime_error("no answer from " + e.host + ":" + e.port + ": " + ec.message());
+  return HttpResponse{static_cast<int>(parser.get().result_int()), parser.get().body()};
+}
+
+std::string sync_url_of(const std::string& base_url) {
+  std::string url = base_url;
+  while (url.ends_with('/')) url.pop_back();
+  if (url.starts_with("http://")) url = "ws://" + url.substr(7);
+  if (!url.ends_with("/livestore")) url += "/livestore";
+  return url;
+}
+
 }  // namespace runt::sync

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""`runt execute` against nbclient on the same notebooks (Debian's /usr/bin/python3).
+"""`runt execute` against nbclient on the same notebooks (Debian's /usr/bin/python3), and
+`runt import` / `runt export` through a real `runt serve`.
 
 Usage: compare_with_nbclient.py RUNT_BINARY WORK_DIR
 
@@ -111,6 +112,37 @@ with open(broken, "w") as f:
     f.write('{"nbformat": 3, "cells": []}')
 run = subprocess.run([runt, "execute", broken], capture_output=True, text=True)
 check(f"an nbformat 3 notebook is refused clearly: {run.stderr!r}", run.returncode == 2 and "nbformat 4" in run.stderr)
+
+# 4. runt import / runt export through a running server: the cells survive the round trip.
+data = os.path.join(work, "server")
+server = subprocess.Popen([runt, "serve", "--port", "0", "--data", data, "--token", "tok"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+try:
+    line = ""
+    while "listening on" not in line:
+        line = server.stdout.readline()
+        if not line:
+            raise RuntimeError("runt serve did not start")
+    base = line.split("listening on ")[1].split()[0]
+    env = dict(os.environ, RUNT_TOKEN="tok")
+    imported = subprocess.run([runt, "import", path, "--server", base], capture_output=True, text=True, env=env)
+    check(f"runt import prints an id: {imported.stderr}", imported.returncode == 0 and imported.stdout.strip())
+    exported_path = os.path.join(work, "exported.ipynb")
+    exported = subprocess.run([runt, "export", imported.stdout.strip(), "-o", exported_path, "--server", base],
+                              capture_output=True, text=True, env=env)
+    check(f"runt export: {exported.stderr}", exported.returncode == 0)
+    back = nbformat.read(exported_path, as_version=4)
+    nbformat.validate(back)
+    original = nbformat.read(path, as_version=4)
+    check("import -> export keeps every cell's type and source, in order",
+          [(c.cell_type, c.source) for c in back.cells] == [(c.cell_type, c.source) for c in original.cells])
+    check("the title is the file's name", back.metadata.get("runt", {}).get("title") == "every-output")
+    bad = subprocess.run([runt, "import", path, "--server", base], capture_output=True, text=True,
+                         env=dict(os.environ, RUNT_TOKEN="wrong"))
+    check(f"a bad token is refused: {bad.stderr!r}", bad.returncode == 1 and "401" in bad.stderr)
+finally:
+    server.terminate()
+    server.wait()
 
 if failures:
     print("FAILED:\n" + "\n".join(failures))
