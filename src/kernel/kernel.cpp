@@ -153,6 +153,8 @@ void Kernel::start() {
     if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
   }
   env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1";  // else debugpy warns about frozen modules on stderr
+  // ipykernel polls this parent and exits when it is gone: a killed agent leaves no kernel behind.
+  env["JPY_PARENT_PID"] = std::to_string(::getpid());
   for (const auto& [k, v] : spec_.env) env[k] = v;
   for (const auto& [k, v] : options_.extra_env) env[k] = v;
   std::vector<std::string> env_text;

@@ -45,7 +45,8 @@ class AgentTest : public testing::Test {
     std::thread thread;
     std::string error;
   };
-  RuntimeAgent& start_agent(std::unique_ptr<Runtime> runtime, const std::string& runtime_id = "rt-1", std::size_t threshold = 6144) {
+  RuntimeAgent& start_agent(std::unique_ptr<Runtime> runtime, const std::string& runtime_id = "rt-1", std::size_t threshold = 6144,
+                            std::chrono::milliseconds renewal = 15s) {
     AgentConfig c;
     c.sync_url = url();
     c.notebook_id = "nb";
@@ -53,6 +54,7 @@ class AgentTest : public testing::Test {
     c.runtime_id = runtime_id;
     c.runtime_type = "python3";
     c.image_artifact_threshold = threshold;
+    c.renewal_interval = renewal;
     c.log = [this, runtime_id](const std::string& line) {
       const std::lock_guard lock(log_mutex_);
       log_ += runtime_id + ": " + line + "\n";
@@ -167,6 +169,18 @@ TEST_F(AgentTest, ASecondAgentDisplacesTheFirstAndFailsWhatItLeftRunning) {
   const auto q = run_cell("c", "after");
   ASSERT_TRUE(run_until([&] { return finished(q); })) << log_;
   EXPECT_EQ(row(q)->assignedRuntimeSession, second.session_id());
+}
+
+TEST_F(AgentTest, TheSessionIsRenewedOnItsInterval) {
+  auto& agent = start_agent(make_echo_runtime(), "rt-1", 6144, 100ms);
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  const auto renewed = [&] { return state().runtimeSessions.find(agent.session_id())->lastRenewedAt; };
+  ASSERT_TRUE(run_until([&] { return renewed().has_value(); }, 5s));
+  const auto first = *renewed();
+  ASSERT_TRUE(run_until([&] { return *renewed() > first; }, 5s));
+  const auto* row = state().runtimeSessions.find(agent.session_id());
+  ASSERT_TRUE(row->expiresAt);
+  EXPECT_EQ(row->expiresAt->ms_since_epoch - row->lastRenewedAt->ms_since_epoch, 30000);  // validForMs
 }
 
 TEST_F(AgentTest, StopTerminatesTheSessionCleanly) {

@@ -88,12 +88,15 @@ const store = await createStorePromise({
   adapter: makeAdapter({ storage: { type: 'in-memory' }, clientId: 'browser', sessionId: 's-browser', sync: { backend: makeCfSync({ url: server.url }) } }),
   schema, storeId, syncPayload: { authToken: server.token }, disableDevtools: true,
 })
-const agent = spawn(runt, ['agent', '--notebook', storeId, '--sync-url', server.url, '--runtime-id', 'conformance-agent'], {
-  env: { ...process.env, RUNT_API_KEY: server.token }, stdio: ['ignore', 'ignore', 'pipe'],
-})
 let agentLog = ''
-agent.stderr.on('data', (d) => { agentLog += d })
-const agentExited = new Promise((resolve) => agent.on('exit', resolve))
+const startAgent = (runtimeId) => {
+  const proc = spawn(runt, ['agent', '--notebook', storeId, '--sync-url', server.url, '--runtime-id', runtimeId], {
+    env: { ...process.env, RUNT_API_KEY: server.token }, stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  proc.stderr.on('data', (d) => { agentLog += d })
+  return { proc, exited: new Promise((resolve) => proc.on('exit', resolve)) }
+}
+let agent = startAgent('conformance-agent')
 
 const failures = []
 const expect = (what, ok) => { if (process.env.DEBUG) console.log(ok ? 'ok  ' : 'FAIL', what); if (!ok) failures.push(what) }
@@ -124,8 +127,20 @@ id = run('boom', '1 / 0')
 expect('an exception fails the row', await until(() => done(id) === 'failed'))
 expect('with an error output', outs('boom').some((o) => o.outputType === 'error' && o.data.includes('ZeroDivisionError')))
 
-agent.kill('SIGTERM')
-await agentExited
+// An agent killed mid-cell: its successor displaces it, fails the row it left running, runs on.
+const slow = run('slow', "import time\nprint('sleeping', flush=True)\ntime.sleep(60)")
+expect('a long cell starts', await until(() => outs('slow').some((o) => o.data === 'sleeping\n')))
+agent.proc.kill('SIGKILL')
+await agent.exited
+agent = startAgent('successor')
+expect('the successor fails the row its dead predecessor left running',
+  await until(() => done(slow) === 'failed') && /ended before this execution finished/.test(q(queue.select().where({ id: slow }))[0].error))
+expect('only the successor is active', await until(() => sessionRows().filter((s) => s.isActive).length === 1 && sessionRows().some((s) => s.isActive && s.status === 'ready')))
+id = run('after', "print('next cell')")
+expect('and the next cell runs', await until(() => done(id) === 'completed') && outs('after')[0]?.data === 'next cell\n')
+
+agent.proc.kill('SIGTERM')
+await agent.exited
 expect('SIGTERM ends the session cleanly (terminated)', await until(() => sessionRows().every((s) => !s.isActive && s.status === 'terminated'), 10000))
 
 await store.shutdown().catch(() => {})
