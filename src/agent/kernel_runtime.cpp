@@ -52,6 +52,7 @@ class KernelRuntime final : public Runtime {
     const std::string request = kernel_->execute(context.source());
     Stream pending;
     bool replied = false, idle = false, interrupted = false;
+    auto last_heard = std::chrono::steady_clock::now();
     Outcome outcome;
     while (!(replied && idle)) {
       if (!interrupted && wants_interrupt()) {
@@ -70,8 +71,19 @@ class KernelRuntime final : public Runtime {
           restart_after_death(context, "after it died");
           return Outcome{false, "The kernel died (" + why + ")"};
         }
+        // Silent for a while: a live kernel still answers its heartbeat (its own thread).
+        if (std::chrono::steady_clock::now() - last_heard > options_.heartbeat_after) {
+          last_heard = std::chrono::steady_clock::now();
+          if (!kernel_->heartbeat(options_.heartbeat_timeout) && !kernel_->heartbeat(options_.heartbeat_timeout)) {
+            pending.flush(context);
+            context.error("KernelDied", "The kernel stopped answering (no heartbeat). It has been restarted.", {});
+            restart_after_death(context, "after it hung");
+            return Outcome{false, "The kernel stopped answering"};
+          }
+        }
         continue;
       }
+      last_heard = std::chrono::steady_clock::now();
       const kernel::Message& m = got->message;
       if (m.parent_id() != request) continue;
       const std::string type = m.msg_type();

@@ -177,23 +177,26 @@ int main(int argc, char** argv) {
       for (const auto& m : missing) std::cerr << m << "\n";
       return 2;
     }
-    std::unique_ptr<runt::agent::Runtime> runtime;
-    if (agent_kernel == "echo") {
-      runtime = runt::agent::make_echo_runtime();
-    } else {
-      const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
-        const char* value = std::getenv(name.c_str());
-        return value ? std::optional<std::string>(value) : std::nullopt;
+    // Runtimes by name: the example, then every installed kernelspec.
+    runt::agent::RuntimeRegistry runtimes;
+    runtimes.add("echo", [] { return runt::agent::make_echo_runtime(); });
+    const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
+      const char* value = std::getenv(name.c_str());
+      return value ? std::optional<std::string>(value) : std::nullopt;
+    });
+    const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+    for (const auto& spec : runt::kernel::find_kernelspecs(dirs))
+      runtimes.add(spec.name, [spec, runtime_dir] {
+        runt::agent::KernelRuntimeOptions options;
+        options.runtime_dir = std::filesystem::path(runtime_dir ? runtime_dir : "/tmp") / "runt" / "kernels";
+        return runt::agent::make_kernel_runtime(spec, options);
       });
-      const auto spec = runt::kernel::find_kernelspec(agent_kernel, dirs);
-      if (!spec) {
-        std::cerr << "runt agent: no kernelspec named " << agent_kernel << " (runt kernels lists them)\n";
-        return 2;
-      }
-      const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
-      runt::agent::KernelRuntimeOptions options;
-      options.runtime_dir = std::filesystem::path(runtime_dir ? runtime_dir : "/tmp") / "runt" / "kernels";
-      runtime = runt::agent::make_kernel_runtime(*spec, options);
+    auto runtime = runtimes.make(agent_kernel);
+    if (!runtime) {
+      std::cerr << "runt agent: no runtime named " << agent_kernel << "; there are:";
+      for (const auto& name : runtimes.names()) std::cerr << " " << name;
+      std::cerr << " (runt kernels lists the kernelspecs)\n";
+      return 2;
     }
     runt::agent::AgentConfig config;
     config.sync_url = agent_sync_url;

@@ -307,6 +307,25 @@ bool Kernel::alive() {
   return false;
 }
 
+bool Kernel::heartbeat(std::chrono::milliseconds timeout) {
+  if (!alive()) return false;
+  auto& hb = sockets_->hb;
+  const std::string ping = new_uuid();
+  if (!hb.send(zmq::buffer(ping), zmq::send_flags::dontwait)) return false;
+  zmq::pollitem_t item{hb.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, timeout);
+  if (item.revents & ZMQ_POLLIN) {
+    zmq::message_t echo;
+    return hb.recv(echo, zmq::recv_flags::dontwait) && echo.to_string() == ping;
+  }
+  // A REQ socket that got no reply is stuck: start a fresh one for the next ping.
+  const std::string endpoint = hb.get(zmq::sockopt::last_endpoint);
+  hb = zmq::socket_t(sockets_->context, zmq::socket_type::req);
+  hb.set(zmq::sockopt::linger, 0);
+  hb.connect(endpoint);
+  return false;
+}
+
 void Kernel::kill_group() {
   if (pid_ <= 0) return;
   ::kill(-pid_, SIGKILL);

@@ -70,9 +70,11 @@ class AgentTest : public testing::Test {
     });
     return *slot.agent;
   }
-  std::unique_ptr<Runtime> python() {
+  std::unique_ptr<Runtime> python(std::chrono::milliseconds heartbeat_after = 5s) {
     KernelRuntimeOptions o;
     o.runtime_dir = dir_.path() / "kernels";
+    o.heartbeat_after = heartbeat_after;
+    o.heartbeat_timeout = 300ms;
     return make_kernel_runtime(*kernel::find_kernelspec("python3", {"/usr/share/jupyter/kernels"}), o);
   }
 
@@ -247,6 +249,19 @@ TEST_F(AgentTest, AKernelThatDiesIsReportedAndRestarted) {
   const auto next = run_cell("next", "print('back')");
   ASSERT_TRUE(run_until([&] { return finished(next); }, 60s)) << log_;
   EXPECT_EQ(text_of("next"), "back\n");
+}
+
+TEST_F(AgentTest, AHungKernelIsDetectedByItsHeartbeatAndRestarted) {
+  start_agent(python(/*heartbeat_after=*/300ms));
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto q = run_cell("hang", "import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)");
+  ASSERT_TRUE(run_until([&] { return finished(q); }, 30s)) << log_;
+  EXPECT_EQ(row(q)->status, schema::QueueStatus::failed);
+  ASSERT_FALSE(outputs("hang").empty());
+  EXPECT_NE(outputs("hang")[0]->data.value_or("").find("stopped answering"), std::string::npos);
+  const auto next = run_cell("next", "print('fresh')");
+  ASSERT_TRUE(run_until([&] { return finished(next); }, 60s)) << log_;
+  EXPECT_EQ(text_of("next"), "fresh\n");
 }
 
 TEST_F(AgentTest, RunAllRunsInOrderAndCancelAllStopsEverything) {

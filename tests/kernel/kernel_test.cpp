@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 namespace runt::kernel {
 namespace {
 
@@ -74,6 +76,43 @@ class KernelTest : public testing::Test {
   static inline std::unique_ptr<runt::testing_support::TempDir> dir_;
   static inline Kernel* kernel_ = nullptr;
 };
+
+TEST_F(KernelTest, AnswersHeartbeatsEvenWhileBusy) {
+  EXPECT_TRUE(kernel_->heartbeat());
+  const std::string busy = kernel_->execute("import time; time.sleep(0.5)");
+  EXPECT_TRUE(kernel_->heartbeat());  // the heartbeat is its own thread
+  (void)busy;
+  run("pass");
+}
+
+TEST(KernelLaunch, AStoppedKernelMissesItsHeartbeatAndInterruptByMessageWorks) {
+  runt::testing_support::TempDir dir{"runt-kernel"};
+  auto spec = *find_kernelspec("python3", {"/usr/share/jupyter/kernels"});
+  spec.interrupt_mode = "message";  // interrupt_request on control instead of SIGINT
+  LaunchOptions options;
+  options.runtime_dir = dir.path();
+  auto kernel = Kernel::launch(spec, options);
+  const std::string id = kernel->execute("import time; print('go', flush=True); time.sleep(60)");
+  std::string status;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  bool interrupted = false;
+  while (status.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto got = kernel->receive(100ms);
+    if (!got || got->message.parent_id() != id) continue;
+    if (got->message.msg_type() == "stream" && !interrupted) {
+      kernel->interrupt();
+      interrupted = true;
+    }
+    if (got->message.msg_type() == "execute_reply") status = got->message.content.value("ename", "");
+  }
+  EXPECT_EQ(status, "KeyboardInterrupt");
+  ::kill(kernel->pid(), SIGSTOP);  // a hung kernel: the process is there, nothing answers
+  EXPECT_TRUE(kernel->alive());
+  EXPECT_FALSE(kernel->heartbeat(300ms));
+  ::kill(kernel->pid(), SIGCONT);
+  EXPECT_TRUE(kernel->heartbeat(2000ms));  // a fresh ping after the stuck one
+  kernel->shutdown();
+}
 
 TEST_F(KernelTest, ReportsItsLanguageAndProtocol) {
   EXPECT_EQ(kernel_->kernel_info().value("protocol_version", ""), "5.3");

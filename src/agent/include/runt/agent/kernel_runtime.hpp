@@ -18,6 +18,10 @@ namespace runt::agent {
 struct KernelRuntimeOptions {
   std::filesystem::path runtime_dir;  // connection files and kernel logs
   std::chrono::milliseconds coalesce{5};  // stream writes within this window become one output
+  // After this long without a message, the heartbeat is checked; two missed pings in a row
+  // mean the kernel hung: it is killed and restarted, and the cell fails saying so.
+  std::chrono::milliseconds heartbeat_after{5000};
+  std::chrono::milliseconds heartbeat_timeout{2000};
 };
 
 std::unique_ptr<Runtime> make_kernel_runtime(kernel::KernelSpec spec, KernelRuntimeOptions options);

@@ -66,6 +66,10 @@ class Kernel {
   void interrupt();
   // True while the kernel process runs (reaps it when it has exited).
   bool alive();
+  // Pings the heartbeat channel: true when the kernel echoes within `timeout`. A running
+  // process that stops answering is hung (the heartbeat runs in its own thread, so a busy
+  // kernel still answers).
+  bool heartbeat(std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
   // How the process ended, once !alive(): "exit code N" or "signal N (NAME)".
   std::string exit_reason() const { return exit_reason_; }
   // Kills whatever is left and starts the same kernelspec again, ready.
