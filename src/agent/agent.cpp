@@ -247,6 +247,13 @@ struct RuntimeAgent::Impl {
         work = std::move(queue.front());
         queue.pop_front();
       }
+      // This cell and those queued behind it, in order.
+      std::vector<std::pair<std::string, std::string>> upcoming{{work.queue_id, work.source}};
+      {
+        const std::lock_guard lock(mutex);
+        for (const auto& w : queue) upcoming.emplace_back(w.queue_id, w.source);
+      }
+      if (upcoming.size() > 1) runtime->prefetch(upcoming);
       execute(work);
     }
   }

@@ -2,6 +2,7 @@
 
 #include "runt/kernel/kernel.hpp"
 
+#include <deque>
 #include <mutex>
 
 namespace runt::agent {
@@ -43,13 +44,30 @@ class KernelRuntime final : public Runtime {
     interrupt_requested_ = true;
   }
 
+  void prefetch(const std::vector<std::pair<std::string, std::string>>& upcoming) override {
+    if (options_.pipeline_depth == 0 || !kernel_->alive()) return;
+    for (const auto& [queue_id, code] : upcoming) {
+      if (ahead_.size() >= options_.pipeline_depth) break;
+      bool sent = false;
+      for (const auto& a : ahead_) sent = sent || a.queue_id == queue_id;
+      if (!sent) ahead_.push_back({queue_id, kernel_->execute(code, true, false, options_.stop_on_error)});
+    }
+  }
+
   Outcome execute(ExecutionContext& context) override {
     {
       const std::lock_guard lock(mutex_);
       interrupt_requested_ = false;
     }
     if (!kernel_->alive()) restart_after_death(context, "before this cell");
-    const std::string request = kernel_->execute(context.source());
+    std::string request;
+    if (!ahead_.empty() && ahead_.front().queue_id == context.queue_id()) {
+      request = ahead_.front().msg_id;  // sent ahead: its messages may be waiting already
+      ahead_.pop_front();
+    } else {
+      ahead_.clear();  // the queue changed under us; those requests run but nobody waits for them
+      request = kernel_->execute(context.source(), true, false, options_.stop_on_error);
+    }
     Stream pending;
     bool replied = false, idle = false, interrupted = false;
     auto last_heard = std::chrono::steady_clock::now();
@@ -61,7 +79,7 @@ class KernelRuntime final : public Runtime {
       }
       const auto wait = pending.text.empty() ? 50ms : std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                         pending.since + options_.coalesce - std::chrono::steady_clock::now()));
-      auto got = kernel_->receive(wait);
+      auto got = next_message(request, wait);
       if (!got) {
         if (!pending.text.empty() && std::chrono::steady_clock::now() >= pending.since + options_.coalesce) pending.flush(context);
         if (!kernel_->alive()) {
@@ -85,7 +103,12 @@ class KernelRuntime final : public Runtime {
       }
       last_heard = std::chrono::steady_clock::now();
       const kernel::Message& m = got->message;
-      if (m.parent_id() != request) continue;
+      if (m.parent_id() != request) {
+        // A request sent ahead may answer before we are done reading this one's iopub.
+        for (const auto& a : ahead_)
+          if (a.msg_id == m.parent_id()) stash_.push_back(std::move(*got));
+        continue;
+      }
       const std::string type = m.msg_type();
       if (got->channel == kernel::Channel::shell && type == "execute_reply") {
         replied = true;
@@ -138,6 +161,17 @@ class KernelRuntime final : public Runtime {
   }
 
  private:
+  // Messages kept for a request sent ahead come first.
+  std::optional<kernel::Received> next_message(const std::string& request, std::chrono::milliseconds wait) {
+    for (auto it = stash_.begin(); it != stash_.end(); ++it)
+      if (it->message.parent_id() == request) {
+        kernel::Received got = std::move(*it);
+        stash_.erase(it);
+        return got;
+      }
+    return kernel_->receive(wait);
+  }
+
   // Stream text waiting to become one terminal output.
   struct Stream {
     schema::StreamName name = schema::StreamName::stdout_;
@@ -155,7 +189,17 @@ class KernelRuntime final : public Runtime {
     return interrupt_requested_;
   }
 
-  void restart_after_death(ExecutionContext&, const char*) { kernel_->restart(); }
+  void restart_after_death(ExecutionContext&, const char*) {
+    ahead_.clear();  // the new kernel never got them
+    stash_.clear();
+    kernel_->restart();
+  }
+
+  struct Ahead {
+    std::string queue_id, msg_id;
+  };
+  std::deque<Ahead> ahead_;
+  std::deque<kernel::Received> stash_;
 
   kernel::KernelSpec spec_;
   KernelRuntimeOptions options_;

@@ -9,6 +9,7 @@
 #include <future>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <mutex>
 #include <thread>
 
@@ -65,6 +66,11 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
 
   agent::KernelRuntimeOptions kernel_options;
   kernel_options.runtime_dir = fs::path(env("XDG_RUNTIME_DIR").value_or("/tmp")) / "runt" / "kernels";
+  // Every cell is requested at once and sent ahead, so the kernel goes from one cell to the
+  // next without waiting for runt; without --allow-errors the kernel itself aborts what is
+  // queued behind a failure.
+  kernel_options.pipeline_depth = 4;
+  kernel_options.stop_on_error = !options.allow_errors;
   agent::AgentConfig config;
   config.notebook_id = "local";
   config.runtime_id = "runt-execute";
@@ -79,7 +85,8 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   bool agent_done = false;
   std::optional<schema::QueueStatus> outcome;
   std::string error_text;
-  notebook->subscribe([&] {
+  // On the agent's thread: is the awaited row done?
+  const auto check = [&] {
     const std::lock_guard lock(mutex);
     if (awaited.empty() || outcome) return;
     const auto* row = notebook->state().executionQueue.find(awaited);
@@ -91,7 +98,8 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
       for (const auto& o : ipynb::outputs_of(notebook->state(), row->cellId))
         if (o.value("output_type", "") == "error") error_text = o.value("ename", "") + ": " + o.value("evalue", "");
     changed.notify_all();
-  });
+  };
+  notebook->subscribe(check);
   std::thread agent_thread([&] {
     try {
       runner.run();
@@ -104,29 +112,34 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
     changed.notify_all();
   });
 
-  // Cells run one after the other: the next is requested when the last is done, so a failure
-  // can stop the run before anything else starts.
+  // Every non-empty code cell is requested at once (nbclient skips empty ones); then each is
+  // awaited in order.
   std::vector<std::size_t> code_cells;
   for (std::size_t i = 0; i < doc["cells"].size(); ++i)
-    if (doc["cells"][i]["cell_type"] == "code") code_cells.push_back(i);
+    if (doc["cells"][i]["cell_type"] == "code" &&
+        ipynb::cell_source(doc["cells"][i]).find_first_not_of(" \t\r\n") != std::string::npos)
+      code_cells.push_back(i);
+  std::vector<events::ExecutionRequested> requests;
+  for (std::size_t n = 0; n < code_cells.size(); ++n)
+    requests.push_back({"execute-" + std::to_string(n), doc["cells"][code_cells[n]]["id"].get<std::string>(),
+                        static_cast<std::int64_t>(n + 1), "runt-execute", std::nullopt});
+  runner.post([&notebook, requests] {
+    for (const auto& r : requests) notebook->commit(r);
+  });
   int status = 0;
   std::string failure;
   std::vector<std::size_t> ran;
-  std::int64_t count = 0;
+  auto t0 = std::chrono::steady_clock::now();
   for (std::size_t n = 0; n < code_cells.size() && status == 0; ++n) {
-    const auto& cell = doc["cells"][code_cells[n]];
-    const std::string id = cell["id"].get<std::string>();
-    if (ipynb::cell_source(cell).find_first_not_of(" \t\r\n") == std::string::npos) continue;  // nbclient skips empty cells
-    const std::string queue = "execute-" + std::to_string(n);
-    const auto t0 = std::chrono::steady_clock::now();
-    ++count;
+    const std::string& queue = requests[n].queueId;
+    const std::string& id = requests[n].cellId;
     {
       const std::lock_guard lock(mutex);
       awaited = queue;
       outcome.reset();
       error_text.clear();
     }
-    runner.post([&, queue, id, count] { notebook->commit(events::ExecutionRequested{queue, id, count, "runt-execute", std::nullopt}); });
+    runner.post(check);  // it may be done already
     bool timed_out = false;
     std::unique_lock lock(mutex);
     while (!outcome && !agent_done) {
@@ -135,23 +148,30 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
           std::chrono::steady_clock::now() - t0 < std::chrono::duration<double>(options.timeout_seconds))
         continue;
       timed_out = true;
-      runner.post([&, queue, id] { notebook->commit(events::ExecutionCancelled{queue, id, "runt-execute", std::nullopt, "timeout"}); });
+      runner.post([&notebook, queue, id] {
+        notebook->commit(events::ExecutionCancelled{queue, id, "runt-execute", std::nullopt, "timeout"});
+      });
     }
     if (!outcome) {
       failure = "the agent stopped: " + agent_error;
       status = 2;
       break;
     }
+    const bool ok = *outcome == schema::QueueStatus::completed;
+    const std::string error = error_text;
     lock.unlock();
     ran.push_back(code_cells[n]);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    const bool ok = *outcome == schema::QueueStatus::completed;
+    const auto now = std::chrono::steady_clock::now();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count();
+    t0 = now;  // the next cell starts when this one ends
     if (options.progress)
       err << "[" << (n + 1) << "/" << code_cells.size() << "] cell " << id << ": "
-          << (ok ? "ok" : timed_out ? "timed out" : error_text.empty() ? "failed" : error_text) << " (" << ms << " ms)\n";
+          << (ok ? "ok" : timed_out ? "timed out" : error.empty() ? "failed" : error) << " (" << ms << " ms)\n";
     if (!ok) {
-      const std::string what = timed_out ? "timed out after " + std::to_string(options.timeout_seconds) + " s"
-                                         : (error_text.empty() ? "failed" : error_text);
+      std::ostringstream limit;
+      limit << options.timeout_seconds;
+      const std::string what = timed_out ? "timed out after " + limit.str() + " s"
+                                         : (error.empty() ? "failed" : error);
       if (!options.allow_errors || timed_out) {
         failure = "cell " + std::to_string(code_cells[n]) + " (id " + id + ") " + what;
         status = 1;

@@ -14,6 +14,7 @@ cell, and writes what ran.
 import os
 import subprocess
 import sys
+import time
 
 os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
 
@@ -104,7 +105,17 @@ stopped = nbformat.read(out, as_version=4)
 check("... and the cell after the error did not run", stopped.cells[-1].outputs == [] and stopped.cells[-1].execution_count is None)
 check("... but the cells before it did", stopped.cells[1].outputs != [])
 
-# 3. The input is never overwritten unless asked; bad input is refused.
+# 3. --timeout interrupts a cell that runs too long and stops there.
+slow = os.path.join(work, "slow.ipynb")
+nbformat.write(notebook([new_code_cell("print(1)"), new_code_cell("import time\ntime.sleep(60)"), new_code_cell("print(3)")]), slow)
+started = time.monotonic()
+run = subprocess.run([runt, "execute", slow, "-o", out, "--timeout", "1"], capture_output=True, text=True)
+check(f"--timeout 1: exit 1 naming the cell, within seconds: {run.stderr!r}",
+      run.returncode == 1 and "cell 1 " in run.stderr and "timed out after 1 s" in run.stderr and time.monotonic() - started < 20)
+timed = nbformat.read(out, as_version=4)
+check("... the cell before it ran, the one after did not", timed.cells[0].outputs[0]["text"] == "1\n" and timed.cells[2].outputs == [])
+
+# 4. The input is never overwritten unless asked; bad input is refused.
 run = subprocess.run([runt, "execute", path, "-o", path], capture_output=True, text=True)
 check("refuses to overwrite its input without --inplace", run.returncode == 2 and "--inplace" in run.stderr)
 broken = os.path.join(work, "broken.ipynb")
@@ -113,7 +124,7 @@ with open(broken, "w") as f:
 run = subprocess.run([runt, "execute", broken], capture_output=True, text=True)
 check(f"an nbformat 3 notebook is refused clearly: {run.stderr!r}", run.returncode == 2 and "nbformat 4" in run.stderr)
 
-# 4. runt import / runt export through a running server: the cells survive the round trip.
+# 5. runt import / runt export through a running server: the cells survive the round trip.
 data = os.path.join(work, "server")
 server = subprocess.Popen([runt, "serve", "--port", "0", "--data", data, "--token", "tok"],
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

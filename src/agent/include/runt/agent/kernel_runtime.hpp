@@ -22,6 +22,13 @@ struct KernelRuntimeOptions {
   // mean the kernel hung: it is killed and restarted, and the cell fails saying so.
   std::chrono::milliseconds heartbeat_after{5000};
   std::chrono::milliseconds heartbeat_timeout{2000};
+  // Requests sent ahead of the running one, so the kernel never waits for runt between cells.
+  // 0 (the agent's default): one at a time, since a request the kernel has cannot be
+  // withdrawn when its cell is cancelled. runt execute pipelines.
+  std::size_t pipeline_depth = 0;
+  // Let the kernel abort the requests behind a failing one (runt execute without
+  // --allow-errors); otherwise every request runs.
+  bool stop_on_error = false;
 };
 
 std::unique_ptr<Runtime> make_kernel_runtime(kernel::KernelSpec spec, KernelRuntimeOptions options);

@@ -86,6 +86,10 @@ class Runtime {
   virtual Outcome execute(ExecutionContext& context) = 0;
   // Called from the agent's event thread while execute() runs: stop it soon.
   virtual void interrupt() {}
+  // The next execute()'s cell and those queued behind it, in order (queue id, source), for
+  // runtimes that can send work ahead (a Jupyter kernel queues requests itself). Called on the
+  // worker thread.
+  virtual void prefetch(const std::vector<std::pair<std::string, std::string>>& upcoming) { (void)upcoming; }
   virtual void stop() {}
 };
 
