@@ -185,6 +185,7 @@ void Kernel::start() {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   const int rc = posix_spawnp(&pid_, argv_p[0], &actions, &attr, argv_p.data(), envp.data());
+  pgid_ = rc == 0 ? pid_ : -1;
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
@@ -327,8 +328,10 @@ bool Kernel::heartbeat(std::chrono::milliseconds timeout) {
 }
 
 void Kernel::kill_group() {
+  // The group outlives its leader: a kernel that died may have left children running.
+  if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+  pgid_ = -1;
   if (pid_ <= 0) return;
-  ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   exit_reason_ = describe_status(status);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <thread>
 
 namespace runt::kernel {
 namespace {
@@ -203,13 +204,18 @@ TEST_F(KernelTest, AnInterruptStopsARunningCellWithinASecond) {
 TEST_F(KernelTest, ADeadKernelIsNoticedAndRestarted) {
   EXPECT_TRUE(kernel_->alive());
   run("x = 41");
-  kernel_->execute("import os; os._exit(1)");
+  const pid_t old_group = kernel_->pid();
+  kernel_->execute("import os, subprocess\nsubprocess.Popen(['sleep', '123'])\nos._exit(1)");
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (kernel_->alive() && std::chrono::steady_clock::now() < deadline) kernel_->receive(50ms);
   EXPECT_FALSE(kernel_->alive());
   EXPECT_EQ(kernel_->exit_reason(), "exit code 1");
   kernel_->restart();
   EXPECT_TRUE(kernel_->alive());
+  // What the dead kernel had started went with it (once init has reaped it).
+  const auto gone_by = std::chrono::steady_clock::now() + 5s;
+  while (::kill(-old_group, 0) == 0 && std::chrono::steady_clock::now() < gone_by) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(::kill(-old_group, 0), -1) << "the dead kernel's process group survives";
   const Execution r = run("print('x' in dir())");
   EXPECT_EQ(r.text(), "False\n");  // a fresh interpreter
 }

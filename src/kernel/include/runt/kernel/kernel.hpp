@@ -98,6 +98,7 @@ class Kernel {
   Signer signer_{""};
   std::unique_ptr<Sockets> sockets_;
   pid_t pid_ = -1;
+  pid_t pgid_ = -1;  // the kernel's process group, kept after the leader is reaped
   std::string exit_reason_;
   Json kernel_info_;
   std::filesystem::path connection_file_;
