@@ -7,6 +7,7 @@
 
 #include <boost/asio.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -168,6 +169,16 @@ struct RuntimeAgent::Impl {
       return begin_stop(false);
     }
     std::vector<std::string> cancelled;
+    // A cancel the server ordered before one of our own events is undone in the local state by
+    // the rebase (the materializers have no status guards): the confirmed log decides.
+    if (client)
+      for (const auto* row : client->replica().confirmed_state().executionQueue.in_insertion_order())
+        if (row->status == schema::QueueStatus::cancelled && !finished.contains(row->id)) cancelled.push_back(row->id);
+    const auto is_cancelled = [&](const std::string& id) {
+      if (std::find(cancelled.begin(), cancelled.end(), id) != cancelled.end()) return true;
+      const std::lock_guard lock(mutex);
+      return cancelled_ids.contains(id);
+    };
     for (const auto* row : s.executionQueue.in_insertion_order()) {
       const std::string& id = row->id;
       switch (row->status) {
@@ -179,7 +190,7 @@ struct RuntimeAgent::Impl {
           break;
         case schema::QueueStatus::assigned:
           if (claiming == id) claiming.clear();
-          if (row->assignedRuntimeSession == session_id && !finished.contains(id) && !handed.contains(id)) {
+          if (row->assignedRuntimeSession == session_id && !finished.contains(id) && !handed.contains(id) && !is_cancelled(id)) {
             handed.insert(id);
             const auto* cell = s.cells.find(row->cellId);
             if (!cell) {
@@ -201,7 +212,10 @@ struct RuntimeAgent::Impl {
       }
     }
     for (auto& e : to_commit) commit(std::move(e));
-    for (const auto& id : cancelled) cancel(id);
+    for (const auto& id : cancelled) {
+      cancel(id);
+      finished.insert(id);  // never completed by us: it stays cancelled
+    }
   }
 
   void enqueue(Work work) {
@@ -218,6 +232,7 @@ struct RuntimeAgent::Impl {
     bool running_cancelled = false;
     {
       const std::lock_guard lock(mutex);
+      if (!cancelled_ids.insert(id).second && !(running && running->queue_id() == id && !running->cancelled())) return;
       if (running && running->queue_id() == id && !running->cancelled()) {
         running->cancel();
         running_cancelled = true;
@@ -240,12 +255,19 @@ struct RuntimeAgent::Impl {
   void work_loop() {
     for (;;) {
       Work work;
+      std::shared_ptr<ExecutionContext> context;
       {
         std::unique_lock lock(mutex);
         wake.wait(lock, [&] { return stopping || !queue.empty(); });
         if (stopping) return;
         work = std::move(queue.front());
         queue.pop_front();
+        if (cancelled_ids.contains(work.queue_id)) continue;
+        // Visible to cancel() from the moment it leaves the queue: no cancellation falls between.
+        context = std::make_shared<ExecutionContext>(
+            work.cell_id, work.source, work.queue_id, work.execution_count, config.runtime_id,
+            [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); }, artifacts());
+        running = context;
       }
       // This cell and those queued behind it, in order.
       std::vector<std::pair<std::string, std::string>> upcoming{{work.queue_id, work.source}};
@@ -254,22 +276,15 @@ struct RuntimeAgent::Impl {
         for (const auto& w : queue) upcoming.emplace_back(w.queue_id, w.source);
       }
       if (upcoming.size() > 1) runtime->prefetch(upcoming);
-      execute(work);
+      execute(work, context);
     }
   }
 
-  void execute(const Work& work) {
+  void execute(const Work& work, const std::shared_ptr<ExecutionContext>& context) {
     const auto t0 = std::chrono::steady_clock::now();
     commit_later(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
     commit_later(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
-    auto context = std::make_shared<ExecutionContext>(
-        work.cell_id, work.source, work.queue_id, work.execution_count, config.runtime_id,
-        [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); }, artifacts());
     context->clear(false);
-    {
-      const std::lock_guard lock(mutex);
-      running = context;
-    }
     Outcome outcome;
     try {
       outcome = runtime->execute(*context);
@@ -328,13 +343,15 @@ struct RuntimeAgent::Impl {
   asio::io_context io;
   asio::steady_timer renewal{io};
   std::unique_ptr<sync::SyncClient> client;
-  bool starting = false, started = false, stopping = false, displaced = false;
+  bool starting = false, stopping = false, displaced = false;
+  std::atomic<bool> started{false};  // read by other threads (ready())
   bool reconciling = false, again = false;
   std::string claiming;                 // the queue row we asked for and do not have yet
   std::set<std::string> handed, finished;
   std::chrono::steady_clock::time_point stop_deadline;
 
-  std::mutex mutex;  // the work queue and the running context, shared with the worker
+  std::mutex mutex;  // the work queue, the running context and cancelled ids, shared with the worker
+  std::set<std::string> cancelled_ids;
   std::condition_variable wake;
   std::deque<Work> queue;
   std::shared_ptr<ExecutionContext> running;
@@ -347,7 +364,7 @@ RuntimeAgent::~RuntimeAgent() = default;
 
 const std::string& RuntimeAgent::session_id() const { return impl_->session_id; }
 const std::string& RuntimeAgent::user_id() const { return impl_->user_id; }
-bool RuntimeAgent::ready() const { return impl_->started; }
+bool RuntimeAgent::ready() const { return impl_->started.load(); }
 
 void RuntimeAgent::run() {
   Impl& a = *impl_;
@@ -378,7 +395,12 @@ void RuntimeAgent::run() {
   options.session_id = a.session_id;
   options.log = a.config.log;
   a.client = std::make_unique<sync::SyncClient>(a.io, options);
-  a.client->subscribe([&a](const sync::Change&) {
+  a.client->subscribe([&a](const sync::Change& change) {
+    for (const auto& refused : change.rejected) {
+      // A refused claim leaves the row pending: claim again. Anything else is only reported.
+      if (refused.name == "v1.ExecutionAssigned") a.claiming.clear();
+      a.config.log("the server refused our " + refused.name + ": " + change.error);
+    }
     if (!a.starting && !a.stopping && a.client->replica().synced()) {
       a.starting = true;
       a.start_session();

@@ -55,10 +55,14 @@ class KernelRuntime final : public Runtime {
   }
 
   Outcome execute(ExecutionContext& context) override {
-    {
-      const std::lock_guard lock(mutex_);
-      interrupt_requested_ = false;
-    }
+    Outcome outcome = run(context);
+    const std::lock_guard lock(mutex_);
+    interrupt_requested_ = false;  // cleared after the cell, so a request made before it started still counts
+    return outcome;
+  }
+
+ private:
+  Outcome run(ExecutionContext& context) {
     if (!kernel_->alive()) restart_after_death(context, "before this cell");
     std::string request;
     if (!ahead_.empty() && ahead_.front().queue_id == context.queue_id()) {
@@ -71,11 +75,21 @@ class KernelRuntime final : public Runtime {
     Stream pending;
     bool replied = false, idle = false, interrupted = false;
     auto last_heard = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point interrupted_at;
     Outcome outcome;
     while (!(replied && idle)) {
-      if (!interrupted && wants_interrupt()) {
+      if (!interrupted && (wants_interrupt() || context.cancelled())) {
         interrupted = true;
+        interrupted_at = std::chrono::steady_clock::now();
         kernel_->interrupt();  // the kernel then replies with a KeyboardInterrupt error
+      }
+      // Code that swallows KeyboardInterrupt would run on forever: after a grace period the
+      // kernel is killed and restarted.
+      if (interrupted && !replied && std::chrono::steady_clock::now() - interrupted_at > options_.interrupt_grace) {
+        pending.flush(context);
+        context.error("KernelRestarted", "The kernel did not stop when interrupted; it has been restarted.", {});
+        restart_after_death(context, "after an interrupt it ignored");
+        return Outcome{false, "The kernel did not stop when interrupted"};
       }
       const auto wait = pending.text.empty() ? 50ms : std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                         pending.since + options_.coalesce - std::chrono::steady_clock::now()));
@@ -160,7 +174,6 @@ class KernelRuntime final : public Runtime {
     return outcome;
   }
 
- private:
   // Messages kept for a request sent ahead come first.
   std::optional<kernel::Received> next_message(const std::string& request, std::chrono::milliseconds wait) {
     for (auto it = stash_.begin(); it != stash_.end(); ++it)

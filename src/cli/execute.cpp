@@ -129,6 +129,12 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   int status = 0;
   std::string failure;
   std::vector<std::size_t> ran;
+  // --timeout counts from when the kernel is ready, not from its start.
+  for (;;) {
+    std::unique_lock lock(mutex);
+    if (agent_done || runner.ready()) break;
+    changed.wait_for(lock, 10ms);
+  }
   auto t0 = std::chrono::steady_clock::now();
   for (std::size_t n = 0; n < code_cells.size() && status == 0; ++n) {
     const std::string& queue = requests[n].queueId;

@@ -75,6 +75,7 @@ class AgentTest : public testing::Test {
     o.runtime_dir = dir_.path() / "kernels";
     o.heartbeat_after = heartbeat_after;
     o.heartbeat_timeout = 300ms;
+    o.interrupt_grace = 1s;
     return make_kernel_runtime(*kernel::find_kernelspec("python3", {"/usr/share/jupyter/kernels"}), o);
   }
 
@@ -236,6 +237,19 @@ TEST_F(AgentTest, CancellingARunningCellInterruptsItAndCancelsTheQueueBehindIt) 
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(text_of("after"), "alive\n");
   EXPECT_EQ(row(slow)->status, schema::QueueStatus::cancelled);
+}
+
+TEST_F(AgentTest, ACellThatIgnoresInterruptsIsStoppedByARestart) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  const auto stubborn = run_cell("stubborn", "import time\nprint('busy', flush=True)\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+                                             "    except KeyboardInterrupt:\n        pass");
+  ASSERT_TRUE(run_until([&] { return text_of("stubborn") == "busy\n"; })) << log_;
+  user_->commit(events::ExecutionCancelled{stubborn, "stubborn", "user", std::nullopt, "user_requested"});
+  const auto next = run_cell("next", "print('free')");
+  ASSERT_TRUE(run_until([&] { return finished(next); }, 30s)) << log_;
+  EXPECT_EQ(text_of("next"), "free\n");
+  EXPECT_EQ(row(stubborn)->status, schema::QueueStatus::cancelled);
 }
 
 TEST_F(AgentTest, AKernelThatDiesIsReportedAndRestarted) {

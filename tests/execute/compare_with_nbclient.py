@@ -115,6 +115,11 @@ check(f"--timeout 1: exit 1 naming the cell, within seconds: {run.stderr!r}",
 timed = nbformat.read(out, as_version=4)
 check("... the cell before it ran, the one after did not", timed.cells[0].outputs[0]["text"] == "1\n" and timed.cells[2].outputs == [])
 
+quick = os.path.join(work, "quick.ipynb")
+nbformat.write(notebook([new_code_cell("1 + 1")]), quick)
+run = subprocess.run([runt, "execute", quick, "-o", out, "--timeout", "0.5"], capture_output=True, text=True)
+check(f"--timeout counts from a ready kernel, not its start: {run.stderr!r}", run.returncode == 0)
+
 # 4. The input is never overwritten unless asked; bad input is refused.
 run = subprocess.run([runt, "execute", path, "-o", path], capture_output=True, text=True)
 check("refuses to overwrite its input without --inplace", run.returncode == 2 and "--inplace" in run.stderr)

@@ -22,6 +22,8 @@ struct KernelRuntimeOptions {
   // mean the kernel hung: it is killed and restarted, and the cell fails saying so.
   std::chrono::milliseconds heartbeat_after{5000};
   std::chrono::milliseconds heartbeat_timeout{2000};
+  // How long an interrupted cell may take to stop before the kernel is killed and restarted.
+  std::chrono::milliseconds interrupt_grace{5000};
   // Requests sent ahead of the running one, so the kernel never waits for runt between cells.
   // 0 (the agent's default): one at a time, since a request the kernel has cannot be
   // withdrawn when its cell is cancelled. runt execute pipelines.
