@@ -21,6 +21,8 @@ ExecutionContext::ExecutionContext(std::string cell_id, std::string source, std:
 
 namespace {
 
+constexpr std::size_t kLargeInline = 1u << 20;  // bytes of one inline value before it goes to the artifact store
+
 std::optional<std::string> decode_base64(const std::string& text) {
   std::string clean;
   for (const char c : text)
@@ -56,6 +58,17 @@ schema::Representations ExecutionContext::with_artifacts(schema::Representations
   std::vector<std::pair<std::string, std::string>> uploaded;  // mime, url
   for (auto& [mime, media] : representations) {
     auto* in = std::get_if<schema::InlineMedia>(&media);
+    // Any representation too big for a notebook event goes to the artifact store as it is.
+    if (in && in->data && in->data->is_string() && mime != "image/png" && in->data->get_ref<const std::string&>().size() > kLargeInline) {
+      if (const auto id = artifacts_.upload(in->data->get<std::string>(), mime)) {
+        schema::Object metadata = in->metadata.value_or(schema::Object{});
+        metadata.value["originalSizeBytes"] = in->data->get_ref<const std::string&>().size();
+        metadata.value["uploadedAt"] = artifacts_.now_iso ? artifacts_.now_iso() : "";
+        media = schema::ArtifactMedia{*id, metadata};
+        uploaded.emplace_back(mime, *id);
+      }
+      continue;
+    }
     if (mime != "image/png" || !in || !in->data || !in->data->is_string()) continue;
     const auto bytes = decode_base64(in->data->get<std::string>());
     if (!bytes || bytes->size() <= artifacts_.image_threshold_bytes) continue;
@@ -73,7 +86,7 @@ schema::Representations ExecutionContext::with_artifacts(schema::Representations
     const std::string url = artifacts_.url ? artifacts_.url(id) : id;
     if (!has(representations, "text/plain"))
       representations.emplace_back("text/plain", schema::InlineMedia{schema::Json(mime + " artifact: " + url), generated});
-    if (!has(representations, "text/markdown"))
+    if (mime.rfind("image/", 0) == 0 && !has(representations, "text/markdown"))
       representations.emplace_back("text/markdown", schema::InlineMedia{schema::Json("![Artifact_" + underscored(id) + underscored(mime) + "](" + url + ")"),
                                                                         generated});
   }
@@ -87,8 +100,14 @@ std::string ExecutionContext::terminal_output(const std::string& text, schema::S
 }
 
 void ExecutionContext::terminal(const std::string& text, schema::StreamName stream) {
-  if (text.empty()) return;
-  terminal_output(text, stream);
+  // Consecutive terminal outputs read as one; pieces keep each event far below the sync limits.
+  constexpr std::size_t kPiece = 1u << 20;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.size(), at + kPiece);
+    while (end < text.size() && end > at + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // whole UTF-8 characters
+    terminal_output(text.substr(at, end - at), stream);
+    at = end;
+  }
 }
 
 void ExecutionContext::display(schema::Representations representations, std::optional<std::string> display_id) {

@@ -51,9 +51,11 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
     ws = std::make_shared<websocket::stream<beast::tcp_stream>>(io);
     auto resolver = std::make_shared<tcp::resolver>(io);
     resolver->async_resolve(endpoint.host, endpoint.port, [self, resolver](beast::error_code ec, tcp::resolver::results_type results) {
+      if (self->stopped) return;
       if (ec) return self->failed("cannot resolve " + self->endpoint.host + ": " + ec.message());
       beast::get_lowest_layer(*self->ws).expires_after(std::chrono::seconds(10));
       beast::get_lowest_layer(*self->ws).async_connect(results, [self](beast::error_code cec, const tcp::endpoint&) {
+        if (self->stopped) return;
         if (cec) return self->failed("cannot connect to " + self->options.url + ": " + cec.message());
         self->handshake();
       });
@@ -68,6 +70,7 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
         endpoint.path + "/websocket?" + protocol::sync_query(options.store_id, schema::to_js_string(options.payload));
     response = std::make_shared<websocket::response_type>();
     ws->async_handshake(*response, endpoint.host + ":" + endpoint.port, target, [self](beast::error_code ec) {
+      if (self->stopped) return;  // stop() came while connecting
       if (ec == websocket::error::upgrade_declined)
         return self->failed("refused: " + std::to_string(self->response->result_int()) + " " + self->response->body());
       if (ec) return self->failed("handshake failed: " + ec.message());
@@ -107,11 +110,14 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   void write() {
     writing = true;
     auto self = shared_from_this();
-    ws->async_write(asio::buffer(queue.front()), [self, socket = ws](beast::error_code ec, std::size_t) {
+    // The frame is owned by the write itself: clearing the queue (a lost connection) must not
+    // free bytes an unfinished write still reads.
+    auto frame = std::make_shared<std::string>(std::move(queue.front()));
+    queue.pop_front();
+    ws->async_write(asio::buffer(*frame), [self, socket = ws, frame](beast::error_code ec, std::size_t) {
       if (socket != self->ws) return;
       self->writing = false;
       if (ec) return self->lost(ec);
-      self->queue.pop_front();
       if (!self->queue.empty()) self->write();
     });
   }
@@ -146,11 +152,14 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
     stopped = true;
     timer.cancel();
     if (!ws) return;
+    const bool was_open = open;
     if (open) {
       open = false;
       replica.on_disconnected();
+    }
+    if (was_open && !writing) {
       ws->async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {});
-    } else {
+    } else {  // not open, or a write under way (Beast allows one writer): close the socket itself
       beast::error_code ignored;
       beast::get_lowest_layer(*ws).socket().close(ignored);
     }
@@ -205,14 +214,9 @@ HttpResponse http_request(const std::string& base_url, const std::string& method
   std::string url = base_url;
   if (url.starts_with("ws://")) url = "http://" + url.substr(5);
   const Endpoint e = parse_url(url);
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(std::chrono::seconds(60));
-  beast::error_code ec;
-  stream.connect(tcp::resolver(io).resolve(e.host, e.port, ec), ec);
-  if (ec) throw std::runtime_error("cannot reach " + e.host + ":" + e.port + ": " + ec.message());
+  const std::string where = e.host + ":" + e.port;
   http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-  request.set(http::field::host, e.host + ":" + e.port);
+  request.set(http::field::host, where);
   request.set(http::field::user_agent, "runt/0.1");
   if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
   for (const auto& [name, value] : headers) request.set(name, value);
@@ -221,13 +225,34 @@ HttpResponse http_request(const std::string& base_url, const std::string& method
     request.body() = body;
   }
   request.prepare_payload();
-  http::write(stream, request, ec);
-  if (ec) throw std::runtime_error("request to " + e.host + ":" + e.port + " failed: " + ec.message());
+
+  // Asynchronous operations, so that the stream's deadline applies to each step (Beast's
+  // synchronous calls ignore it and could wait forever on a silent server).
+  asio::io_context io;
+  beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1ull << 32);
-  http::read(stream, buffer, parser, ec);
-  if (ec) throw std::runtime_error("no answer from " + e.host + ":" + e.port + ": " + ec.message());
+  std::string failure;
+  const auto deadline = std::chrono::seconds(60);
+  stream.expires_after(deadline);
+  tcp::resolver resolver(io);
+  resolver.async_resolve(e.host, e.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return void(failure = "cannot resolve " + e.host + ": " + ec.message());
+    stream.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
+      if (cec) return void(failure = "cannot reach " + where + ": " + cec.message());
+      stream.expires_after(deadline);
+      http::async_write(stream, request, [&](beast::error_code wec, std::size_t) {
+        if (wec) return void(failure = "request to " + where + " failed: " + wec.message());
+        stream.expires_after(deadline);
+        http::async_read(stream, buffer, parser, [&](beast::error_code rec, std::size_t) {
+          if (rec) failure = "no answer from " + where + ": " + rec.message();
+        });
+      });
+    });
+  });
+  io.run();
+  if (!failure.empty()) throw std::runtime_error(failure);
   return HttpResponse{static_cast<int>(parser.get().result_int()), parser.get().body()};
 }
 

@@ -5,6 +5,7 @@
 #include "runt/schema/materialize.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace runt::sync {
 
@@ -49,6 +50,10 @@ std::int64_t Replica::commit(const schema::Event& event) {
   const std::int64_t parent = pending_.empty() ? head_ : pending_.back().wire.seqNum;
   WireEvent wire{std::string(schema::event_name(event)), args ? std::optional(schema::to_js_string(*args)) : std::nullopt,
                  parent + 1, parent, client_id_, session_id_};
+  // A server refuses frames over its limit (16 MiB by default) and the push could never go.
+  if (wire.args && wire.args->size() > kMaxEventBytes)
+    throw std::length_error(wire.name + " of " + std::to_string(wire.args->size()) + " bytes is larger than the " +
+                            std::to_string(kMaxEventBytes) + " bytes an event may have (big outputs belong in the artifact store)");
   Change change;
   apply(state_, event, change.error);
   change.committed.push_back(wire);
@@ -86,7 +91,11 @@ void Replica::push() {
   if (!live_ || !push_request_.empty() || awaiting_upstream_ || sent_ >= pending_.size()) return;
   PushReq request{"push-" + std::to_string(next_request_++), {}};
   push_ids_.clear();
+  std::size_t bytes = 0;
   for (; sent_ < pending_.size() && request.batch.size() < kMaxPushBatch; ++sent_) {
+    const std::size_t size = pending_[sent_].wire.args.value_or("").size() + 200;
+    if (!request.batch.empty() && bytes + size > kMaxPushBytes) break;  // frames stay well under the server's cap
+    bytes += size;
     request.batch.push_back(pending_[sent_].wire);
     push_ids_.push_back(pending_[sent_].local_id);
   }

@@ -355,6 +355,28 @@ TEST_F(AgentTest, LargeImagesGoToTheArtifactStoreWithTextFallbacks) {
   EXPECT_EQ(body.size(), png->metadata->value.at("originalSizeBytes").get<std::size_t>());
 }
 
+TEST_F(AgentTest, HugeOutputsAreKeptWhole) {
+  start_agent(python());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;
+  // 3 MB of text in one write, and a 2 MB HTML display: more than one event may carry.
+  const auto q = run_cell("huge", "print('x' * 3_000_000)\nfrom IPython.display import HTML, display\ndisplay(HTML('<p>' + 'y' * 2_000_000 + '</p>'))");
+  ASSERT_TRUE(run_until([&] { return finished(q); }, 60s)) << log_;
+  EXPECT_EQ(row(q)->status, schema::QueueStatus::completed);
+  std::size_t terminals = 0;
+  for (const auto* o : outputs("huge")) terminals += o->outputType == schema::OutputType::terminal;
+  EXPECT_GE(terminals, 3u);
+  EXPECT_EQ(text_of("huge"), std::string(3'000'000, 'x') + "\n");
+  const schema::ArtifactMedia* html = nullptr;
+  for (const auto* o : outputs("huge"))
+    if (o->representations)
+      for (const auto& [mime, media] : *o->representations)
+        if (mime == "text/html") html = std::get_if<schema::ArtifactMedia>(&media);
+  ASSERT_NE(html, nullptr) << log_;
+  const auto [status, body] = http_get(server_.port(), "/api/artifacts/" + html->artifactId);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body.size(), 2'000'007u);
+}
+
 TEST_F(AgentTest, SmallImagesStayInline) {
   start_agent(python(), "rt-1", /*threshold=*/10'000'000);
   ASSERT_TRUE(run_until([&] { return agent_ready(); }, 60s)) << log_;

@@ -204,5 +204,16 @@ TEST_F(ReplicaTest, ADisconnectMakesItPushAgainAfterThePull) {
   EXPECT_TRUE(changes_.back().upstream.empty());
 }
 
+TEST_F(ReplicaTest, PushesStayUnderAMegabyteAndHugeEventsAreRefusedAtCommit) {
+  const std::string big(300'000, 'x');
+  for (int i = 0; i < 10; ++i) replica_.commit(events::CellSourceChanged{"c", big, "u"});
+  connect();
+  const auto first = pushes();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].batch.size(), 3u);  // 3 x 300 KB: the fourth would pass 1 MiB
+  EXPECT_THROW(replica_.commit(events::CellSourceChanged{"c", std::string(9u << 20, 'y'), "u"}), std::length_error);
+  EXPECT_EQ(replica_.pending(), 10u);  // the refused one was never added
+}
+
 }  // namespace
 }  // namespace runt::sync

@@ -64,6 +64,8 @@ class Replica {
   void subscribe(Listener listener) { listeners_.push_back(std::move(listener)); }
 
   static constexpr std::size_t kMaxPushBatch = 50;
+  static constexpr std::size_t kMaxPushBytes = 1u << 20;  // a push carries at most ~1 MiB (or one bigger event)
+  static constexpr std::size_t kMaxEventBytes = 8u << 20;  // commit() refuses bigger events (std::length_error)
 
  private:
   struct Pending {
