@@ -240,16 +240,24 @@ struct Server::Impl {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-      stream->expires_after(std::chrono::seconds(30));  // a client gets 30 s to send its request
+      stream->expires_after(std::chrono::seconds(30));  // a client gets 30 s to send its headers...
       auto buffer = std::make_shared<beast::flat_buffer>();
       auto parser = std::make_shared<http::request_parser<http::string_body>>();
       parser->body_limit(options.max_upload_bytes);
-      http::async_read(*stream, *buffer, *parser, [this, stream, buffer, parser](beast::error_code rec, std::size_t) {
-        if (rec == http::error::body_limit)
+      http::async_read_header(*stream, *buffer, *parser, [this, stream, buffer, parser](beast::error_code hec, std::size_t) {
+        if (hec == http::error::body_limit)  // a Content-Length over the limit is known from the headers
           return respond(std::move(*stream), parser->get(), http::status::payload_too_large,
-                         error_json("Body larger than " + std::to_string(options.max_upload_bytes) + " bytes"),
-                         "application/json");
-        if (!rec) handle(std::move(*stream), parser->release());
+                         error_json("Body larger than " + std::to_string(options.max_upload_bytes) + " bytes"), "application/json");
+        if (hec) return;
+        // ...and then 10 minutes for a body (an upload of hundreds of megabytes on a slow link).
+        stream->expires_after(std::chrono::minutes(10));
+        http::async_read(*stream, *buffer, *parser, [this, stream, buffer, parser](beast::error_code rec, std::size_t) {
+          if (rec == http::error::body_limit)
+            return respond(std::move(*stream), parser->get(), http::status::payload_too_large,
+                           error_json("Body larger than " + std::to_string(options.max_upload_bytes) + " bytes"),
+                           "application/json");
+          if (!rec) handle(std::move(*stream), parser->release());
+        });
       });
       accept();
     });
@@ -268,6 +276,7 @@ struct Server::Impl {
     response->body() = std::move(body);
     response->prepare_payload();
     auto s = std::make_shared<beast::tcp_stream>(std::move(stream));
+    s->expires_after(std::chrono::minutes(10));  // a large artifact to a slow reader
     http::async_write(*s, *response, [s, response](beast::error_code ec, std::size_t) {
       beast::error_code ignored;
       s->socket().shutdown(tcp::socket::shutdown_send, ignored);
