@@ -97,7 +97,22 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
       self->buffer.consume(self->buffer.size());
       self->replica.on_frame(frame);
       self->flush();
+      self->watch_stall();
       self->read();
+    });
+  }
+
+  // Pushing stopped for a reason time may cure: try again in a second.
+  void watch_stall() {
+    if (!replica.stalled() || stall_timer_armed) return;
+    stall_timer_armed = true;
+    stall_timer.expires_after(std::chrono::seconds(1));
+    stall_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      self->stall_timer_armed = false;
+      if (ec || self->stopped || !self->open) return;
+      if (self->replica.stalled()) self->replica.retry();
+      self->flush();
+      self->watch_stall();
     });
   }
 
@@ -151,6 +166,7 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   void stop() {
     stopped = true;
     timer.cancel();
+    stall_timer.cancel();
     if (!ws) return;
     const bool was_open = open;
     if (open) {
@@ -175,7 +191,8 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<websocket::response_type> response;
   beast::flat_buffer buffer;
   std::deque<std::string> queue;
-  bool open = false, writing = false, stopped = false, flush_posted = false;
+  bool open = false, writing = false, stopped = false, flush_posted = false, stall_timer_armed = false;
+  asio::steady_timer stall_timer{io};
   int connects = 0;
 };
 

@@ -69,7 +69,7 @@ void Replica::on_connected() {
 }
 
 void Replica::on_disconnected() {
-  connected_ = live_ = awaiting_upstream_ = false;
+  connected_ = live_ = awaiting_upstream_ = retry_wanted_ = false;
   pull_request_.clear();
   push_request_.clear();
   push_ids_.clear();
@@ -88,7 +88,7 @@ void Replica::pull() {
 }
 
 void Replica::push() {
-  if (!live_ || !push_request_.empty() || awaiting_upstream_ || sent_ >= pending_.size()) return;
+  if (!live_ || !push_request_.empty() || awaiting_upstream_ || retry_wanted_ || sent_ >= pending_.size()) return;
   PushReq request{"push-" + std::to_string(next_request_++), {}};
   push_ids_.clear();
   std::size_t bytes = 0;
@@ -198,6 +198,14 @@ void Replica::on_rejected(const Error& error, Change& change) {
     push();
     return;
   }
+  if (error.message.starts_with("Push not stored")) {
+    // The server could not write (its disk, say): nothing is wrong with the events. Keep them
+    // and push again after a pause (retry()).
+    change.error = "push not stored, will retry: " + error.message;
+    sent_ = 0;
+    retry_wanted_ = true;
+    return;
+  }
   // Any other refusal is final for these events.
   change.error = "push refused: " + error.message;
   const auto first = std::find_if(pending_.begin(), pending_.end(), [&](const Pending& p) {
@@ -214,6 +222,21 @@ void Replica::on_rejected(const Error& error, Change& change) {
   rebase();
   sent_ = keep_sent;
   change.rebased = true;
+  push();
+}
+
+void Replica::retry() {
+  if (!connected_) return;
+  retry_wanted_ = false;
+  if (awaiting_upstream_) {
+    // The events that beat our push never came (their write may have failed): ask for them.
+    awaiting_upstream_ = false;
+    if (pull_request_.empty()) {
+      live_ = false;  // push again once the pull is through
+      pull();
+    }
+    return;
+  }
   push();
 }
 

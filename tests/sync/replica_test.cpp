@@ -215,5 +215,39 @@ TEST_F(ReplicaTest, PushesStayUnderAMegabyteAndHugeEventsAreRefusedAtCommit) {
   EXPECT_EQ(replica_.pending(), 10u);  // the refused one was never added
 }
 
+TEST_F(ReplicaTest, APushTheServerCouldNotStoreIsKeptAndRetried) {
+  connect();
+  replica_.commit(cell("m1", "b1"));
+  const auto first = pushes();
+  ASSERT_EQ(first.size(), 1u);
+  replica_.on_frame(encode(ServerMessage{Error{first[0].requestId, "Push not stored: sqlite: disk I/O error"}}));
+  EXPECT_EQ(replica_.pending(), 1u);  // not dropped: nothing was wrong with it
+  EXPECT_TRUE(changes_.back().rejected.empty());
+  EXPECT_TRUE(replica_.stalled());
+  EXPECT_TRUE(pushes().empty());  // not at once...
+  replica_.retry();               // ...but after the transport's pause
+  const auto again = pushes();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].batch[0].seqNum, 1);
+  accept(again[0]);
+  EXPECT_TRUE(replica_.synced());
+}
+
+TEST_F(ReplicaTest, WinnersThatNeverComeAreFetchedByAPull) {
+  connect();
+  replica_.commit(cell("m1", "b1"));
+  const auto first = pushes();
+  replica_.on_frame(encode(ServerMessage{Error{first[0].requestId, invalid_parent_message(0, 1)}}));
+  EXPECT_TRUE(replica_.stalled());  // waiting for the events that beat it
+  replica_.retry();
+  const auto out = replica_.take_outgoing();
+  ASSERT_EQ(out.size(), 1u);
+  const auto pull = std::get<PullReq>(decode_client_message(out[0]));
+  replica_.on_frame(pull_res({theirs(1, "t1")}, Context::pull, pull.requestId));
+  const auto again = pushes();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].batch[0].parentSeqNum, 1);
+}
+
 }  // namespace
 }  // namespace runt::sync

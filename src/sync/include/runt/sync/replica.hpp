@@ -12,8 +12,9 @@
 // - After a (re)connect it pulls from its confirmed head, following `remaining`, before pushing.
 // - Events at or below the confirmed head are ignored (a reconnecting client can get an event
 //   twice); a gap makes it pull again rather than guess.
-// - A push refused for any reason but a stale parent (e.g. a reader's) will never be accepted:
-//   those events are dropped from the pending list and reported.
+// - A push the server could not store ("Push not stored") is kept and retried after a pause;
+//   one refused for any other reason but a stale parent (e.g. a reader's) will never be
+//   accepted: those events are dropped from the pending list and reported.
 
 #include "runt/protocol/frames.hpp"
 #include "runt/schema/events.hpp"
@@ -52,6 +53,10 @@ class Replica {
   void on_frame(std::string_view frame);
   void on_disconnected();
   std::vector<std::string> take_outgoing();
+  // True when pushing has stopped and waits for time to pass: the server could not store a push,
+  // or the events that beat ours have not come. The transport calls retry() after a pause.
+  bool stalled() const { return live_ && !pending_.empty() && push_request_.empty() && (retry_wanted_ || awaiting_upstream_); }
+  void retry();
 
   const schema::State& state() const { return state_; }                   // confirmed + pending
   const schema::State& confirmed_state() const { return confirmed_state_; }
@@ -94,6 +99,7 @@ class Replica {
   std::size_t sent_ = 0;            // leading pending events already pushed
   std::uint64_t next_local_id_ = 1;
   bool awaiting_upstream_ = false;  // a push was refused on a stale parent
+  bool retry_wanted_ = false;       // a push was not stored; try again after a pause
   std::uint64_t next_request_ = 1;
   std::vector<std::string> outgoing_;
   std::vector<Listener> listeners_;
