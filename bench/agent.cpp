@@ -11,7 +11,7 @@
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
 #include "runt/schema/queries.hpp"
-#include "runt/serve/server.hpp"
+#include "in_process_server.hpp"
 #include "runt/sync/client.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -48,15 +48,9 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 100;
-  char pattern[] = "/tmp/runt-bench-agent-XXXXXX";
-  const fs::path dir = mkdtemp(pattern);
-  runt::serve::Options options;
-  options.port = 0;
-  options.data_dir = dir / "server";
-  options.token = "bench-token";
-  runt::serve::Server server(options);
-  std::thread serving([&] { server.run(); });
-  const std::string url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/livestore";
+  auto server = std::make_unique<runt::bench::InProcessServer>("agent");
+  const fs::path dir = server->dir();
+  const std::string url = server->sync_url();
 
   boost::asio::io_context io;
   auto client = [&](const std::string& name) {
@@ -139,9 +133,7 @@ int main(int argc, char** argv) {
   a->stop();
   b->stop();
   io.run_for(50ms);
-  server.stop();
-  serving.join();
-  fs::remove_all(dir);
+  server.reset();
 
   // The peer, same machine, same kernelspec, right after.
   std::istringstream peer_ready(run_peer("ready"));

@@ -19,7 +19,8 @@ from nbformat.v4 import new_code_cell, new_notebook  # noqa: E402
 
 runt = sys.argv[1]
 cells = int(sys.argv[2]) if len(sys.argv) > 2 else 500
-work = tempfile.mkdtemp(prefix="runt-bench-run-all-")
+scratch = tempfile.TemporaryDirectory(prefix="runt-bench-run-all-")  # removed at exit
+work = scratch.name
 path = os.path.join(work, "trivial.ipynb")
 nb = new_notebook(cells=[new_code_cell(f"x = {i}\nx + 1") for i in range(cells)])
 nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

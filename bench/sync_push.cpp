@@ -6,7 +6,7 @@
 // Usage: sync_push [SECONDS_PER_CASE]   (default 3)
 
 #include "bare_sqlite.hpp"
-#include "runt/serve/server.hpp"
+#include "in_process_server.hpp"
 #include "runt/sync/client.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -64,14 +64,8 @@ double through_server(std::uint16_t port, int clients, int batch, double seconds
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
-  char pattern[] = "/tmp/runt-bench-sync-XXXXXX";
-  const fs::path dir = mkdtemp(pattern);
-  runt::serve::Options options;
-  options.port = 0;
-  options.data_dir = dir / "server";
-  options.token = "bench-token";
-  runt::serve::Server server(options);
-  std::thread serving([&] { server.run(); });
+  runt::bench::InProcessServer server("sync");
+  const fs::path& dir = server.dir();
 
   std::printf("bench/sync_push: acknowledged events/s, C++ sync clients -> runt serve -> SQLite (WAL, synchronous=FULL)\n");
   std::printf("  peer: bare SQLite insert loop, same durability, same run\n\n");
@@ -85,8 +79,5 @@ int main(int argc, char** argv) {
     std::printf("  %3d client(s), batches of %2d: runt serve %9.0f ev/s   bare SQLite (1 writer, batches of %2d) %9.0f ev/s   %.2fx\n",
                 c.clients, c.batch, runt_rate, c.batch, peer, runt_rate / peer);
   }
-  server.stop();
-  serving.join();
-  fs::remove_all(dir);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "runt/schema/queries.hpp"
 #include "runt/sync/client.hpp"
 
+#include "run_until.hpp"
 #include "server_thread.hpp"
 #include "temp_dir.hpp"
 
@@ -80,13 +81,7 @@ class AgentTest : public testing::Test {
   }
 
   template <class F> bool run_until(F done, std::chrono::milliseconds limit = 20s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > until) return false;
-      io_.run_for(5ms);
-      io_.restart();
-    }
-    return true;
+    return runt::testing_support::run_until(io_, done, limit);
   }
 
   const schema::State& state() const { return user_->replica().state(); }

@@ -4,6 +4,7 @@
 #include "runt/serve/server.hpp"
 #include "runt/sync/client.hpp"
 
+#include "run_until.hpp"
 #include "server_thread.hpp"
 #include "temp_dir.hpp"
 
@@ -42,15 +43,8 @@ class SyncClientTest : public testing::Test {
     c->start();
     return c;
   }
-  // Runs the clients' io until `done` holds; false on timeout.
   template <class F> bool run_until(F done, std::chrono::milliseconds limit = 10s) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > until) return false;
-      io_.run_for(5ms);
-      io_.restart();
-    }
-    return true;
+    return runt::testing_support::run_until(io_, done, limit);
   }
 
   runt::testing_support::TempDir dir_{"runt-client"};
