@@ -1,32 +1,22 @@
 #pragma once
-// `runt serve` inside a benchmark: a fresh data directory under /tmp, port 0, token
-// "bench-token", served on its own thread until destroyed (which removes the directory).
+// `runt serve` inside a benchmark: ServerThread on a fresh data directory under /tmp, token
+// "bench-token"; destroying it stops the server and removes the directory.
 
-#include "runt/serve/server.hpp"
+#include "server_thread.hpp"
 
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <unistd.h>
 
 namespace runt::bench {
 
 class InProcessServer {
  public:
-  explicit InProcessServer(const std::string& name) {
-    std::string pattern = "/tmp/runt-bench-" + name + "-XXXXXX";
-    dir_ = mkdtemp(pattern.data());
-    serve::Options options;
-    options.port = 0;
-    options.data_dir = dir_ / "server";
-    options.token = "bench-token";
-    server_ = std::make_unique<serve::Server>(options);
-    thread_ = std::thread([this] { server_->run(); });
+  explicit InProcessServer(const std::string& name) : dir_(make_dir(name)) {
+    server_ = std::make_unique<testing_support::ServerThread>(dir_ / "server", 0, "bench-token");
   }
   ~InProcessServer() {
-    server_->stop();
-    thread_.join();
     server_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
@@ -39,9 +29,12 @@ class InProcessServer {
   const std::filesystem::path& dir() const { return dir_; }  // scratch space next to the server's data
 
  private:
+  static std::filesystem::path make_dir(const std::string& name) {
+    std::string pattern = "/tmp/runt-bench-" + name + "-XXXXXX";
+    return mkdtemp(pattern.data());
+  }
   std::filesystem::path dir_;
-  std::unique_ptr<serve::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<testing_support::ServerThread> server_;
 };
 
 }  // namespace runt::bench

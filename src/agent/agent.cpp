@@ -26,28 +26,14 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-struct HostPort {
-  std::string host, port;
-};
-
-HostPort host_of(const std::string& url) {
-  std::string_view rest = url;
-  for (std::string_view scheme : {"ws://", "http://"})
-    if (rest.starts_with(scheme)) rest.remove_prefix(scheme.size());
-  rest = rest.substr(0, rest.find('/'));
-  const auto colon = rest.rfind(':');
-  if (rest.empty()) throw AgentError("sync URL has no host: " + url);
-  return {std::string(rest.substr(0, colon)), colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1))};
-}
-
 }  // namespace
 
 std::string verify_identity(const std::string& sync_url, const std::string& token) {
-  const HostPort hp = host_of(sync_url);
-  const std::string endpoint = "http://" + hp.host + ":" + hp.port + "/api/me";
+  std::string endpoint = sync_url;  // until its REST base is known
   try {
-    const auto response = sync::http_request(endpoint.substr(0, endpoint.size() - 7), "GET", "/api/me", token, "", "",
-                                             {{"User-Agent", "runt-runtime-agent/1.0"}});
+    const std::string base = sync::http_base_of(sync_url);
+    endpoint = base + "/api/me";
+    const auto response = sync::http_request(base, "GET", "/api/me", token, "", "", {{"User-Agent", "runt-runtime-agent/1.0"}});
     if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
     const auto me = schema::parse_json(response.body);
     if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body);
@@ -89,8 +75,7 @@ struct RuntimeAgent::Impl {
     Artifacts a;
     if (config.local) return a;  // nowhere to upload: images stay inline
     a.image_threshold_bytes = config.image_artifact_threshold;
-    const HostPort hp = host_of(config.sync_url);
-    const std::string base = "http://" + hp.host + ":" + hp.port;
+    const std::string base = sync::http_base_of(config.sync_url);
     a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
     a.now_iso = [] { return schema::format_iso(schema::Timestamp{now_ms()}); };
     a.upload = [this, base](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
@@ -171,7 +156,8 @@ struct RuntimeAgent::Impl {
     std::vector<std::string> cancelled;
     // A cancel the server ordered before one of our own events is undone in the local state by
     // the rebase (the materializers have no status guards): the confirmed log decides.
-    if (client)
+    // (Only while events are pending does the local state differ from the confirmed one.)
+    if (client && client->replica().pending() > 0)
       for (const auto* row : client->replica().confirmed_state().executionQueue.in_insertion_order())
         if (row->status == schema::QueueStatus::cancelled && !finished.contains(row->id)) cancelled.push_back(row->id);
     const auto is_cancelled = [&](const std::string& id) {

@@ -55,23 +55,21 @@ bool has(const schema::Representations& reps, const std::string& mime) {
 
 schema::Representations ExecutionContext::with_artifacts(schema::Representations representations) {
   if (!artifacts_.upload) return representations;
-  std::vector<std::pair<std::string, std::string>> uploaded;  // mime, url
+  std::vector<std::pair<std::string, std::string>> uploaded;  // mime, artifact id
   for (auto& [mime, media] : representations) {
     auto* in = std::get_if<schema::InlineMedia>(&media);
-    // Any representation too big for a notebook event goes to the artifact store as it is.
-    if (in && in->data && in->data->is_string() && mime != "image/png" && in->data->get_ref<const std::string&>().size() > kLargeInline) {
-      if (const auto id = artifacts_.upload(in->data->get<std::string>(), mime)) {
-        schema::Object metadata = in->metadata.value_or(schema::Object{});
-        metadata.value["originalSizeBytes"] = in->data->get_ref<const std::string&>().size();
-        metadata.value["uploadedAt"] = artifacts_.now_iso ? artifacts_.now_iso() : "";
-        media = schema::ArtifactMedia{*id, metadata};
-        uploaded.emplace_back(mime, *id);
-      }
-      continue;
+    if (!in || !in->data || !in->data->is_string()) continue;
+    const std::string& value = in->data->get_ref<const std::string&>();
+    // What is stored: a PNG's decoded bytes above the image threshold, or any value too big
+    // for a notebook event as it is.
+    std::optional<std::string> bytes;
+    if (mime == "image/png") {
+      bytes = decode_base64(value);
+      if (bytes && bytes->size() <= artifacts_.image_threshold_bytes) bytes.reset();
+    } else if (value.size() > kLargeInline) {
+      bytes = value;
     }
-    if (mime != "image/png" || !in || !in->data || !in->data->is_string()) continue;
-    const auto bytes = decode_base64(in->data->get<std::string>());
-    if (!bytes || bytes->size() <= artifacts_.image_threshold_bytes) continue;
+    if (!bytes) continue;
     const auto id = artifacts_.upload(*bytes, mime);
     if (!id) continue;  // stays inline
     schema::Object metadata = in->metadata.value_or(schema::Object{});

@@ -1,5 +1,7 @@
 #include "execute.hpp"
 
+#include "environment.hpp"
+
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
 #include "runt/ipynb/ipynb.hpp"
@@ -19,14 +21,6 @@ namespace fs = std::filesystem;
 namespace events = schema::events;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::optional<std::string> env(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  return v ? std::optional<std::string>(v) : std::nullopt;
-}
-
-}  // namespace
 
 int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   fs::path out_path = options.inplace ? options.input
@@ -65,7 +59,7 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   for (const auto& e : ipynb::import_cells(doc, "runt-execute")) notebook->commit(e);
 
   agent::KernelRuntimeOptions kernel_options;
-  kernel_options.runtime_dir = fs::path(env("XDG_RUNTIME_DIR").value_or("/tmp")) / "runt" / "kernels";
+  kernel_options.runtime_dir = kernel_runtime_dir();
   // Every cell is requested at once and sent ahead, so the kernel goes from one cell to the
   // next without waiting for runt; without --allow-errors the kernel itself aborts what is
   // queued behind a failure.

@@ -1,5 +1,6 @@
 // The `runt` command: one binary, one subcommand per job (see README).
 
+#include "environment.hpp"
 #include "execute.hpp"
 #include "replay.hpp"
 #include "transfer.hpp"
@@ -26,29 +27,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace {
-
-// KEY=VALUE lines (optionally `export KEY=VALUE`, quoted values, # comments); never overrides
-// a variable that is already set.
-void load_dotenv(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) {
-    const auto start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    line = line.substr(start);
-    if (line.rfind("export ", 0) == 0) line = line.substr(7);
-    const auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
-    while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -136,7 +114,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (std::filesystem::path(argv[0]).filename() == "pyrunt") args.insert(args.begin(), "agent");
   // A .env file in the working directory fills unset variables (the original read one too).
-  if (!args.empty() && args[0] == "agent") load_dotenv(".env");
+  if (!args.empty() && args[0] == "agent") runt::cli::load_dotenv(".env");
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {
     app.parse(std::move(args));
@@ -145,8 +123,7 @@ int main(int argc, char** argv) {
   }
 
   if (import_cmd->parsed() || export_cmd->parsed()) {
-    for (const char* name : {"RUNT_API_KEY", "AUTH_TOKEN", "RUNT_TOKEN"})
-      if (const char* v = std::getenv(name); v && *v && server_token.empty()) server_token = v;
+    if (server_token.empty()) server_token = runt::cli::first_env({"RUNT_API_KEY", "AUTH_TOKEN", "RUNT_TOKEN"});
     if (server_token.empty()) {
       std::cerr << "runt: a token is needed: --token T (or RUNT_API_KEY, AUTH_TOKEN, RUNT_TOKEN)\n";
       return 2;
@@ -165,9 +142,7 @@ int main(int argc, char** argv) {
   }
 
   if (agent->parsed()) {
-    if (agent_token.empty())
-      for (const char* name : {"RUNT_API_KEY", "AUTH_TOKEN"})
-        if (const char* v = std::getenv(name); v && *v && agent_token.empty()) agent_token = v;
+    if (agent_token.empty()) agent_token = runt::cli::first_env({"RUNT_API_KEY", "AUTH_TOKEN"});
     std::vector<std::string> missing;
     if (agent_notebook.empty()) missing.push_back("  the notebook: --notebook ID (or NOTEBOOK_ID)");
     if (agent_token.empty()) missing.push_back("  a token: --auth-token T (or RUNT_API_KEY, AUTH_TOKEN)");
@@ -180,15 +155,10 @@ int main(int argc, char** argv) {
     // Runtimes by name: the example, then every installed kernelspec.
     runt::agent::RuntimeRegistry runtimes;
     runtimes.add("echo", [] { return runt::agent::make_echo_runtime(); });
-    const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
-      const char* value = std::getenv(name.c_str());
-      return value ? std::optional<std::string>(value) : std::nullopt;
-    });
-    const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
-    for (const auto& spec : runt::kernel::find_kernelspecs(dirs))
-      runtimes.add(spec.name, [spec, runtime_dir] {
+    for (const auto& spec : runt::kernel::find_kernelspecs(runt::kernel::kernel_dirs(runt::cli::env)))
+      runtimes.add(spec.name, [spec] {
         runt::agent::KernelRuntimeOptions options;
-        options.runtime_dir = std::filesystem::path(runtime_dir ? runtime_dir : "/tmp") / "runt" / "kernels";
+        options.runtime_dir = runt::cli::kernel_runtime_dir();
         return runt::agent::make_kernel_runtime(spec, options);
       });
     auto runtime = runtimes.make(agent_kernel);
@@ -231,10 +201,7 @@ int main(int argc, char** argv) {
   }
 
   if (kernels->parsed()) {
-    const auto dirs = runt::kernel::kernel_dirs([](const std::string& name) -> std::optional<std::string> {
-      const char* value = std::getenv(name.c_str());
-      return value ? std::optional<std::string>(value) : std::nullopt;
-    });
+    const auto dirs = runt::kernel::kernel_dirs(runt::cli::env);
     const auto specs = runt::kernel::find_kernelspecs(dirs, [](const std::string& problem) {
       std::cerr << "runt kernels: skipped " << problem << "\n";
     });
@@ -259,8 +226,7 @@ int main(int argc, char** argv) {
   }
 
   if (data_dir.empty()) {
-    const char* home = std::getenv("HOME");
-    data_dir = std::string(home ? home : ".") + "/.local/share/runt";
+    data_dir = runt::cli::env("HOME").value_or(".") + "/.local/share/runt";
   }
 
   if (token->parsed()) {

@@ -202,6 +202,12 @@ std::string invalid_parent_message(std::int64_t received, std::int64_t expected)
          std::to_string(expected);
 }
 
+bool is_invalid_parent_message(std::string_view message) { return message.starts_with("Invalid parent event number. "); }
+
+std::string not_stored_message(std::string_view why) { return "Push not stored: " + std::string(why); }
+
+bool is_not_stored_message(std::string_view message) { return message.starts_with("Push not stored: "); }
+
 std::string encode(const ClientMessage& message) {
   std::string out;
   std::visit(

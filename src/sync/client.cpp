@@ -273,6 +273,11 @@ HttpResponse http_request(const std::string& base_url, const std::string& method
   return HttpResponse{static_cast<int>(parser.get().result_int()), parser.get().body()};
 }
 
+std::string http_base_of(const std::string& sync_url) {
+  const Endpoint e = parse_url(sync_url);
+  return "http://" + e.host + ":" + e.port;
+}
+
 std::string sync_url_of(const std::string& base_url) {
   std::string url = base_url;
   while (url.ends_with('/')) url.pop_back();

@@ -145,7 +145,7 @@ void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
   }
   if (auto problem = check_push(request.batch, head)) {
     // A stale parent is ordinary concurrency (the client rebases); anything else is a bad client.
-    if (!problem->starts_with("Invalid parent event number")) log_("refused a push to " + socket.store_id + ": " + *problem);
+    if (!is_invalid_parent_message(*problem)) log_("refused a push to " + socket.store_id + ": " + *problem);
     socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
     // Behind: hand it what it is missing (what is stored) so it can rebase and push again.
     if (socket.from() < stored) catch_up(socket, stored, request.requestId);
@@ -170,7 +170,7 @@ void Hub::flush() {
     log_(std::string("could not store ") + std::to_string(group.size()) + " push(es): " + e.what());
     for (const auto& p : group)
       if (const auto it = sockets_.find(p.socket); it != sockets_.end())
-        it->second.connection->send(encode(ServerMessage{Error{p.request.requestId, std::string("Push not stored: ") + e.what()}}));
+        it->second.connection->send(encode(ServerMessage{Error{p.request.requestId, not_stored_message(e.what())}}));
     return;
   }
   // Durable: now acknowledge and broadcast, push by push in the order they came.

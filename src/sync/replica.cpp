@@ -190,7 +190,7 @@ void Replica::on_rejected(const Error& error, Change& change) {
   }
   const std::vector<std::uint64_t> refused = std::exchange(push_ids_, {});
   push_request_.clear();
-  if (error.message.starts_with("Invalid parent event number")) {
+  if (is_invalid_parent_message(error.message)) {
     // Others' events came first. Once they are here: rebase and push again.
     const bool already_rebased = sent_ == 0;
     sent_ = 0;
@@ -198,7 +198,7 @@ void Replica::on_rejected(const Error& error, Change& change) {
     push();
     return;
   }
-  if (error.message.starts_with("Push not stored")) {
+  if (is_not_stored_message(error.message)) {
     // The server could not write (its disk, say): nothing is wrong with the events. Keep them
     // and push again after a pause (retry()).
     change.error = "push not stored, will retry: " + error.message;

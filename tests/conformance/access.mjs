@@ -101,7 +101,8 @@ bobStore.commit(events.titleChanged({ title: 'Hijacked' }))
 await sleep(1000)
 const log = await (await api(alice, `/notebooks/${nb}/events`)).text()
 expect('the reader\'s commit is not in the log', !log.includes('Hijacked') && log.trim().split('\n').length === head)
-expect('the server logged the refusal path', server.log().includes('bob (reader)'))
+expect('the server logged bob as a reader and each refused push', server.log().includes('by bob (reader)') &&
+  server.log().includes(`refused a reader's push to ${nb}`))
 
 // Artifacts: authenticated, content-addressed, scoped to the notebook.
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')

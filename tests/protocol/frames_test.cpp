@@ -125,5 +125,12 @@ TEST(Frames, SyncQueryIsEncodedLikeTheTypeScriptClient) {
             "runtime%2522%253Atrue%252C%2522userId%2522%253A%2522u*%28x%29%7E%21%2522%257D");
 }
 
+TEST(Frames, RefusalMessagesAreRecognizedByWhatTheyMean) {
+  EXPECT_TRUE(is_invalid_parent_message(invalid_parent_message(2, 5)));
+  EXPECT_TRUE(is_not_stored_message(not_stored_message("disk full")));
+  EXPECT_FALSE(is_not_stored_message(invalid_parent_message(2, 5)));
+  EXPECT_FALSE(is_invalid_parent_message("Push refused: you may read notebook nb but not change it"));
+}
+
 }  // namespace
 }  // namespace runt::protocol

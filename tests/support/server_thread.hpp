@@ -1,22 +1,23 @@
 #pragma once
 // A real `runt serve` (in-process, on a real socket and SQLite) on its own thread, with the
-// operator token "operator-token".
+// given operator token. The tests and the benchmarks both use it.
 
 #include "runt/serve/server.hpp"
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <thread>
 
 namespace runt::testing_support {
 
 class ServerThread {
  public:
-  explicit ServerThread(const std::filesystem::path& data, std::uint16_t port = 0) {
+  explicit ServerThread(const std::filesystem::path& data, std::uint16_t port = 0, std::string token = "operator-token") {
     serve::Options options;
     options.port = port;
     options.data_dir = data;
-    options.token = "operator-token";
+    options.token = std::move(token);
     server_ = std::make_unique<serve::Server>(options);
     thread_ = std::thread([this] { server_->run(); });
   }

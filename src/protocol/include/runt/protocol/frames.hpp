@@ -109,6 +109,10 @@ std::string encode_event(const WireEvent& event);
 
 // The reference server's rejection of a push whose first parent is not the head.
 std::string invalid_parent_message(std::int64_t received, std::int64_t expected);
+bool is_invalid_parent_message(std::string_view message);
+// runt serve's refusal of a push it could not write (nothing wrong with the events: retry).
+std::string not_stored_message(std::string_view why);
+bool is_not_stored_message(std::string_view message);
 
 // The query string of a sync connection, as sync-cf 0.3.1 builds it: URLSearchParams of
 // {storeId, payload: encodeURIComponent(JSON)} (so the payload is encoded twice).

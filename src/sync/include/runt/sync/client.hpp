@@ -73,5 +73,8 @@ HttpResponse http_request(const std::string& base_url, const std::string& method
 
 // The sync endpoint of a server URL: http://HOST:PORT -> ws://HOST:PORT/livestore.
 std::string sync_url_of(const std::string& base_url);
+// The REST base of a sync URL: ws://HOST:PORT/livestore -> http://HOST:PORT. Throws
+// std::invalid_argument for a URL it cannot use.
+std::string http_base_of(const std::string& sync_url);
 
 }  // namespace runt::sync
