@@ -16,7 +16,9 @@ const materializers = State.SQLite.materializers(events, { 'v1.NoteAdded': ({ id
 const schema = makeSchema({ events, state: State.SQLite.makeState({ tables: { notes }, materializers }) })
 const storeId = 'restart' + Date.now()
 
-let server = await startServer(runt)
+const trace = { extraArgs: ['--log-level', 'trace'] }
+let server = await startServer(runt, trace)
+const logs = []
 const open = (clientId) => createStorePromise({
   adapter: makeAdapter({ storage: { type: 'in-memory' }, clientId, sessionId: 's-' + clientId, sync: { backend: makeCfSync({ url: server.url }) } }),
   schema, storeId, syncPayload: { authToken: server.token }, disableDevtools: true,
@@ -35,8 +37,9 @@ for (let i = 0; i < 3; i++) { a.commit(events.noteAdded({ id: 'a' + i, text: 'be
 if (!(await converge([a, b], 6))) { console.log('no convergence before the restart', ids(a), '|', ids(b)); process.exit(1) }
 
 await server.kill('SIGKILL')
+logs.push(server.log())
 for (let i = 3; i < 5; i++) a.commit(events.noteAdded({ id: 'a' + i, text: 'while down' }))
-server = await startServer(runt, { dataDir: server.dataDir, port: server.port })
+server = await startServer(runt, { ...trace, dataDir: server.dataDir, port: server.port })
 for (let i = 3; i < 6; i++) b.commit(events.noteAdded({ id: 'b' + i, text: 'after restart' }))
 a.commit(events.noteAdded({ id: 'a5', text: 'after restart' }))
 
@@ -46,5 +49,8 @@ const okC = await converge([a, b, c], 12)
 console.log('alice', ids(a)); console.log('bob  ', ids(b)); console.log('carol', ids(c))
 await Promise.all([a.shutdown(), b.shutdown(), c.shutdown()])
 await server.kill('SIGTERM')
+logs.push(server.log())
 server.cleanup()
+// On failure the frames both servers saw tell which side lost what.
+if (!(ok && okC)) logs.forEach((l, i) => console.log(`--- server ${i + 1} log ---\n${l}`))
 process.exit(ok && okC ? 0 : 1)
