@@ -1,0 +1,1 @@
+// The notebook app (entry point).

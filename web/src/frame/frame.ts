@@ -1,0 +1,1 @@
+// The sandboxed output frame (entry point).
