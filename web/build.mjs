@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const out = resolve(process.argv[2] ?? join(here, '..', 'build', 'web'))
+const out = resolve(process.argv[2] ?? join(here, '..', 'build', 'web-ui'))
 mkdirSync(join(out, 'assets'), { recursive: true })
 cpSync(join(here, 'static'), out, { recursive: true })
 
