@@ -1,0 +1,176 @@
+// Rendering of a cell's outputs. Anything that could carry script (HTML, SVG) goes into a
+// sandboxed iframe without allow-same-origin, served by /frame.html under its own CSP, so it
+// runs in an opaque origin: it cannot read the app's cookie, storage or DOM. Markdown is
+// sanitized by DOMPurify before it touches the page. Streams and tracebacks are text nodes.
+import DOMPurify from 'dompurify'
+import { marked } from 'marked'
+import { renderAnsi, resolveCarriageReturns } from './ansi'
+
+export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
+export interface OutputRow {
+  id: string
+  outputType: string
+  streamName: string | null
+  executionCount: number | null
+  displayId: string | null
+  data: string | null
+  artifactId: string | null
+  mimeType: string | null
+  representations: Record<string, Representation> | null
+}
+
+// Long streams render their tail; the log and the artifact store keep everything.
+export const kTailLines = 2000
+// Preference when a display carries several representations (richest first, as Jupyter).
+const kPreference = ['application/vnd.jupyter.widget-view+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
+  'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
+
+export const artifactUrl = (id: string) => `/api/artifacts/${encodeURIComponent(id)}`
+
+export function markdownToSafeHtml(source: string): string {
+  return DOMPurify.sanitize(marked.parse(source, { async: false, gfm: true }) as string, { USE_PROFILES: { html: true } })
+}
+
+// The last `lines` lines of `text`, and how many lines were left out.
+export function tailOf(text: string, lines: number): { tail: string; hidden: number } {
+  let at = text.length
+  if (text.endsWith('\n')) at--
+  for (let n = 0; n < lines; n++) {
+    at = text.lastIndexOf('\n', at - 1)
+    if (at < 0) return { tail: text, hidden: 0 }
+  }
+  let hidden = 0
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) hidden++
+  return { tail: text.slice(at + 1), hidden: hidden + 1 }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag)
+  if (cls) e.className = cls
+  if (text !== undefined) e.textContent = text
+  return e
+}
+
+function textBlock(text: string, cls: string, expanded: Set<string>, key: string, rerender: () => void): HTMLElement {
+  const pre = el('pre', cls)
+  const full = expanded.has(key)
+  const { tail, hidden } = full ? { tail: text, hidden: 0 } : tailOf(text, kTailLines)
+  if (hidden > 0) {
+    const more = el('button', 'show-more', `Show ${hidden.toLocaleString()} earlier lines`)
+    more.onclick = () => { expanded.add(key); rerender() }
+    pre.appendChild(more)
+    pre.appendChild(document.createTextNode('\n'))
+  }
+  renderAnsi(pre, resolveCarriageReturns(tail))
+  return pre
+}
+
+// One iframe per HTML/SVG output; the frame reports its height so outputs size to content.
+const frames = new Map<Window, HTMLIFrameElement>()
+window.addEventListener('message', (e: MessageEvent) => {
+  const frame = e.source ? frames.get(e.source as Window) : undefined
+  if (!frame || typeof e.data?.height !== 'number') return
+  frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
+})
+
+function sandboxed(html: string): HTMLIFrameElement {
+  const frame = el('iframe', 'output-frame')
+  frame.setAttribute('sandbox', 'allow-scripts allow-popups')
+  frame.setAttribute('referrerpolicy', 'no-referrer')
+  frame.src = '/frame.html'
+  frame.addEventListener('load', () => {
+    if (!frame.contentWindow) return
+    frames.set(frame.contentWindow, frame)
+    // Opaque origin: '*' is the only target that reaches it; the content is the output's own.
+    frame.contentWindow.postMessage({ html }, '*')
+  })
+  return frame
+}
+
+function inlineText(r: Representation): string {
+  if (typeof r.data === 'string') return r.data
+  if (r.data === undefined || r.data === null) return ''
+  return JSON.stringify(r.data, null, 2)
+}
+
+function renderJson(value: unknown): HTMLElement {
+  const details = el('details', 'json')
+  details.open = true
+  const summary = el('summary', undefined, Array.isArray(value) ? `Array(${value.length})` : 'Object')
+  details.appendChild(summary)
+  details.appendChild(el('pre', 'json-body', JSON.stringify(value, null, 2)))
+  return details
+}
+
+function renderRepresentation(mime: string, r: Representation): HTMLElement {
+  if (r.type === 'artifact' && r.artifactId) {
+    if (mime.startsWith('image/')) {
+      const img = el('img', 'output-image')
+      img.src = artifactUrl(r.artifactId)
+      img.alt = mime
+      return img
+    }
+    const a = el('a', 'artifact-link', `${mime} output stored as artifact ${r.artifactId.slice(0, 12)}… (open)`)
+    a.href = artifactUrl(r.artifactId)
+    a.target = '_blank'
+    return a
+  }
+  const text = inlineText(r)
+  switch (mime) {
+    case 'text/html': return sandboxed(text)
+    case 'image/svg+xml': return sandboxed(text)
+    case 'image/png': case 'image/jpeg': case 'image/gif': {
+      const img = el('img', 'output-image')
+      img.src = `data:${mime};base64,${text.replace(/\s/g, '')}`
+      img.alt = mime
+      return img
+    }
+    case 'text/markdown': {
+      const div = el('div', 'markdown-output')
+      div.innerHTML = markdownToSafeHtml(text)
+      return div
+    }
+    case 'application/json': return renderJson(r.data)
+    default: return el('pre', 'text-output', text)
+  }
+}
+
+export function renderDisplay(reps: Record<string, Representation>): HTMLElement {
+  const mimes = Object.keys(reps)
+  const mime = kPreference.find((m) => m in reps && m !== 'application/vnd.jupyter.widget-view+json') ??
+    mimes.find((m) => m.endsWith('+json')) ?? mimes[0]
+  if (mime === undefined) return el('div', 'empty-output')
+  const node = renderRepresentation(mime, reps[mime])
+  node.dataset.mime = mime
+  return node
+}
+
+export function renderOutput(o: OutputRow, expanded: Set<string>, rerender: () => void): HTMLElement {
+  const wrap = el('div', `output output-${o.outputType}`)
+  wrap.dataset.outputId = o.id
+  switch (o.outputType) {
+    case 'terminal':
+      if (o.artifactId) wrap.appendChild(renderRepresentation('text/plain', { type: 'artifact', artifactId: o.artifactId }))
+      else wrap.appendChild(textBlock(o.data ?? '', `stream ${o.streamName ?? 'stdout'}`, expanded, o.id, rerender))
+      break
+    case 'error': {
+      let err: { ename?: string; evalue?: string; traceback?: string[] } = {}
+      try { err = JSON.parse(o.data ?? '{}') } catch { err = { evalue: o.data ?? '' } }
+      const pre = el('pre', 'error-output')
+      const tb = Array.isArray(err.traceback) && err.traceback.length > 0 ? err.traceback.join('\n') : `${err.ename ?? 'Error'}: ${err.evalue ?? ''}`
+      renderAnsi(pre, tb)
+      wrap.appendChild(pre)
+      break
+    }
+    case 'markdown': {
+      const div = el('div', 'markdown-output')
+      div.innerHTML = markdownToSafeHtml(o.data ?? '')
+      wrap.appendChild(div)
+      break
+    }
+    default:
+      if (o.representations && Object.keys(o.representations).length > 0) wrap.appendChild(renderDisplay(o.representations))
+      else if (o.data) wrap.appendChild(el('pre', 'text-output', o.data))
+  }
+  return wrap
+}
