@@ -193,4 +193,34 @@ void Hub::flush() {
   }
 }
 
+std::int64_t Hub::append(const std::string& store_id, std::vector<WireEvent> events) {
+  // As attach(): the first sight of a notebook fixes what reconnecting clients may hold.
+  const bool first_sight = !heads_.contains(store_id);
+  const std::int64_t stored = stored_head(store_id);
+  if (first_sight) unbroken_.emplace(store_id, stored);
+  if (events.empty()) return stored;
+  const auto waiting = pending_heads_.find(store_id);
+  std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
+  const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});
+  PushReq push;
+  size_t bytes = 0;
+  for (auto& e : events) {
+    if (push.batch.size() == kMaxPushBatch || (!push.batch.empty() && bytes >= kMaxAppendBytes)) {
+      pending_.push_back(Pending{0, store_id, std::move(push), created_at});
+      push = PushReq{};
+      bytes = 0;
+    }
+    e.parentSeqNum = head;
+    e.seqNum = ++head;
+    bytes += e.args ? e.args->size() : 0;
+    push.batch.push_back(std::move(e));
+  }
+  pending_.push_back(Pending{0, store_id, std::move(push), created_at});
+  pending_heads_[store_id] = head;
+  flush();  // durable before the caller answers
+  if (stored_head(store_id) < head)
+    throw storage::StorageError("could not store the events of notebook " + store_id + " (see the server log)");
+  return head;
+}
+
 }  // namespace runt::sync

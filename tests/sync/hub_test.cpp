@@ -353,5 +353,52 @@ TEST_F(HubTest, AFailedGroupCommitTellsEveryPusherAndStoresNothing) {
   EXPECT_EQ(std::get<PushAck>(a.take()[0]).requestId, "a2");
 }
 
+TEST_F(HubTest, TheServersOwnAppendFollowsWaitingPushesIsDurableAndReachesEverySocket) {
+  CountingStore counting(*store_);
+  Hub hub(counting, [this] { return clock_ms_; }, /*group_commit=*/true);
+  Socket a, b;
+  const auto ia = hub.attach("nb", a), ib = hub.attach("nb", b);
+  for (auto [id, s] : {std::pair{ia, &a}, {ib, &b}}) {
+    hub.on_frame(id, pull_frame("p"));
+    s->frames.clear();
+  }
+  hub.on_frame(ia, push_frame("a1", 0, 2));  // waiting for the group commit
+  std::vector<WireEvent> events;
+  for (int i = 0; i < 120; ++i) events.push_back(WireEvent{"v1.Debug", R"({"id":"s)" + std::to_string(i) + R"("})", 0, 0, "server", "s"});
+  EXPECT_EQ(hub.append("nb", events), 122);
+  EXPECT_EQ(counting.transactions, 1);  // one group: the waiting push and the append
+  const auto stored = store_->read("nb", 0, 200);
+  ASSERT_EQ(stored.size(), 122u);
+  EXPECT_EQ(stored[2].event.name, "v1.Debug");
+  EXPECT_EQ(*stored[2].event.args, R"({"id":"s0"})");
+  EXPECT_EQ(stored[2].event.parentSeqNum, 2);
+  EXPECT_EQ(stored[121].event.seqNum, 122);
+  // The pusher gets its ack; both sockets get everything once, in pushes of at most 50.
+  for (auto* s : {&a, &b}) {
+    std::vector<std::int64_t> seen;
+    for (const auto& m : s->take())
+      if (const auto* r = std::get_if<PullRes>(&m)) {
+        EXPECT_LE(r->batch.size(), 50u);
+        for (auto n : seqs(*r)) seen.push_back(n);
+      }
+    ASSERT_EQ(seen.size(), 122u);
+    for (std::int64_t i = 0; i < 122; ++i) EXPECT_EQ(seen[i], i + 1);
+  }
+  // A client on the old head is refused and catches up, as after anyone's push.
+  hub.on_frame(ia, push_frame("a2", 2, 1));
+  EXPECT_TRUE(std::holds_alternative<Error>(a.take()[0]));
+  EXPECT_EQ(hub.append("nb", {}), 122);
+}
+
+TEST_F(HubTest, AFailedAppendThrowsAndStoresNothing) {
+  CountingStore counting(*store_);
+  Hub hub(counting, [this] { return clock_ms_; }, /*group_commit=*/true);
+  counting.fail = true;
+  EXPECT_THROW(hub.append("nb", {WireEvent{"v1.Debug", R"({"id":"x"})", 0, 0, "server", "s"}}), storage::StorageError);
+  EXPECT_EQ(store_->head("nb"), 0);
+  counting.fail = false;
+  EXPECT_EQ(hub.append("nb", {WireEvent{"v1.Debug", R"({"id":"x"})", 0, 0, "server", "s"}}), 1);
+}
+
 }  // namespace
 }  // namespace runt::sync

@@ -67,8 +67,17 @@ class Hub {
   void tick();
   // Writes the waiting pushes in one transaction, then acknowledges and broadcasts them.
   void flush();
+  // Events the server itself authors (cells imported over HTTP), appended as a client's pushes
+  // would be: on the head (after any push waiting for the group commit), in pushes of at most
+  // kMaxPushBatch events and about kMaxAppendBytes, written durably at once (flushing the
+  // waiting group with them), then broadcast to every socket of the notebook with the usual
+  // catch-up bookkeeping. Only name, args, clientId and sessionId of `events` are used:
+  // seqNums are assigned here. Returns the new head; throws storage::StorageError when they
+  // could not be stored (then nothing was).
+  std::int64_t append(const std::string& store_id, std::vector<protocol::WireEvent> events);
 
   static constexpr size_t kPullPageSize = 100;
+  static constexpr size_t kMaxAppendBytes = 1u << 20;  // a client's push limit, too
   static constexpr std::int64_t kGraceMs = 2000;
 
  private:
@@ -95,7 +104,7 @@ class Hub {
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
   struct Pending {
-    ConnectionId socket;
+    ConnectionId socket;  // 0: the server's own append (no one to acknowledge)
     std::string store_id;
     protocol::PushReq request;
     std::string created_at;
