@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
 
   serve->add_option("--max-upload-bytes", serve_options.max_upload_bytes, "Largest HTTP request body (artifact uploads)")
       ->capture_default_str();
+  serve->add_option("--web-dir", serve_options.web_dir, "The browser notebook's files (index.html, frame.html, assets/)")
+      ->default_str(serve_options.web_dir.string());
 
   auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
   token->require_subcommand(1);

@@ -1,7 +1,14 @@
 #include "runt/serve/server.hpp"
 
+#include "web.hpp"
+
 #include "runt/auth/accounts.hpp"
+#include "runt/ipynb/ipynb.hpp"
+#include "runt/schema/codec.hpp"
+#include "runt/schema/fractional_index.hpp"
 #include "runt/schema/json.hpp"
+#include "runt/schema/materialize.hpp"
+#include "runt/schema/queries.hpp"
 #include "runt/storage/artifact_store.hpp"
 #include "runt/storage/event_store.hpp"
 #include "runt/sync/hub.hpp"
@@ -10,12 +17,15 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
 
 namespace runt::serve {
 
@@ -80,7 +90,21 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::optional<std::string> read_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+bool is_safe_method(http::verb method) { return method == http::verb::get || method == http::verb::head; }
+
 }  // namespace
+
+std::filesystem::path default_web_dir() { return web::default_web_dir(); }
 
 struct Server::Impl {
   explicit Impl(Options o)
@@ -100,6 +124,9 @@ struct Server::Impl {
     // them first.
     const auto operator_user = *accounts.find_user(auth::kOperatorId);
     for (const auto& id : store->store_ids()) accounts.create_notebook(operator_user, id);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(options.web_dir / "index.html", ec))
+      options.log("no web UI in " + options.web_dir.string() + " (no index.html): pages answer 404");
   }
 
   // One WebSocket client. Frames it sends go to the Hub; frames the Hub sends are queued and
@@ -275,6 +302,11 @@ struct Server::Impl {
     response->keep_alive(false);
     response->body() = std::move(body);
     response->prepare_payload();
+    if (request.method() == http::verb::head && !response->body().empty()) {  // a GET's headers, no body
+      const auto size = response->body().size();
+      response->body().clear();
+      response->content_length(size);
+    }
     auto s = std::make_shared<beast::tcp_stream>(std::move(stream));
     s->expires_after(std::chrono::minutes(10));  // a large artifact to a slow reader
     http::async_write(*s, *response, [s, response](beast::error_code ec, std::size_t) {
@@ -349,11 +381,47 @@ struct Server::Impl {
     for (const auto& s : ending) s->terminate();
   }
 
-  // REST, JSON, `Authorization: Bearer <token>` (the server token or an API key).
-  void api(beast::tcp_stream stream, const Request& request, const std::string& target, const std::string& path) {
+  // Who sent a request: `Authorization: Bearer <token>` (the server token or an API key) when
+  // there is one, else the login cookie of a browser.
+  struct Caller {
+    auth::User user;
+    bool by_cookie = false;
+  };
+  std::optional<Caller> caller_of(const Request& request) {
     const std::string_view authorization = request[http::field::authorization];
-    const auto user = authorization.starts_with("Bearer ") ? accounts.authenticate(authorization.substr(7)) : std::nullopt;
-    if (!user) return reply_error(std::move(stream), request, http::status::unauthorized, "Missing or invalid bearer token");
+    if (!authorization.starts_with("Bearer ")) return cookie_caller(request);
+    auto user = accounts.authenticate(authorization.substr(7));
+    if (!user) return std::nullopt;
+    return Caller{std::move(*user), false};
+  }
+  std::optional<Caller> cookie_caller(const Request& request) {
+    const auto token = web::cookie_value(request[http::field::cookie], web::kCookieName);
+    auto user = token ? accounts.authenticate(*token) : std::nullopt;
+    if (!user) return std::nullopt;
+    return Caller{std::move(*user), true};
+  }
+  // SameSite=Strict keeps other sites' requests from carrying the cookie, but another port of
+  // this host is the same site: a request that changes something (or opens a sync socket) on
+  // the strength of the cookie must come from one of this server's own pages.
+  static std::optional<std::string> cross_site_problem(const Request& request) {
+    const std::string_view origin = request[http::field::origin];
+    const std::string_view host = request[http::field::host];
+    if (web::same_origin(origin, host)) return std::nullopt;
+    return "Cross-site request refused: a request authenticated by the login cookie must come from this server's "
+           "own pages (Origin " + (origin.empty() ? std::string("missing") : std::string(origin)) + ", Host " +
+           std::string(host) + "); other clients send Authorization: Bearer TOKEN";
+  }
+
+  // REST, JSON, `Authorization: Bearer <token>` or the login cookie.
+  void api(beast::tcp_stream stream, const Request& request, const std::string& target, const std::string& path) {
+    const auto caller = caller_of(request);
+    if (!caller)
+      return reply_error(std::move(stream), request, http::status::unauthorized,
+                         "Missing or invalid token: send Authorization: Bearer TOKEN (or log in with ?token=TOKEN)");
+    if (caller->by_cookie && !is_safe_method(request.method()))
+      if (const auto problem = cross_site_problem(request))
+        return reply_error(std::move(stream), request, http::status::forbidden, *problem);
+    const auth::User* user = &caller->user;
     const auto method = request.method();
     std::vector<std::string> parts;  // path segments after /api/
     for (std::string_view rest = std::string_view(path).substr(5); !rest.empty();) {
@@ -469,7 +537,95 @@ struct Server::Impl {
       return reply_json(std::move(stream), request, http::status::ok,
                         {{"notebookId", id}, {"userId", to}, {"role", std::string(auth::role_name(*new_role))}});
     }
+    // The operator may open any id (its role is always owner): a notebook no one created is
+    // not there to export or import into.
+    if (parts.size() == 3 && parts[2] == "ipynb" && user.is_operator) {
+      const auto all = accounts.notebooks(user);
+      if (std::none_of(all.begin(), all.end(), [&](const auto& n) { return n.id == id; }))
+        return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id);
+    }
+    if (parts.size() == 3 && parts[2] == "ipynb" && method == http::verb::get) {
+      const schema::State state = materialized(id);
+      std::string body = ipynb::export_notebook(state).dump(1, ' ', false, ipynb::Json::error_handler_t::replace) + "\n";
+      const auto* title = state.notebookMetadata.find("title");
+      const std::string disposition = web::attachment(title ? title->value : "Untitled", ".ipynb");
+      return respond(std::move(stream), request, http::status::ok, std::move(body), "application/x-ipynb+json",
+                     {{"Content-Disposition", disposition}});
+    }
+    if (parts.size() == 3 && parts[2] == "ipynb" && method == http::verb::post) {
+      if (role < auth::Role::writer) throw auth::AccessDenied("You may read notebook " + id + " but not change it");
+      const std::size_t imported = import_ipynb(id, request.body(), user);
+      options.log(user.id + " imported " + std::to_string(imported) + " cells into " + id);
+      return reply_json(std::move(stream), request, http::status::ok, {{"imported", imported}});
+    }
     return reply_error(std::move(stream), request, http::status::not_found, "Not found");
+  }
+
+  // A notebook's state now, from its stored log; an event that no anode client could apply is
+  // skipped, as they skip it.
+  schema::State materialized(const std::string& store_id) {
+    schema::State state;
+    schema::EventDecoder decoder;
+    for (std::int64_t after = 0;;) {
+      const auto page = store->read(store_id, after, 1000);
+      for (const auto& stored : page) {
+        try {
+          schema::materialize(state, decoder.decode_logged_event(protocol::encode_event(stored.event)).event);
+        } catch (const std::exception&) {
+        }
+      }
+      if (page.size() < 1000) break;
+      after = page.back().event.seqNum;
+    }
+    return state;
+  }
+
+  // Appends a .ipynb's cells after the notebook's last cell, with the events `runt import`
+  // commits, written through the Hub as a client's pushes would be (so open browsers see them
+  // at once). Throws std::invalid_argument, before anything is written, for a body that is not
+  // a notebook.
+  std::size_t import_ipynb(const std::string& id, const std::string& body, const auth::User& user) {
+    std::istringstream in(body);
+    ipynb::Json doc;
+    try {
+      doc = ipynb::read_notebook(in);
+    } catch (const ipynb::IpynbError& e) {
+      throw std::invalid_argument("Not a notebook: " + std::string(e.what()));
+    }
+    hub.flush();  // pushes waiting for the group commit are part of the notebook we append to
+    const schema::State state = materialized(id);
+    // A cell id the notebook has already would make two cells one: those get fresh ids.
+    for (auto& cell : doc["cells"])
+      if (const auto it = cell.find("id"); it != cell.end() && it->is_string() && state.cells.find(it->get<std::string>()))
+        cell.erase("id");
+    auto events = ipynb::import_cells(doc, user.id);
+    // Keys after the last one: a short key past it, then evenly spaced keys under that prefix
+    // (room between every two, and lengths that stay short for long notebooks).
+    std::optional<std::string> last;
+    for (const auto* cell : schema::cells_in_order(state))
+      if (cell->fractionalIndex && schema::is_valid_key(*cell->fractionalIndex) && (!last || *last < *cell->fractionalIndex))
+        last = cell->fractionalIndex;
+    std::vector<std::string> keys = schema::evenly_spaced_keys(doc["cells"].size());
+    if (last) {
+      const std::string prefix = schema::key_after(*last);
+      for (auto& key : keys) key = prefix + key;
+    }
+    const std::string session = "import-" + new_notebook_id().substr(3);
+    std::vector<protocol::WireEvent> wire;
+    std::size_t next_key = 0;
+    for (auto& e : events) {
+      if (auto* created = std::get_if<schema::events::CellCreatedV2>(&e)) created->fractionalIndex = keys.at(next_key++);
+      const auto args = schema::encode_args(e);
+      protocol::WireEvent w{std::string(schema::event_name(e)), args ? std::optional(schema::to_js_string(*args)) : std::nullopt,
+                            0, 0, "runt-serve", session};
+      // Every client must be able to take it in one frame, as a push must be.
+      if (w.args && w.args->size() + 4096 > options.max_frame_bytes)
+        throw std::invalid_argument("A cell is too large to sync (" + std::to_string(w.args->size()) + " bytes; frames are limited to " +
+                                    std::to_string(options.max_frame_bytes) + ")");
+      wire.push_back(std::move(w));
+    }
+    hub.append(id, std::move(wire));
+    return keys.size();
   }
 
   // Artifact ids are `<notebookId>/<sha256>`: access follows the notebook.
@@ -503,12 +659,76 @@ struct Server::Impl {
     return reply_error(std::move(stream), request, http::status::not_found, "Not found");
   }
 
+  // The browser notebook: a single-page app (index.html for every page path), the sandbox page
+  // of rich outputs (frame.html) and the bundle (/assets/). Every one needs a login.
+  void web_ui(beast::tcp_stream stream, const Request& request, const std::string& target, const std::string& path) {
+    if (!is_safe_method(request.method()))
+      return respond(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+    if (auto link = web::token_link(target)) {
+      if (!accounts.authenticate(link->token))
+        return login_page(std::move(stream), request, "The token in this link is not valid.");
+      // Jupyter's login: the token becomes a cookie and leaves the address bar and the history.
+      const std::string cookie = web::token_cookie(link->token);
+      return respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
+                     {{"Location", link->location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
+    }
+    const bool asset = path.starts_with("/assets/");
+    if (!caller_of(request)) {
+      if (asset)
+        return respond(std::move(stream), request, http::status::unauthorized,
+                       "Log in first: open the URL runt up printed (it ends with ?token=)");
+      return login_page(std::move(stream), request, "This browser is not logged in to this runt server.");
+    }
+    if (asset) return serve_asset(std::move(stream), request, path.substr(8));
+    if (path == "/frame.html") return serve_page(std::move(stream), request, "frame.html", web::kFrameCsp);
+    return serve_page(std::move(stream), request, "index.html", web::kAppCsp);
+  }
+
+  void login_page(beast::tcp_stream stream, const Request& request, std::string_view problem) {
+    respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
+            {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  }
+
+  void serve_page(beast::tcp_stream stream, const Request& request, std::string_view name, std::string_view csp) {
+    const auto file = options.web_dir / name;
+    auto content = read_file(file);
+    if (!content)
+      return respond(std::move(stream), request, http::status::not_found,
+                     "The web UI is not built: " + file.string() + " is missing (cmake --build build, or runt serve --web-dir DIR)");
+    respond(std::move(stream), request, http::status::ok, std::move(*content), "text/html; charset=utf-8",
+            {{"Content-Security-Policy", csp},
+             {"X-Content-Type-Options", "nosniff"},
+             {"Referrer-Policy", "no-referrer"},
+             {"Cache-Control", "no-cache"}});
+  }
+
+  // Files under web_dir/assets, revalidated on every use (ETag) so a rebuilt bundle is seen at once.
+  void serve_asset(beast::tcp_stream stream, const Request& request, std::string_view relative) {
+    const auto not_found = [&] { respond(std::move(stream), request, http::status::not_found, "Not found"); };
+    if (!web::is_safe_asset_path(relative)) return not_found();
+    const auto file = options.web_dir / "assets" / relative;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    const auto modified = std::filesystem::last_write_time(file, ec);
+    if (ec) return not_found();
+    std::ostringstream tag;
+    tag << '"' << std::hex << size << '-' << modified.time_since_epoch().count() << '"';
+    const std::string etag = tag.str();
+    if (request[http::field::if_none_match] == etag)
+      return respond(std::move(stream), request, http::status::not_modified, "", web::content_type_for(file),
+                     {{"ETag", etag}, {"Cache-Control", "no-cache"}});
+    auto content = read_file(file);
+    if (!content) return not_found();
+    respond(std::move(stream), request, http::status::ok, std::move(*content), web::content_type_for(file),
+            {{"ETag", etag}, {"Cache-Control", "no-cache"}, {"X-Content-Type-Options", "nosniff"}});
+  }
+
   void handle(beast::tcp_stream stream, http::request<http::string_body> request) {
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
     if (path == "/api/health") return respond(std::move(stream), request, http::status::ok, R"({"ok":true})", "application/json");
     if (path.rfind("/api/", 0) == 0) return api(std::move(stream), request, target, path);
-    if (path.rfind("/livestore", 0) != 0) return respond(std::move(stream), request, http::status::not_found, "Not found");
+    if (path.rfind("/livestore", 0) != 0) return web_ui(std::move(stream), request, target, path);
     if (!websocket::is_upgrade(request))
       return respond(std::move(stream), request, http::status::upgrade_required, "Expected Upgrade: websocket");
 
@@ -523,13 +743,23 @@ struct Server::Impl {
       if (!sync::is_valid_store_id(store_id))
         throw std::invalid_argument("Invalid storeId: use 1 to 64 characters from A-Z a-z 0-9 _ -");
       const auto payload = query.find("payload");
-      if (payload == query.end()) throw std::invalid_argument("Invalid payload: authToken is missing");
-      const schema::Json json = schema::parse_json(decode_payload_parameter(payload->second));
-      const auto token = json.is_object() ? json.find("authToken") : json.end();
-      if (!json.is_object() || token == json.end() || !token->is_string())
+      const schema::Json json =
+          payload == query.end() ? schema::Json::object() : schema::parse_json(decode_payload_parameter(payload->second));
+      if (!json.is_object()) throw std::invalid_argument("Invalid payload: authToken is missing");
+      if (const auto token = json.find("authToken"); token != json.end()) {
+        if (!token->is_string()) throw std::invalid_argument("Invalid payload: authToken is missing");
+        user = accounts.authenticate(token->get_ref<const std::string&>());
+        if (!user) throw std::invalid_argument("Invalid auth token");
+      } else if (auto caller = cookie_caller(request)) {
+        // A browser cannot read its HttpOnly cookie, so its payload has no token.
+        if (const auto problem = cross_site_problem(request)) {
+          options.log("refused a sync connection: " + *problem);
+          return respond(std::move(stream), request, http::status::forbidden, *problem);
+        }
+        user = std::move(caller->user);
+      } else {
         throw std::invalid_argument("Invalid payload: authToken is missing");
-      user = accounts.authenticate(token->get_ref<const std::string&>());
-      if (!user) throw std::invalid_argument("Invalid auth token");
+      }
       // A runtime agent acts for the user whose token it holds, and says so.
       if (const auto runtime = json.find("runtime"); runtime != json.end() && *runtime == true) {
         const auto user_id = json.find("userId");

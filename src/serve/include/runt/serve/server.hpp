@@ -1,6 +1,7 @@
 #pragma once
 // `runt serve`: HTTP/1.1 with a WebSocket upgrade on any path under /livestore, speaking
-// LiveStore 0.3.1's sync-cf protocol to the sync Hub, over an SQLite event store.
+// LiveStore 0.3.1's sync-cf protocol to the sync Hub, over an SQLite event store; the REST API
+// under /api; the browser notebook (logged in with a token cookie) everywhere else.
 
 #include <cstdint>
 #include <filesystem>
@@ -10,13 +11,17 @@
 
 namespace runt::serve {
 
+// The web UI this build bundles (its web-ui directory).
+std::filesystem::path default_web_dir();
+
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8787;  // 0: any free port (see Server::port)
   std::filesystem::path data_dir;
   // The operator's token (user "local", owner of every notebook); API keys of other users live
   // in the data directory (`runt token create`). Clients put either in the sync payload's
-  // authToken or send it as `Authorization: Bearer`.
+  // authToken or send it as `Authorization: Bearer`; a browser opens a page with `?token=` once
+  // and then sends the `runt_token` cookie that answer sets.
   std::string token;
   std::size_t max_frame_bytes = 16u << 20;
   std::size_t max_upload_bytes = 256u << 20;  // largest HTTP request body (artifact uploads)
@@ -25,6 +30,9 @@ struct Options {
   std::size_t max_queued_bytes = 64u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
   bool trace_frames = false;  // log every frame (truncated), for debugging clients
+  // The browser notebook: index.html (served for every page path), frame.html (the sandbox of
+  // rich outputs) and assets/.
+  std::filesystem::path web_dir = default_web_dir();
 };
 
 class Server {

@@ -1,0 +1,218 @@
+#include "web.hpp"
+
+#include "runt/serve/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <utility>
+
+namespace runt::serve::web {
+
+namespace {
+
+constexpr bool is_unreserved(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    if (is_unreserved(c)) {
+      out.push_back(c);
+    } else {
+      const auto byte = static_cast<unsigned char>(c);
+      out += {'%', kHex[byte >> 4], kHex[byte & 15]};
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::filesystem::path default_web_dir() {
+#ifdef RUNT_DEFAULT_WEB_DIR
+  return RUNT_DEFAULT_WEB_DIR;
+#else
+  return "web-ui";
+#endif
+}
+
+std::string_view content_type_for(const std::filesystem::path& file) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kTypes{{
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".map", "application/json; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".ttf", "font/ttf"},
+      {".otf", "font/otf"},
+      {".wasm", "application/wasm"},
+      {".webmanifest", "application/manifest+json"},
+  }};
+  const std::string extension = lower(file.extension().string());
+  for (const auto& [ext, type] : kTypes)
+    if (ext == extension) return type;
+  return "application/octet-stream";
+}
+
+bool is_safe_asset_path(std::string_view relative) {
+  if (relative.empty()) return false;
+  for (std::string_view rest = relative;;) {
+    const auto slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    if (segment.empty() || segment.front() == '.') return false;
+    for (const char c : segment)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        return false;
+    if (slash == std::string_view::npos) return true;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name) {
+  for (std::string_view rest = cookie_header; !rest.empty();) {
+    const auto semicolon = rest.find(';');
+    const std::string_view pair = trim(rest.substr(0, semicolon));
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == name) {
+      std::string_view value = trim(pair.substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      try {
+        return percent_decode(value, false);
+      } catch (const std::invalid_argument&) {
+        return std::nullopt;  // not a cookie we set
+      }
+    }
+    if (semicolon == std::string_view::npos) break;
+    rest.remove_prefix(semicolon + 1);
+  }
+  return std::nullopt;
+}
+
+std::string token_cookie(std::string_view token) {
+  // HttpOnly: page scripts (and anything injected into them) cannot read it. SameSite=Strict:
+  // other sites cannot make the browser send it.
+  return std::string(kCookieName) + "=" + percent_encode(token) + "; Path=/; Max-Age=" +
+         std::to_string(kCookieMaxAgeSeconds) + "; HttpOnly; SameSite=Strict";
+}
+
+std::optional<TokenLink> token_link(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string path(target.substr(0, q));
+  // A path on this server only: `//host/...`, `/\host` or an absolute-form target in a Location
+  // header would send the browser to another host.
+  const auto first = path.find_first_not_of("/\\");
+  path = path.empty() || path.front() != '/' ? "/" : "/" + path.substr(std::min(first, path.size()));
+  std::optional<TokenLink> link;
+  std::string kept;
+  for (std::string_view rest = target.substr(q + 1); !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == "token") {
+      link.emplace();
+      try {
+        link->token = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      } catch (const std::invalid_argument&) {
+        link->token.clear();  // no valid token is malformed
+      }
+    } else if (!pair.empty()) {
+      if (!kept.empty()) kept += '&';
+      kept += pair;
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  if (link) link->location = path + (kept.empty() ? "" : "?" + kept);
+  return link;
+}
+
+bool same_origin(std::string_view origin, std::string_view host) {
+  std::string_view default_port;
+  if (origin.starts_with("http://")) {
+    origin.remove_prefix(7);
+    default_port = ":80";
+  } else if (origin.starts_with("https://")) {
+    origin.remove_prefix(8);
+    default_port = ":443";
+  } else {
+    return false;  // "null" (sandboxed frames, files) and anything else
+  }
+  const auto normalize = [&](std::string_view authority) {
+    std::string out = lower(trim(authority));
+    if (out.ends_with(default_port)) out.resize(out.size() - default_port.size());
+    return out;
+  };
+  const std::string a = normalize(origin), b = normalize(host);
+  return !a.empty() && a == b;
+}
+
+std::string login_page(std::string_view problem) {
+  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>runt: log in</title>\n"
+         "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
+         "code{background:#eee;padding:0 .2em}</style>\n</head>\n<body>\n<h1>runt: log in</h1>\n<p>" +
+         html_escape(problem) +
+         "</p>\n<p>Open the URL that <code>runt up</code> printed: it ends with <code>?token=…</code> and logs this "
+         "browser in. (For <code>runt serve</code>, add <code>?token=</code> and the server token or an API key to "
+         "this page's address.)</p>\n</body>\n</html>\n";
+}
+
+std::string attachment(std::string_view title, std::string_view extension) {
+  std::string ascii;
+  for (const char c : title) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' ||
+                       c == '.' || c == '_' || c == '-' || c == '(' || c == ')';
+    ascii.push_back(plain ? c : '_');
+  }
+  std::string_view name = trim(ascii);
+  while (!name.empty() && name.front() == '.') name.remove_prefix(1);  // no hidden files
+  const std::string base = name.empty() ? "notebook" : std::string(name);
+  std::string full(title);
+  if (trim(full).empty()) full = base;
+  // filename for old clients, filename* (RFC 6266) for the title as it is.
+  return "attachment; filename=\"" + base + std::string(extension) + "\"; filename*=UTF-8''" +
+         percent_encode(full + std::string(extension));
+}
+
+}  // namespace runt::serve::web

@@ -1,0 +1,61 @@
+#pragma once
+// The browser notebook's side of `runt serve`, without sockets: which files may be served and
+// as what, the token cookie, the same-origin check, and the security headers of its pages.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace runt::serve::web {
+
+// The app's pages (index.html, the 401 page): only our own scripts, no framing, and nothing
+// (form, base, plugin) that could send data elsewhere. `connect-src 'self'` covers the
+// same-origin ws:// sync socket in current browsers.
+inline constexpr std::string_view kAppCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+// frame.html renders rich outputs (HTML, widgets' scripts) in an <iframe sandbox="allow-scripts">:
+// an opaque origin that can read no cookie and reach no server; only the app may frame it.
+inline constexpr std::string_view kFrameCsp =
+    "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+    "img-src data: blob: 'self'; font-src data:; frame-ancestors 'self'";
+
+inline constexpr std::string_view kCookieName = "runt_token";
+inline constexpr int kCookieMaxAgeSeconds = 30 * 24 * 3600;
+
+// The web UI the build bundles (CMake's web-ui directory), compiled in.
+std::filesystem::path default_web_dir();
+
+// The Content-Type of a static file, by its extension (application/octet-stream if unknown).
+std::string_view content_type_for(const std::filesystem::path& file);
+
+// A path below /assets/ that names a file there: segments of A-Z a-z 0-9 . _ - not starting
+// with a dot, nothing percent-encoded. Everything else (`..`, `%2e%2e`, `\`, empty segments)
+// is refused, so no request can reach outside the assets directory.
+bool is_safe_asset_path(std::string_view relative);
+
+// The value of cookie `name` in a Cookie header (percent-decoded, as token_cookie encodes it).
+std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
+// The Set-Cookie value that logs a browser in with `token`.
+std::string token_cookie(std::string_view token);
+
+// A page request carrying `?token=T` (Jupyter's login link): the token, and where to send the
+// browser without it (the same path and other parameters; never another host).
+struct TokenLink {
+  std::string token;
+  std::string location;
+};
+std::optional<TokenLink> token_link(std::string_view target);
+
+// True when an Origin header (`http://host:port`) names the server the Host header names.
+bool same_origin(std::string_view origin, std::string_view host);
+
+// The page shown to a browser that is not logged in.
+std::string login_page(std::string_view problem);
+
+// `attachment; filename=...` for a download named after a notebook title.
+std::string attachment(std::string_view title, std::string_view extension);
+
+}  // namespace runt::serve::web

@@ -1,0 +1,472 @@
+// runt serve for browsers, against a real in-process server (real socket, SQLite) with a fake
+// web UI in a temporary directory: token login and its cookie, pages and their security
+// headers, static files, cookie auth on the API and the sync socket, .ipynb export and import.
+#include "runt/auth/accounts.hpp"
+#include "runt/schema/json.hpp"
+#include "runt/schema/queries.hpp"
+#include "runt/serve/server.hpp"
+#include "runt/sync/client.hpp"
+
+#include "run_until.hpp"
+#include "temp_dir.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+namespace runt::serve {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace fs = std::filesystem;
+namespace events = schema::events;
+using namespace std::chrono_literals;
+using Response = http::response<http::string_body>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::string_view kAppCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+constexpr std::string_view kFrameCsp =
+    "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+    "img-src data: blob: 'self'; font-src data:; frame-ancestors 'self'";
+const std::string kToken = "operator-token";
+const std::string kCookie = "runt_token=" + kToken;
+
+void write_file(const fs::path& file, const std::string& text) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+// runt serve with a web UI directory, on its own thread.
+class WebServer {
+ public:
+  WebServer(const fs::path& data, const fs::path& web) {
+    Options options;
+    options.port = 0;
+    options.data_dir = data;
+    options.token = kToken;
+    options.web_dir = web;
+    server_ = std::make_unique<Server>(options);
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~WebServer() {
+    server_->stop();
+    thread_.join();
+  }
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+  std::uint16_t port() const { return server_->port(); }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+class WebTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(web_ / "index.html", "<!doctype html><title>app</title>");
+    write_file(web_ / "frame.html", "<!doctype html><title>frame</title>");
+    write_file(web_ / "assets" / "app.js", "console.log('app')");
+    write_file(web_ / "assets" / "app.css", "body{}");
+    write_file(web_ / "assets" / "app.js.map", "{}");
+    write_file(web_ / "assets" / "icon.svg", "<svg/>");
+    write_file(web_ / "assets" / "font.woff2", "wOF2");
+    write_file(web_ / "assets" / "img" / "logo.png", "PNG");
+    write_file(web_ / "assets" / ".hidden", "hidden");
+    write_file(web_ / "secret.txt", "SECRET-OUTSIDE-ASSETS");
+    server_ = std::make_unique<WebServer>(dir_.path() / "data", web_);
+    port_ = server_->port();
+    host_ = "127.0.0.1:" + std::to_string(port_);
+  }
+
+  // One HTTP/1.1 request on a fresh connection, with Host set as a browser sets it.
+  Response request(http::verb method, const std::string& target, const Headers& headers = {}, const std::string& body = "") {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    http::request<http::string_body> req{method, target, 11};
+    req.set(http::field::host, host_);
+    for (const auto& [name, value] : headers) req.set(name, value);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    if (method == http::verb::head) parser.skip(true);
+    http::read(stream, buffer, parser);
+    return parser.release();
+  }
+  Response get(const std::string& target, const Headers& headers = {}) { return request(http::verb::get, target, headers); }
+  std::string origin() const { return "http://" + host_; }
+
+  // A sync socket's upgrade: the status it got (101 when it opened) and the refusal's body.
+  struct Upgrade {
+    unsigned status = 0;
+    std::string body;
+    std::string first_frame;  // the answer to a PullReq, when it opened
+  };
+  Upgrade upgrade(const std::string& target, const Headers& headers) {
+    asio::io_context io;
+    websocket::stream<beast::tcp_stream> ws(io);
+    beast::get_lowest_layer(ws).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& r) {
+      for (const auto& [name, value] : headers) r.set(name, value);
+    }));
+    websocket::response_type response;
+    beast::error_code ec;
+    ws.handshake(response, host_, target, ec);
+    Upgrade out{response.result_int(), response.body(), ""};
+    if (ec) return out;
+    ws.write(asio::buffer(std::string(R"({"_tag":"WSMessage.PullReq","requestId":"p1"})")));
+    beast::flat_buffer buffer;
+    ws.read(buffer);
+    out.first_frame = beast::buffers_to_string(buffer.data());
+    ws.close(websocket::close_code::normal, ec);
+    return out;
+  }
+
+  std::unique_ptr<sync::SyncClient> client(const std::string& name, const std::string& store) {
+    sync::ClientOptions o;
+    o.url = "ws://" + host_ + "/livestore";
+    o.store_id = store;
+    o.payload = {{"authToken", kToken}};
+    o.client_id = name;
+    o.session_id = name + "-session";
+    o.min_backoff = 20ms;
+    o.max_backoff = 200ms;
+    auto c = std::make_unique<sync::SyncClient>(io_, o);
+    c->start();
+    return c;
+  }
+  template <class F> bool run_until(F done, std::chrono::milliseconds limit = 10s) {
+    return runt::testing_support::run_until(io_, done, limit);
+  }
+  std::string api_key(const std::string& user) {
+    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
+    return accounts.create_key(user);
+  }
+  void grant(const std::string& notebook, const std::string& user, auth::Role role) {
+    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
+    accounts.grant(*accounts.authenticate(kToken), notebook, user, role);
+  }
+  std::int64_t head(const std::string& notebook) {
+    const auto r = get("/api/notebooks/" + notebook, {{"Authorization", "Bearer " + kToken}});
+    return schema::parse_json(r.body()).at("head").get<std::int64_t>();
+  }
+  // A notebook with a title and two cells, written by a sync client.
+  void make_notebook(const std::string& id) {
+    auto c = client("author", id);
+    c->commit(events::NotebookTitleChanged{"Plots: é/2"});
+    c->commit(events::CellCreatedV2{"c1", "a0", schema::CellType::code, "author"});
+    c->commit(events::CellSourceChanged{"c1", "print(1)\n", "author"});
+    c->commit(events::CellCreatedV2{"m1", "a5", schema::CellType::markdown, "author"});
+    c->commit(events::CellSourceChanged{"m1", "# Title", "author"});
+    ASSERT_TRUE(run_until([&] { return c->replica().synced() && c->replica().head() == 5; }));
+    c->stop();
+    io_.run_for(20ms);
+    io_.restart();
+  }
+
+  runt::testing_support::TempDir dir_{"runt-web"};
+  fs::path web_ = dir_.path() / "web-ui";
+  std::unique_ptr<WebServer> server_;
+  std::uint16_t port_ = 0;
+  std::string host_;
+  asio::io_context io_;
+};
+
+std::string notebook_json(const std::vector<std::pair<std::string, std::string>>& cells) {  // (type, source)
+  schema::Json list = schema::Json::array();
+  for (const auto& [type, source] : cells) list.push_back({{"cell_type", type}, {"source", source}, {"metadata", schema::Json::object()}});
+  return schema::Json{{"cells", list}, {"metadata", schema::Json::object()}, {"nbformat", 4}, {"nbformat_minor", 5}}.dump();
+}
+
+// ---- login
+
+TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
+  auto r = get("/n/nb1?token=" + kToken);
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(r[http::field::location], "/n/nb1");
+  EXPECT_EQ(r[http::field::set_cookie], "runt_token=operator-token; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
+  // Other parameters stay; the redirect never leaves this host.
+  r = get("/n/nb1?a=1&token=" + kToken + "&b=2");
+  EXPECT_EQ(r[http::field::location], "/n/nb1?a=1&b=2");
+  r = get("//evil.example/x?token=" + kToken);
+  EXPECT_EQ(r[http::field::location], "/evil.example/x");
+  r = get("/\\evil.example?token=" + kToken);
+  EXPECT_EQ(r[http::field::location], "/evil.example");
+  r = get("http://evil.example/x?token=" + kToken);  // absolute-form target
+  EXPECT_EQ(r[http::field::location], "/");
+  // An API key logs its user in the same way.
+  const std::string key = api_key("alice");
+  r = get("/?token=" + key);
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(r[http::field::set_cookie].substr(0, 11 + key.size()), "runt_token=" + key);
+  EXPECT_EQ(get("/", {{"Cookie", "runt_token=" + key}}).result(), http::status::ok);
+}
+
+TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
+  for (const std::string target : {"/", "/n/nb1", "/?token=wrong", "/frame.html"}) {
+    SCOPED_TRACE(target);
+    const auto r = get(target);
+    EXPECT_EQ(r.result(), http::status::unauthorized);
+    EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    EXPECT_EQ(r["Content-Security-Policy"], kAppCsp);
+    EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
+    EXPECT_TRUE(r[http::field::set_cookie].empty());
+    EXPECT_NE(r.body().find("runt up"), std::string::npos);
+    EXPECT_NE(r.body().find("?token="), std::string::npos);
+  }
+  EXPECT_EQ(get("/", {{"Cookie", "runt_token=wrong"}}).result(), http::status::unauthorized);
+  EXPECT_NE(get("/?token=wrong").body().find("not valid"), std::string::npos);
+}
+
+TEST_F(WebTest, TheCookieGivesTheAppForEveryPagePath) {
+  for (const std::string target : {"/", "/n/nb1", "/n/nb1?x=1", "/anything/else", "/index.html"}) {
+    SCOPED_TRACE(target);
+    const auto r = get(target, {{"Cookie", "theme=dark; " + kCookie + "; other=1"}});
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r.body(), "<!doctype html><title>app</title>");
+    EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    EXPECT_EQ(r["Content-Security-Policy"], kAppCsp);
+    EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
+  }
+  // A bearer token works too; other methods do not.
+  EXPECT_EQ(get("/", {{"Authorization", "Bearer " + kToken}}).result(), http::status::ok);
+  EXPECT_EQ(request(http::verb::post, "/", {{"Cookie", kCookie}}).result(), http::status::method_not_allowed);
+  const auto head = request(http::verb::head, "/", {{"Cookie", kCookie}});
+  EXPECT_EQ(head.result(), http::status::ok);
+  EXPECT_EQ(head[http::field::content_length], "33");
+}
+
+TEST_F(WebTest, FrameHtmlHasItsOwnSandboxPolicy) {
+  const auto r = get("/frame.html", {{"Cookie", kCookie}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(r.body(), "<!doctype html><title>frame</title>");
+  EXPECT_EQ(r["Content-Security-Policy"], kFrameCsp);
+  EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+}
+
+// ---- static files
+
+TEST_F(WebTest, AssetsAreServedWithTheirTypes) {
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"app.js", "text/javascript; charset=utf-8"}, {"app.css", "text/css; charset=utf-8"},
+      {"app.js.map", "application/json; charset=utf-8"}, {"icon.svg", "image/svg+xml"},
+      {"font.woff2", "font/woff2"}, {"img/logo.png", "image/png"}};
+  for (const auto& [file, type] : expected) {
+    SCOPED_TRACE(file);
+    const auto r = get("/assets/" + file, {{"Cookie", kCookie}});
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], type);
+    EXPECT_EQ(r[http::field::cache_control], "no-cache");
+    EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+  }
+  auto r = get("/assets/app.js", {{"Cookie", kCookie}});
+  EXPECT_EQ(r.body(), "console.log('app')");
+  // Revalidation: the same file answers 304 to its ETag.
+  const std::string etag(r[http::field::etag]);
+  ASSERT_FALSE(etag.empty());
+  r = get("/assets/app.js", {{"Cookie", kCookie}, {"If-None-Match", etag}});
+  EXPECT_EQ(r.result(), http::status::not_modified);
+  EXPECT_TRUE(r.body().empty());
+  // Without a login, nothing; a file that is not there, 404.
+  EXPECT_EQ(get("/assets/app.js").result(), http::status::unauthorized);
+  EXPECT_EQ(get("/assets/nope.js", {{"Cookie", kCookie}}).result(), http::status::not_found);
+}
+
+TEST_F(WebTest, NoPathLeavesTheAssetsDirectory) {
+  for (const std::string target :
+       {"/assets/../secret.txt", "/assets/%2e%2e/secret.txt", "/assets/..%2fsecret.txt", "/assets/%2E%2E%2Fsecret.txt",
+        "/assets/img/../../secret.txt", "/assets/..\\secret.txt", "/assets//secret.txt", "/assets/%2fetc%2fpasswd",
+        "/assets/.hidden", "/assets/img/", "/assets/", "/assets/img"}) {
+    SCOPED_TRACE(target);
+    const auto r = get(target, {{"Cookie", kCookie}});
+    EXPECT_EQ(r.result(), http::status::not_found);
+    EXPECT_EQ(r.body().find("SECRET"), std::string::npos);
+    EXPECT_EQ(r.body().find("hidden"), std::string::npos);
+  }
+}
+
+// ---- cookie auth on the API and the sync socket
+
+TEST_F(WebTest, TheApiAndArtifactsAcceptTheCookie) {
+  EXPECT_EQ(get("/api/health").result(), http::status::ok);
+  auto r = get("/api/me", {{"Cookie", kCookie}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(r.body()).at("id"), "local");
+  EXPECT_EQ(get("/api/me").result(), http::status::unauthorized);
+  EXPECT_EQ(get("/api/me", {{"Cookie", "runt_token=wrong"}}).result(), http::status::unauthorized);
+
+  r = request(http::verb::post, "/api/notebooks", {{"Authorization", "Bearer " + kToken}}, R"({"id":"nb1"})");
+  ASSERT_EQ(r.result(), http::status::created);
+  r = request(http::verb::post, "/api/artifacts",
+              {{"Authorization", "Bearer " + kToken}, {"x-notebook-id", "nb1"}, {"Content-Type", "image/png"}}, "PNGDATA");
+  ASSERT_EQ(r.result(), http::status::ok);
+  const std::string artifact = schema::parse_json(r.body()).at("artifactId").get<std::string>();
+  // What an <img src> in the app sends: the cookie, no Origin.
+  r = get("/api/artifacts/" + artifact, {{"Cookie", kCookie}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(r.body(), "PNGDATA");
+  EXPECT_EQ(r[http::field::content_type], "image/png");
+}
+
+TEST_F(WebTest, ChangesByCookieMustComeFromThisServersPages) {
+  const auto create = [&](const std::string& id, Headers headers) {
+    return request(http::verb::post, "/api/notebooks", headers, R"({"id":")" + id + R"("})");
+  };
+  auto r = create("a", {{"Cookie", kCookie}});
+  EXPECT_EQ(r.result(), http::status::forbidden);
+  EXPECT_NE(r.body().find("Cross-site request refused"), std::string::npos);
+  EXPECT_EQ(create("b", {{"Cookie", kCookie}, {"Origin", "http://127.0.0.1:1"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("c", {{"Cookie", kCookie}, {"Origin", "http://evil.example"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("d", {{"Cookie", kCookie}, {"Origin", "null"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("e", {{"Cookie", kCookie}, {"Origin", origin()}}).result(), http::status::created);
+  // A bearer token needs no Origin: no browser sends one on its own.
+  EXPECT_EQ(create("f", {{"Authorization", "Bearer " + kToken}}).result(), http::status::created);
+  r = get("/api/notebooks", {{"Authorization", "Bearer " + kToken}});
+  std::set<std::string> ids;
+  for (const auto& n : schema::parse_json(r.body())) ids.insert(n.at("id").get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"e", "f"}));
+}
+
+TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
+  const std::string no_token = "/livestore/websocket?storeId=nb1";
+  const std::string empty_payload = "/livestore/websocket?storeId=nb1&payload=%257B%257D";  // {}
+  auto u = upgrade(no_token, {{"Cookie", kCookie}, {"Origin", origin()}});
+  EXPECT_EQ(u.status, 101u);
+  EXPECT_NE(u.first_frame.find("WSMessage.PullRes"), std::string::npos);
+  EXPECT_EQ(upgrade(empty_payload, {{"Cookie", kCookie}, {"Origin", origin()}}).status, 101u);
+
+  u = upgrade(no_token, {{"Cookie", kCookie}, {"Origin", "http://127.0.0.1:1"}});
+  EXPECT_EQ(u.status, 403u);
+  EXPECT_NE(u.body.find("Cross-site request refused"), std::string::npos);
+  EXPECT_EQ(upgrade(no_token, {{"Cookie", kCookie}}).status, 403u);  // no Origin
+
+  // Without a cookie, as before: the payload's token is required.
+  u = upgrade(no_token, {{"Origin", origin()}});
+  EXPECT_EQ(u.status, 400u);
+  EXPECT_NE(u.body.find("authToken is missing"), std::string::npos);
+  EXPECT_EQ(upgrade(no_token, {{"Cookie", "runt_token=wrong"}, {"Origin", origin()}}).status, 400u);
+  // A token in the payload wins over the cookie and needs no Origin.
+  const std::string bad_payload = "/livestore/websocket?storeId=nb1&payload=%257B%2522authToken%2522%253A%2522x%2522%257D";
+  u = upgrade(bad_payload, {{"Cookie", kCookie}, {"Origin", origin()}});
+  EXPECT_EQ(u.status, 400u);
+  EXPECT_EQ(u.body, "Invalid auth token");
+  const std::string good_payload = "/livestore/websocket?storeId=nb1&payload=%257B%2522authToken%2522%253A%2522operator-token%2522%257D";
+  EXPECT_EQ(upgrade(good_payload, {}).status, 101u);
+}
+
+// ---- .ipynb
+
+TEST_F(WebTest, ExportGivesTheNotebookAsIpynb) {
+  make_notebook("nb1");
+  const auto r = get("/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}});
+  ASSERT_EQ(r.result(), http::status::ok) << r.body();
+  EXPECT_EQ(r[http::field::content_type], "application/x-ipynb+json");
+  EXPECT_EQ(r[http::field::content_disposition],
+            "attachment; filename=\"Plots_ ___2.ipynb\"; filename*=UTF-8''Plots%3A%20%C3%A9%2F2.ipynb");
+  const auto doc = schema::parse_json(r.body());
+  EXPECT_EQ(doc.at("nbformat"), 4);
+  ASSERT_EQ(doc.at("cells").size(), 2u);
+  EXPECT_EQ(doc["cells"][0]["cell_type"], "code");
+  EXPECT_EQ(doc["cells"][0]["source"], "print(1)\n");
+  EXPECT_EQ(doc["cells"][1]["cell_type"], "markdown");
+  EXPECT_EQ(doc["metadata"]["runt"]["title"], "Plots: é/2");
+  // Readers may export; someone without access finds nothing.
+  const std::string reader = api_key("reader"), stranger = api_key("stranger");
+  grant("nb1", "reader", auth::Role::reader);
+  EXPECT_EQ(get("/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + reader}}).result(), http::status::ok);
+  EXPECT_EQ(get("/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + stranger}}).result(), http::status::not_found);
+  EXPECT_EQ(get("/api/notebooks/nope/ipynb", {{"Cookie", kCookie}}).result(), http::status::not_found);
+}
+
+TEST_F(WebTest, ImportAppendsCellsThatOpenClientsReceiveAtOnce) {
+  make_notebook("nb1");
+  auto watcher = client("watcher", "nb1");
+  ASSERT_TRUE(run_until([&] { return watcher->replica().synced() && watcher->replica().head() == 5; }));
+  // The first cell's id is taken in the notebook: it must get a new one.
+  auto doc = schema::parse_json(notebook_json({{"code", "x = 1"}, {"markdown", "## more"}, {"code", ""}}));
+  doc["cells"][0]["id"] = "c1";
+  const auto r = request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}, {"Origin", origin()}}, doc.dump());
+  ASSERT_EQ(r.result(), http::status::ok) << r.body();
+  EXPECT_EQ(schema::parse_json(r.body()), (schema::Json{{"imported", 3}}));
+  // Durable before the answer: the log has them already (3 cells, 2 sources).
+  EXPECT_EQ(head("nb1"), 10);
+  // The open client gets them as a broadcast, without pulling.
+  ASSERT_TRUE(run_until([&] { return watcher->replica().head() == 10; }));
+  const auto cells = schema::cells_in_order(watcher->replica().state());
+  ASSERT_EQ(cells.size(), 5u);
+  EXPECT_EQ(cells[0]->id, "c1");
+  EXPECT_EQ(cells[0]->source, "print(1)\n");
+  EXPECT_EQ(cells[1]->id, "m1");
+  EXPECT_NE(cells[2]->id, "c1");
+  EXPECT_EQ(cells[2]->source, "x = 1");
+  EXPECT_EQ(cells[3]->cellType, schema::CellType::markdown);
+  EXPECT_EQ(cells[3]->source, "## more");
+  EXPECT_EQ(cells[4]->source, "");
+  // The client can go on writing after them.
+  watcher->commit(events::CellSourceChanged{cells[4]->id, "y = 2", "watcher"});
+  ASSERT_TRUE(run_until([&] { return watcher->replica().synced() && watcher->replica().head() == 11; }));
+
+  // An export shows them in that order.
+  const auto exported = schema::parse_json(get("/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}}).body());
+  ASSERT_EQ(exported["cells"].size(), 5u);
+  EXPECT_EQ(exported["cells"][2]["source"], "x = 1");
+  EXPECT_EQ(exported["cells"][4]["source"], "y = 2");
+}
+
+TEST_F(WebTest, ALongImportIntoAnEmptyNotebookComesInOrder) {
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", {{"Authorization", "Bearer " + kToken}}, R"({"id":"nb2"})").result(),
+            http::status::created);
+  auto watcher = client("watcher", "nb2");
+  ASSERT_TRUE(run_until([&] { return watcher->replica().synced(); }));
+  std::vector<std::pair<std::string, std::string>> cells;
+  for (int i = 0; i < 120; ++i) cells.emplace_back("code", "cell " + std::to_string(i));
+  const auto r = request(http::verb::post, "/api/notebooks/nb2/ipynb", {{"Authorization", "Bearer " + kToken}}, notebook_json(cells));
+  ASSERT_EQ(r.result(), http::status::ok) << r.body();
+  ASSERT_TRUE(run_until([&] { return watcher->replica().head() == 240; }));
+  const auto in_order = schema::cells_in_order(watcher->replica().state());
+  ASSERT_EQ(in_order.size(), 120u);
+  for (int i = 0; i < 120; ++i) EXPECT_EQ(in_order[i]->source, "cell " + std::to_string(i));
+}
+
+TEST_F(WebTest, ABadImportChangesNothing) {
+  make_notebook("nb1");
+  const Headers auth{{"Authorization", "Bearer " + kToken}};
+  for (const std::string body : {"not json", "[]", R"({"cells":[]})", R"({"nbformat":4})",
+                                 R"({"nbformat":4,"cells":[{"cell_type":"weird","source":""}]})",
+                                 R"({"nbformat":4,"cells":[{"cell_type":"code","source":[1]}]})"}) {
+    SCOPED_TRACE(body);
+    const auto r = request(http::verb::post, "/api/notebooks/nb1/ipynb", auth, body);
+    EXPECT_EQ(r.result(), http::status::bad_request);
+    EXPECT_NE(r.body().find("Not a notebook"), std::string::npos) << r.body();
+  }
+  EXPECT_EQ(head("nb1"), 5);
+  // Readers may not import; a notebook one cannot see does not exist; no cookie without Origin.
+  const std::string reader = api_key("reader");
+  grant("nb1", "reader", auth::Role::reader);
+  const std::string good = notebook_json({{"code", "1"}});
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + reader}}, good).result(),
+            http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/nope/ipynb", auth, good).result(), http::status::not_found);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}}, good).result(), http::status::forbidden);
+  EXPECT_EQ(head("nb1"), 5);
+}
+
+}  // namespace
+}  // namespace runt::serve
