@@ -2,7 +2,7 @@
 // programs into OUT_DIR/../web-tests. Nothing is fetched at run time: every library is bundled.
 // Usage: node build.mjs OUT_DIR
 import * as esbuild from 'esbuild'
-import { cpSync, mkdirSync, readdirSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -14,10 +14,18 @@ cpSync(join(here, 'static'), out, { recursive: true })
 const common = { bundle: true, minify: true, sourcemap: true, target: 'es2022', logLevel: 'warning', legalComments: 'none' }
 await esbuild.build({
   ...common,
-  entryPoints: { app: join(here, 'src/app/main.ts'), frame: join(here, 'src/frame/frame.ts') },
+  entryPoints: { app: join(here, 'src/app/main.ts') },
   outdir: join(out, 'assets'),
   format: 'esm',
 })
+
+// The output frame's script is inlined into frame.html: requests from the sandboxed frame come
+// from an opaque origin, so the SameSite=Strict login cookie does not ride on them.
+const frame = await esbuild.build({ ...common, sourcemap: false, entryPoints: [join(here, 'src/frame/frame.ts')], write: false, format: 'iife' })
+const frameScript = frame.outputFiles[0].text.replace(/<\/script/gi, '<\\/script')
+const frameHtml = readFileSync(join(here, 'static/frame.html'), 'utf8')
+if (!frameHtml.includes('<!-- frame.ts -->')) throw new Error('static/frame.html lost its <!-- frame.ts --> marker')
+writeFileSync(join(out, 'frame.html'), frameHtml.replace('<!-- frame.ts -->', () => `<script>${frameScript}</script>`))
 
 // Node programs (tests, benchmarks) that import the same TypeScript modules.
 const tests = readdirSync(join(here, 'test')).filter((f) => f.endsWith('.ts'))

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
+
+#include <sys/stat.h>
 
 namespace runt::cli {
 
@@ -36,6 +39,23 @@ void load_dotenv(const std::filesystem::path& file) {
       value = value.substr(1, value.size() - 2);
     ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
   }
+}
+
+std::filesystem::path default_data_dir() { return std::filesystem::path(env("HOME").value_or(".")) / ".local/share/runt"; }
+
+std::string load_or_create_server_token(const std::filesystem::path& data_dir) {
+  const auto token_file = data_dir / "token";
+  std::string token;
+  std::ifstream existing(token_file);
+  std::getline(existing, token);
+  if (!token.empty()) return token;
+  std::filesystem::create_directories(data_dir);
+  std::random_device random;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 48; ++i) token.push_back(kHex[random() % 16]);
+  std::ofstream(token_file) << token << "\n";
+  ::chmod(token_file.c_str(), 0600);
+  return token;
 }
 
 }  // namespace runt::cli

@@ -16,5 +16,10 @@ std::filesystem::path kernel_runtime_dir();
 // KEY=VALUE lines (optionally `export KEY=VALUE`, quoted values, # comments); never overrides
 // a variable that is already set.
 void load_dotenv(const std::filesystem::path& file);
+// The default data directory of runt serve and runt up: ~/.local/share/runt.
+std::filesystem::path default_data_dir();
+// The server's token, like Jupyter's: read from DATA_DIR/token, or generated (48 hex digits from
+// the kernel's CSPRNG) and saved there, readable only by the user, on first use.
+std::string load_or_create_server_token(const std::filesystem::path& data_dir);
 
 }  // namespace runt::cli

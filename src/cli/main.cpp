@@ -4,6 +4,7 @@
 #include "execute.hpp"
 #include "replay.hpp"
 #include "transfer.hpp"
+#include "up.hpp"
 
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
@@ -22,9 +23,7 @@
 #include <csignal>
 #include <pthread.h>
 #include <algorithm>
-#include <random>
 #include <thread>
-#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -62,6 +61,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--web-dir", serve_options.web_dir, "The browser notebook's files (index.html, frame.html, assets/)")
       ->default_str(serve_options.web_dir.string());
+
+  runt::cli::UpOptions up_options;
+  std::string up_data_dir, up_web_dir;
+  auto* up = app.add_subcommand("up", "Run it all on this machine: the server, a Python agent, and a browser notebook (prints its URL)");
+  up->add_option("NOTEBOOK", up_options.notebook,
+                 "Notebook id, or a .ipynb file to import (default: the notebook created on the first run)");
+  up->add_option("--port", up_options.port, "Port to listen on (0: any free port)")->capture_default_str();
+  up->add_option("--host", up_options.host, "Address to listen on (0.0.0.0: others on the network may join)")->capture_default_str();
+  up->add_option("--data", up_data_dir, "Data directory (default ~/.local/share/runt)");
+  up->add_option("--kernel", up_options.kernel, "Kernelspec the agent runs (runt kernels lists them)")->capture_default_str();
+  up->add_option("--web-dir", up_web_dir, "Directory of the built web UI (default: the build's)");
+  up->add_flag("-v,--verbose", up_options.verbose, "Log the server's connections on stderr");
 
   auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
   token->require_subcommand(1);
@@ -202,6 +213,12 @@ int main(int argc, char** argv) {
     return code;
   }
 
+  if (up->parsed()) {
+    up_options.data_dir = up_data_dir;
+    up_options.web_dir = up_web_dir;
+    return runt::cli::run_up(up_options, std::cout, std::cerr);
+  }
+
   if (kernels->parsed()) {
     const auto dirs = runt::kernel::kernel_dirs(runt::cli::env);
     const auto specs = runt::kernel::find_kernelspecs(dirs, [](const std::string& problem) {
@@ -228,7 +245,7 @@ int main(int argc, char** argv) {
   }
 
   if (data_dir.empty()) {
-    data_dir = runt::cli::env("HOME").value_or(".") + "/.local/share/runt";
+    data_dir = runt::cli::default_data_dir().string();
   }
 
   if (token->parsed()) {
@@ -253,18 +270,9 @@ int main(int argc, char** argv) {
     serve_options.data_dir = data_dir;
     std::filesystem::create_directories(serve_options.data_dir);
     if (serve_options.token.empty()) {
-      // Like Jupyter's server token: generated once, kept in the data directory.
-      const auto token_file = serve_options.data_dir / "token";
-      std::ifstream existing(token_file);
-      std::getline(existing, serve_options.token);
-      if (serve_options.token.empty()) {
-        std::random_device random;
-        static constexpr char kHex[] = "0123456789abcdef";
-        for (int i = 0; i < 48; ++i) serve_options.token.push_back(kHex[random() % 16]);
-        std::ofstream(token_file) << serve_options.token << "\n";
-        ::chmod(token_file.c_str(), 0600);
-      }
-      std::cout << "runt serve: token " << serve_options.token << " (from " << token_file.string() << ")\n";
+      serve_options.token = runt::cli::load_or_create_server_token(serve_options.data_dir);
+      std::cout << "runt serve: token " << serve_options.token << " (from " << (serve_options.data_dir / "token").string()
+                << ")\n";
     }
     const bool verbose = log_level != "error";
     serve_options.trace_frames = log_level == "trace";

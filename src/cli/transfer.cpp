@@ -31,41 +31,43 @@ int import_notebook(const std::filesystem::path& file, const ServerAccess& serve
     return 2;
   }
   try {
-    const auto created = sync::http_request(server.url, "POST", "/api/notebooks", server.token, "{}");
-    if (created.status != 201) {
-      err << "runt import: the server refused to create a notebook (HTTP " << created.status << "): " << created.body << "\n";
-      return 1;
-    }
-    const std::string id = schema::parse_json(created.body).at("id").get<std::string>();
-    boost::asio::io_context io;
-    sync::ClientOptions options;
-    options.url = sync::sync_url_of(server.url);
-    options.store_id = id;
-    options.payload = {{"authToken", server.token}};
-    options.client_id = "runt-import";
-    options.session_id = kernel::new_uuid();
-    std::string refused;
-    sync::SyncClient client(io, options);
-    client.subscribe([&](const sync::Change& change) {
-      if (!change.rejected.empty()) refused = change.error;
-    });
-    client.start();
-    client.commit(events::NotebookTitleChanged{file.stem().string()});
-    for (const auto& e : ipynb::import_cells(doc, "runt-import")) client.commit(e);
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!client.replica().synced() && refused.empty() && std::chrono::steady_clock::now() < deadline) io.run_for(10ms);
-    if (!client.replica().synced()) {
-      err << "runt import: the cells were not stored" << (refused.empty() ? " within 60 s" : ": " + refused) << "\n";
-      return 1;
-    }
-    client.stop();
-    io.run_for(50ms);
-    out << id << "\n";
+    out << create_notebook(server, file.stem().string(), ipynb::import_cells(doc, "runt-import"), "runt-import") << "\n";
     return 0;
   } catch (const std::exception& e) {
     err << "runt import: " << e.what() << "\n";
     return 1;
   }
+}
+
+std::string create_notebook(const ServerAccess& server, const std::string& title, const std::vector<schema::Event>& events,
+                            const std::string& client_id) {
+  const auto created = sync::http_request(server.url, "POST", "/api/notebooks", server.token, "{}");
+  if (created.status != 201)
+    throw std::runtime_error("the server refused to create a notebook (HTTP " + std::to_string(created.status) +
+                             "): " + created.body);
+  const std::string id = schema::parse_json(created.body).at("id").get<std::string>();
+  boost::asio::io_context io;
+  sync::ClientOptions options;
+  options.url = sync::sync_url_of(server.url);
+  options.store_id = id;
+  options.payload = {{"authToken", server.token}};
+  options.client_id = client_id;
+  options.session_id = kernel::new_uuid();
+  std::string refused;
+  sync::SyncClient client(io, options);
+  client.subscribe([&](const sync::Change& change) {
+    if (!change.rejected.empty()) refused = change.error;
+  });
+  client.start();
+  client.commit(events::NotebookTitleChanged{title});
+  for (const auto& e : events) client.commit(e);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (!client.replica().synced() && refused.empty() && std::chrono::steady_clock::now() < deadline) io.run_for(10ms);
+  if (!client.replica().synced())
+    throw std::runtime_error("the cells were not stored" + (refused.empty() ? std::string(" within 60 s") : ": " + refused));
+  client.stop();
+  io.run_for(50ms);
+  return id;
 }
 
 int export_notebook(const std::string& notebook_id, const std::filesystem::path& file, const ServerAccess& server,

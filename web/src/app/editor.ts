@@ -1,6 +1,6 @@
 // CodeMirror 6 for cell sources: Python or Markdown highlighting, the notebook's keys, and
 // remote edits applied as minimal changes so the local cursor stays where it was.
-import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state'
+import { Annotation, Compartment, EditorState, Prec, type Extension } from '@codemirror/state'
 import { EditorView, drawSelection, highlightActiveLine, keymap, placeholder } from '@codemirror/view'
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
@@ -36,13 +36,14 @@ export class CellEditor {
       state: EditorState.create({
         doc: source,
         extensions: [
-          keymap.of([
+          // Above the languages' own keymaps (Markdown binds Enter at high precedence).
+          Prec.highest(keymap.of([
             { key: 'Shift-Enter', run: () => hooks.runAndAdvance() },
             { key: 'Mod-Enter', run: () => hooks.runInPlace() },
             { key: 'Alt-ArrowUp', run: () => hooks.moveCell(-1) },
             { key: 'Alt-ArrowDown', run: () => hooks.moveCell(1) },
             { key: 'Escape', run: () => hooks.leave() },
-          ]),
+          ])),
           history(),
           drawSelection(),
           highlightActiveLine(),

@@ -14,11 +14,30 @@ export type CellRow = Cell
 type NewEvent = { name: string; args: unknown }
 
 export const cells = (state: State): CellRow[] => cellsInOrder(state)
-export const outputs = (state: State, cellId: string): OutputRow[] => outputsOf(state, cellId) as OutputRow[]
+// Consecutive writes to one stream show as one block, as in Jupyter (the agent splits floods
+// into several outputs); the block keeps the first output's id.
+export function outputs(state: State, cellId: string): OutputRow[] {
+  const rows: OutputRow[] = []
+  for (const o of outputsOf(state, cellId) as OutputRow[]) {
+    const last = rows[rows.length - 1]
+    if (last && o.outputType === 'terminal' && last.outputType === 'terminal' && last.streamName === o.streamName &&
+        !o.artifactId && !last.artifactId) {
+      rows[rows.length - 1] = { ...last, data: (last.data ?? '') + (o.data ?? '') }
+    } else rows.push(o)
+  }
+  return rows
+}
 export const title = (state: State): string => state.metadata.get('title') ?? 'Untitled'
 export const presence = (state: State) => Array.from(state.presence.values())
 export const actorName = (state: State, userId: string): string => state.actors.get(userId)?.displayName ?? userId
 // Jittered, as anode's: two people inserting at the same place at once get distinct keys.
+// Agents appear in presence as they clear and write outputs; the view shows people only.
+export function isRuntimeActor(state: State, userId: string): boolean {
+  if (state.actors.get(userId)?.type === 'runtime_agent') return true
+  for (const s of state.runtimeSessions.values()) if (userId === s.runtimeId || userId === `runtime-${s.runtimeId}`) return true
+  return false
+}
+
 export const keyBetween = (a: string | null, b: string | null): string => fractionalIndexBetween(a, b, { random: Math.random })
 
 // anode numbers runs notebook-wide: the next count follows the highest any cell shows.

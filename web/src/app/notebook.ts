@@ -316,7 +316,7 @@ export class NotebookPage {
     const state = this.store.state
     const names = new Map<string, string[]>()
     for (const p of model.presence(state)) {
-      if (p.userId === this.user.id || !p.cellId) continue
+      if (p.userId === this.user.id || !p.cellId || model.isRuntimeActor(state, p.userId)) continue
       const list = names.get(p.cellId) ?? []
       list.push(model.actorName(state, p.userId))
       names.set(p.cellId, list)

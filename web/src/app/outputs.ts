@@ -25,7 +25,8 @@ export const kTailLines = 2000
 const kPreference = ['application/vnd.jupyter.widget-view+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
   'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
 
-export const artifactUrl = (id: string) => `/api/artifacts/${encodeURIComponent(id)}`
+// Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
+export const artifactUrl = (id: string) => `/api/artifacts/${id.split('/').map(encodeURIComponent).join('/')}`
 
 export function markdownToSafeHtml(source: string): string {
   return DOMPurify.sanitize(marked.parse(source, { async: false, gfm: true }) as string, { USE_PROFILES: { html: true } })

@@ -12,8 +12,9 @@ function show(html: string): void {
     s.textContent = old.textContent
     old.replaceWith(s)
   }
-  const report = () => parent.postMessage({ height: document.documentElement.scrollHeight }, '*')
-  new ResizeObserver(report).observe(document.documentElement)
+  // The body's own height: the document's is never less than the frame's current height.
+  const report = () => parent.postMessage({ height: Math.ceil(document.body.getBoundingClientRect().height) + 16 }, '*')
+  new ResizeObserver(report).observe(document.body)
   report()
 }
 

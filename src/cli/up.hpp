@@ -1,0 +1,27 @@
+#pragma once
+// `runt up [NOTEBOOK]`: the whole system on one machine. The sync server on the embedded SQLite
+// store, a runtime agent on a local Jupyter kernel for the notebook, and one URL (with the token)
+// to open in a browser. Ctrl-C ends the agent's session, then stops the server.
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace runt::cli {
+
+struct UpOptions {
+  std::string host = "127.0.0.1";  // 0.0.0.0 lets others on the network join
+  std::uint16_t port = 8787;
+  std::filesystem::path data_dir;  // empty: ~/.local/share/runt
+  std::filesystem::path web_dir;   // empty: the server's default (the build's web UI)
+  // A notebook id, a .ipynb file to import, or empty: the notebook created on the first run.
+  std::string notebook;
+  std::string kernel = "python3";
+  bool verbose = false;  // the server's connection log on stderr
+};
+
+// Runs until SIGINT or SIGTERM. Prints the URL on `out`.
+int run_up(const UpOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace runt::cli
