@@ -1,7 +1,7 @@
 // Benchmark: a keystroke in browser A until it is visible in browser B (two chromium contexts on
 // one notebook, through runt serve), p50/p99. Target p99 ≤ 100 ms. Peer in the same run: the
 // transport floor, two raw sync-cf sockets in node (push on one, broadcast seen on the other).
-// Usage: node keystroke.bench.mjs RUNT_BINARY [KEYSTROKES]
+// Usage: node --experimental-websocket keystroke.bench.mjs RUNT_BINARY [KEYSTROKES]
 import { launchBrowser, sleep, until } from './harness.mjs'
 import { openSocket, percentile, pushAll, startServe } from './seed.mjs'
 
@@ -51,6 +51,7 @@ await browser.close()
 
 // The floor: a push from one raw socket until another raw socket sees the broadcast.
 const other = await openSocket(server, id)
+head = (await (await fetch(`${server.origin}/api/notebooks/${id}`, { headers: { Authorization: `Bearer ${server.token}` } })).json()).head
 const floor = []
 for (let i = 0; i < keystrokes; i++) {
   const seenIt = new Promise((resolve) => {

@@ -1,8 +1,8 @@
 // Benchmark: open a notebook of 500 cells / 20,000 events in headless chromium, time until it
-// is interactive (every cell drawn and a click on the last cell's editor focuses it). Target ≤ 1 s.
+// is interactive (every cell drawn and a click in the last code cell's editor focuses it). Target ≤ 1 s.
 // Peers in the same run: the floor of fetching and JSON-parsing the same log in the same browser
 // (no materializing, no drawing), and runt's native materializer (`runt replay`) on it.
-// Usage: node open.bench.mjs RUNT_BINARY [RUNS]
+// Usage: node --experimental-websocket open.bench.mjs RUNT_BINARY [RUNS]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,8 +33,8 @@ for (let r = 0; r < runs; r++) {
   const ready = await until(page, () => document.querySelector('.notebook-page')?.dataset.loaded === 'true' &&
     document.querySelectorAll('.cell').length === 500, undefined, 60_000)
   if (!ready) throw new Error('the notebook did not open')
-  await page.locator('.cell').last().locator('.cm-content').click()
-  if (!(await until(page, () => document.querySelector('.cell:last-of-type')?.classList.contains('focused'))))
+  await page.locator('.cell[data-cell-type="code"]').last().locator('.editor').click()
+  if (!(await until(page, () => Array.from(document.querySelectorAll('.cell[data-cell-type="code"]')).at(-1)?.classList.contains('focused'))))
     throw new Error('the last cell did not take focus')
   open.push(Date.now() - t0)
   floor.push(await page.evaluate(async (nb) => {
@@ -42,7 +42,7 @@ for (let r = 0; r < runs; r++) {
     const text = await (await fetch(`/api/notebooks/${nb}/events`)).text()
     let n = 0
     for (const line of text.split('\n')) if (line) { JSON.parse(line); n++ }
-    if (n !== 20000) throw new Error(`expected 20000 events, got ${n}`)
+    if (n < 20000) throw new Error(`expected 20,000 events or more (the page adds its presence), got ${n}`)
     return performance.now() - t
   }, id))
 }

@@ -31,8 +31,8 @@ export async function openSocket(server, storeId) {
 // Pushes `events` ({name, args}) as one chain after `head`, in batches, each acknowledged.
 export async function pushAll(ws, events, head = 0, clientId = 'seed', sessionId = 'seed') {
   let n = head
-  for (let i = 0; i < events.length; i += 100) {
-    const batch = events.slice(i, i + 100).map((e) => ({ ...e, seqNum: ++n, parentSeqNum: n - 1, clientId, sessionId }))
+  for (let i = 0; i < events.length; i += 50) { // the server takes at most 50 a push
+    const batch = events.slice(i, i + 50).map((e) => ({ ...e, seqNum: ++n, parentSeqNum: n - 1, clientId, sessionId }))
     const requestId = `seed-${i}`
     const acked = new Promise((resolve, reject) => {
       const listener = (m) => {

@@ -87,3 +87,51 @@ export class CellEditor {
 
   destroy(): void { this.view.destroy() }
 }
+
+// A cell's source as plain text until the cell comes near the viewport or is clicked: building
+// hundreds of CodeMirror views would dominate opening a large notebook.
+export class LazyEditor {
+  private editor: CellEditor | null = null
+  private text: HTMLPreElement | null
+  private cellType: string
+  private pending: string
+
+  constructor(private parent: HTMLElement, source: string, cellType: string, private readOnly: boolean, private hooks: EditorHooks) {
+    this.pending = source
+    this.cellType = cellType
+    this.text = document.createElement('pre')
+    this.text.className = 'source-text'
+    this.text.textContent = source
+    this.text.addEventListener('mousedown', (e) => { e.preventDefault(); this.focus(true) })
+    parent.appendChild(this.text)
+  }
+
+  get live(): boolean { return this.editor !== null }
+
+  // Builds the CodeMirror view in place of the text.
+  wake(): CellEditor {
+    if (!this.editor) {
+      this.text?.remove()
+      this.text = null
+      this.editor = new CellEditor(this.parent, this.pending, this.cellType, this.readOnly, this.hooks)
+    }
+    return this.editor
+  }
+
+  get source(): string { return this.editor ? this.editor.source : this.pending }
+  get hasFocus(): boolean { return this.editor?.view.hasFocus ?? false }
+
+  setSource(source: string): void {
+    if (this.editor) this.editor.setSource(source)
+    else if (this.pending !== source) { this.pending = source; this.text!.textContent = source }
+  }
+
+  setCellType(cellType: string): void {
+    this.cellType = cellType
+    this.editor?.setCellType(cellType)
+  }
+
+  focus(atEnd = false): void { this.wake().focus(atEnd) }
+  blur(): void { this.editor?.view.contentDOM.blur() }
+  destroy(): void { this.editor?.destroy() }
+}

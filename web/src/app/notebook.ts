@@ -2,7 +2,7 @@
 // markdown), execution state and outputs. Every action is a schema event committed to the
 // NotebookStore; the view redraws what the events touched, at most once per animation frame.
 import type { Change } from '../schema/index'
-import { CellEditor } from './editor'
+import { LazyEditor } from './editor'
 import { artifactUrl, markdownToSafeHtml, renderOutput, type OutputRow } from './outputs'
 import * as model from './model'
 import { NotebookStore, newId, type ConnectionStatus } from './sync'
@@ -10,7 +10,7 @@ import { NotebookStore, newId, type ConnectionStatus } from './sync'
 interface CellView {
   id: string
   root: HTMLElement
-  editor: CellEditor
+  editor: LazyEditor
   rendered: HTMLElement // markdown preview
   outputs: HTMLElement
   prompt: HTMLElement
@@ -64,6 +64,14 @@ export class NotebookPage {
   }
   private cellsEl: HTMLElement
   private runtimeTimer: ReturnType<typeof setInterval>
+  // Editors are built for cells near the viewport only (see LazyEditor).
+  private nearViewport = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue
+      const view = this.views.get((e.target as HTMLElement).dataset.cellId ?? '')
+      if (view) { view.editor.wake(); this.nearViewport.unobserve(e.target) }
+    }
+  }, { rootMargin: '800px 0px' })
 
   constructor(private root: HTMLElement, private notebookId: string, private user: { id: string; name: string }, role: string) {
     this.readOnly = role === 'reader'
@@ -129,6 +137,7 @@ export class NotebookPage {
 
   destroy(): void {
     clearInterval(this.runtimeTimer)
+    this.nearViewport.disconnect()
     this.store.stop()
     for (const v of this.views.values()) v.editor.destroy()
   }
@@ -141,6 +150,9 @@ export class NotebookPage {
       for (const id of c.cells) this.dirty.add(id)
       if (c.order) this.redrawAll = true
     }
+    // Nothing is drawn until the first pull is complete: one render of the whole notebook
+    // instead of one per page of history.
+    if (!this.store.loaded) return
     if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.render() })
   }
 
@@ -235,7 +247,7 @@ export class NotebookPage {
     const view: CellView = {
       id: cell.id, root, rendered, outputs, prompt, status, presence, typeSelect,
       outputKeys: new Map(), editing: cell.cellType !== 'markdown' || cell.source === '', cellType: cell.cellType,
-      editor: new CellEditor(editorHost, cell.source, cell.cellType, this.readOnly, {
+      editor: new LazyEditor(editorHost, cell.source, cell.cellType, this.readOnly, {
         onEdit: (source) => this.store.commitCoalesced(model.sourceChanged(cell.id, source, this.user.id),
           (name, args) => model.isSourceChangeOf(name, args, cell.id)),
         onFocus: () => { root.classList.add('focused'); this.setPresence(cell.id) },
@@ -243,9 +255,10 @@ export class NotebookPage {
         runAndAdvance: () => { this.runAndAdvance(cell.id); return true },
         runInPlace: () => { this.run(cell.id); return true },
         moveCell: (d) => { this.move(cell.id, d); return true },
-        leave: () => { view.editor.view.contentDOM.blur(); return true },
+        leave: () => { view.editor.blur(); return true },
       }),
     }
+    this.nearViewport.observe(root)
     return view
   }
 
@@ -254,12 +267,12 @@ export class NotebookPage {
     if (view.cellType !== cell.cellType) {
       view.cellType = cell.cellType
       view.editor.setCellType(cell.cellType)
-      if (cell.cellType === 'markdown' && !view.editor.view.hasFocus) view.editing = cell.source === ''
+      if (cell.cellType === 'markdown' && !view.editor.hasFocus) view.editing = cell.source === ''
       if (cell.cellType !== 'markdown') view.editing = true
     }
     view.typeSelect.value = cell.cellType
     view.root.dataset.cellType = cell.cellType
-    if (!view.editor.view.hasFocus || view.editor.source !== cell.source) view.editor.setSource(cell.source)
+    if (!view.editor.hasFocus || view.editor.source !== cell.source) view.editor.setSource(cell.source)
     const showRendered = cell.cellType === 'markdown' && !view.editing
     view.root.classList.toggle('rendered', showRendered)
     if (showRendered) {
@@ -408,7 +421,7 @@ export class NotebookPage {
     if (view.editor.source !== cell.source) this.store.commit(model.sourceChanged(id, view.editor.source, this.user.id))
     if (cell.cellType === 'markdown') {
       view.editing = false
-      view.editor.view.contentDOM.blur()
+      view.editor.blur()
       this.dirty.add(id)
       this.onChange([], false)
       return
