@@ -120,6 +120,11 @@ try {
   await until(page, () => document.querySelectorAll('.notebooks tr').length === 2)
   await page.click('.new-notebook')
   t.ok('New notebook opens an empty Untitled notebook', await until(page, () => location.pathname.startsWith('/n/') && document.querySelector('.notebook-page')?.dataset.loaded === 'true' && document.querySelector('.title')?.value === 'Untitled') === true)
+  t.ok('a notebook without a runtime says how to start one', await until(page, () => {
+    const banner = document.querySelector('.runtime-banner')
+    const id = decodeURIComponent(location.pathname.split('/')[2])
+    return !!banner && !banner.hidden && banner.textContent.includes(`runt agent --notebook ${id}`) && document.querySelector('.runtime')?.dataset.status === 'none'
+  }) === true)
   await page.goto(`${up.origin}/`)
   await until(page, () => document.querySelectorAll('.notebooks tr').length === 3)
   page.once('dialog', (dialog) => dialog.accept('Renamed from the list'))

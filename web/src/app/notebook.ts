@@ -47,7 +47,8 @@ function outputKey(o: OutputRow): string {
     if (rep === 0) { rep = nextIdentity++; identity.set(o.representations, rep) }
   }
   const d = o.data ?? ''
-  return `${o.outputType}|${o.artifactId}|${d.length}|${d.slice(-64)}|${rep}`
+  // Small data is compared whole; a long stream only grows, so its length and tail suffice.
+  return `${o.outputType}|${o.streamName}|${o.artifactId}|${rep}|${d.length > 4096 ? `${d.length}|${d.slice(-64)}` : d}`
 }
 
 export class NotebookPage {
@@ -60,7 +61,7 @@ export class NotebookPage {
   private readOnly: boolean
   private lastPresence = ''
   private header: {
-    title: HTMLInputElement; connection: HTMLElement; runtime: HTMLElement; queue: HTMLElement
+    title: HTMLInputElement; connection: HTMLElement; runtime: HTMLElement; queue: HTMLElement; banner: HTMLElement
   }
   private cellsEl: HTMLElement
   private runtimeTimer: ReturnType<typeof setInterval>
@@ -112,7 +113,9 @@ export class NotebookPage {
       actions.append(importLabel)
     }
     bar.append(home, title, connection, runtime, queue, actions)
-    this.header = { title, connection, runtime, queue }
+    const banner = el('div', 'runtime-banner')
+    banner.hidden = true
+    this.header = { title, connection, runtime, queue, banner }
 
     this.cellsEl = el('main', 'cells')
     const footer = el('div', 'add-cells')
@@ -123,7 +126,7 @@ export class NotebookPage {
         button('+ Raw', 'Add a raw cell at the end', () => this.addCell('raw', null), 'add-raw'),
       )
     }
-    root.append(bar, this.cellsEl, footer)
+    root.append(bar, banner, this.cellsEl, footer)
 
     this.store.subscribe({
       onChange: (changes, reset) => this.onChange(changes, reset),
@@ -319,8 +322,21 @@ export class NotebookPage {
   private showRuntime(): void {
     const r = model.runtimeStatus(this.store.state, Date.now())
     this.header.runtime.textContent = r.label
-    this.header.runtime.title = r.detail || `Start one: runt agent --notebook ${this.notebookId} --sync-url ${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/livestore --auth-token TOKEN (or runt up ${this.notebookId})`
+    this.header.runtime.title = r.detail
     this.header.runtime.dataset.status = r.status
+    // No live runtime: say how to start one, with this notebook's id and server filled in.
+    const banner = this.header.banner
+    banner.hidden = r.status === 'alive' || !this.store.loaded
+    if (!banner.hidden) {
+      const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/livestore`
+      const what = r.status === 'stale' ? 'The runtime stopped answering (its session renewals expired).' : 'No runtime is running for this notebook, so cells cannot run yet.'
+      const command = `runt agent --notebook ${this.notebookId} --sync-url ${url} --auth-token YOUR_TOKEN`
+      if (banner.dataset.command !== command + what) {
+        banner.dataset.command = command + what
+        banner.replaceChildren(el('span', undefined, `${what} Start one on a machine with Python: `), el('code', undefined, command),
+          el('span', undefined, ` (or run `), el('code', undefined, `runt up ${this.notebookId}`), el('span', undefined, ` on the server's machine).`))
+      }
+    }
     const q = model.queueSummary(this.store.state)
     this.header.queue.textContent = q
   }

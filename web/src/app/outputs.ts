@@ -67,7 +67,7 @@ function textBlock(text: string, cls: string, expanded: Set<string>, key: string
 }
 
 // One iframe per HTML/SVG output; the frame reports its height so outputs size to content.
-const frames = new Map<Window, HTMLIFrameElement>()
+const frames = new WeakMap<Window, HTMLIFrameElement>() // gone with their frames
 window.addEventListener('message', (e: MessageEvent) => {
   const frame = e.source ? frames.get(e.source as Window) : undefined
   if (!frame || typeof e.data?.height !== 'number') return
