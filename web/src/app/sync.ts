@@ -63,6 +63,7 @@ export class NotebookStore {
   private socket: WebSocket | null = null
   private backoff = kMinBackoffMs
   private stopped = false
+  private refused = false // the server will not take our pushes (read-only access)
   private listeners: StoreListener[] = []
   private status: ConnectionStatus = 'connecting'
   private statusDetail = ''
@@ -187,9 +188,13 @@ export class NotebookStore {
           // Stale parent: the server sends what we are missing right after; the rebase that
           // follows pushes again. Anything else is a refusal the user must see.
           this.inFlight = null
-          if (!String(msg.message).startsWith('Invalid parent event number')) {
-            this.setStatus('refused', String(msg.message))
-            this.timer = setTimeout(() => this.pushSome(), 2000)
+          const message = String(msg.message)
+          if (!message.startsWith('Invalid parent event number')) {
+            this.setStatus('refused', message)
+            // A permission refusal stands until the page reloads; anything else (the server
+            // could not store it) is tried again shortly.
+            if (message.startsWith('Push refused')) this.refused = true
+            else this.timer = setTimeout(() => this.pushSome(), 2000)
           }
         }
         return
@@ -246,7 +251,7 @@ export class NotebookStore {
   }
 
   private pushSome(): void {
-    if (!this.pulled || this.inFlight || this.pending.length === 0) return
+    if (!this.pulled || this.inFlight || this.refused || this.pending.length === 0) return
     const socket = this.socket
     if (!socket || socket.readyState !== WebSocket.OPEN) return
     // Under 1 MiB a push, as the C++ client: the server refuses frames over its cap.
