@@ -71,6 +71,11 @@ try {
   await page.click('.run-all')
   t.ok('Run all runs the cells in order', /^4\s*$/.test(await waitOutput(d, /4/)), await outputOf(d))
 
+  // --- Drag a cell by its gutter onto the top half of another: it lands above it.
+  await cellById(d).locator('.gutter').dragTo(cellById(c), { targetPosition: { x: 300, y: 4 } })
+  t.ok('dragging a cell by its gutter moves it', await until(page, (want) => JSON.stringify(Array.from(document.querySelectorAll('.cell')).map((x) => x.dataset.cellId)) === want, JSON.stringify([d, c, a])) === true,
+    JSON.stringify(await ids()))
+
   // --- Rich outputs: display updates, clear_output(wait=True), ANSI colours, JSON.
   const disp = await addCode('from IPython.display import display\nh = display("one", display_id=True)\nh.update("two")')
   await page.keyboard.press('Control+Enter')
