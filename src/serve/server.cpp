@@ -664,7 +664,12 @@ struct Server::Impl {
   void web_ui(beast::tcp_stream stream, const Request& request, const std::string& target, const std::string& path) {
     if (!is_safe_method(request.method()))
       return respond(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
-    if (auto link = web::token_link(target)) {
+    // Only a top-level navigation logs in: an <img src="/?token=..."> planted in a notebook must
+    // not switch the reader's browser to someone else's account. (Browsers send Sec-Fetch-Dest
+    // on every request; a client without it, such as curl, is not a browser to protect.)
+    const auto dest = request.find("Sec-Fetch-Dest");
+    const bool navigation = dest == request.end() || dest->value() == "document";
+    if (auto link = web::token_link(target); link && navigation) {
       if (!accounts.authenticate(link->token))
         return login_page(std::move(stream), request, "The token in this link is not valid.");
       // Jupyter's login: the token becomes a cookie and leaves the address bar and the history.

@@ -217,6 +217,21 @@ TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
   EXPECT_EQ(get("/", {{"Cookie", "runt_token=" + key}}).result(), http::status::ok);
 }
 
+TEST_F(WebTest, OnlyANavigationLogsInWithATokenLink) {
+  // A notebook can hold <img src="/?token=SOMEONE_ELSES_KEY">: that load must not log in.
+  const std::string key = api_key("mallory");
+  for (const std::string dest : {"image", "script", "iframe", "empty"}) {
+    SCOPED_TRACE(dest);
+    const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", dest}, {"Cookie", "runt_token=" + kToken}});
+    EXPECT_TRUE(r[http::field::set_cookie].empty());
+    EXPECT_EQ(r.result(), http::status::ok);  // the reader's own login still serves the page
+  }
+  EXPECT_EQ(get("/?token=" + key, {{"Sec-Fetch-Dest", "image"}}).result(), http::status::unauthorized);
+  const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", "document"}});
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(r[http::field::set_cookie].substr(0, 11 + key.size()), "runt_token=" + key);
+}
+
 TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
   for (const std::string target : {"/", "/n/nb1", "/?token=wrong", "/frame.html"}) {
     SCOPED_TRACE(target);

@@ -86,6 +86,10 @@ try {
   t.ok('a markdown cell renders its heading', await until(page, (id) => document.querySelector(`.cell[data-cell-id="${id}"] .markdown-rendered h1`)?.textContent === 'Results', await md.getAttribute('data-cell-id')) === true)
   await sleep(300)
   t.ok('markdown is sanitized (no event handlers run)', await page.evaluate(() => window.pwned === undefined))
+  t.ok('...and none are in the page', await page.evaluate((id) => {
+    const root = document.querySelector(`.cell[data-cell-id="${id}"] .markdown-rendered`)
+    return !!root && Array.from(root.querySelectorAll('*')).every((n) => Array.from(n.attributes).every((a) => !a.name.startsWith('on')))
+  }, await md.getAttribute('data-cell-id')))
 
   // --- HTML output runs in a sandboxed frame that cannot read the app's cookies.
   await page.evaluate(() => { window.probes = []; window.addEventListener('message', (e) => { if (e.data?.probe) window.probes.push(e.data.probe) }) })
@@ -166,6 +170,12 @@ try {
   t.ok('the earlier lines are behind one "show more" control', await flood.locator('.show-more').count() === 1)
   const shown = (await flood.locator('.outputs').innerText()).split('\n').length
   t.ok('only the tail is in the page', shown < 5000, `${shown} lines`)
+  await flood.locator('.show-more').click()
+  const more = await until(page, (id) => {
+    const pres = document.querySelectorAll(`.cell[data-cell-id="${id}"] .outputs pre`)
+    return pres.length === 1 && pres[0].textContent.split('\n').length > 15000 ? pres[0].textContent.split('\n').length : 0
+  }, floodId, 10_000)
+  t.ok('"show more" shows more lines in place of the tail', !!more, String(more))
   console.log(`flood: worst click-to-frame ${worst} ms`)
   await page.screenshot({ path: `${shots}/6-million-lines.png` })
 } catch (e) {

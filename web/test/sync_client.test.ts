@@ -94,7 +94,24 @@ try {
   check('300 keystrokes reach the other client as the final source', b.state.cells.get('a0')?.source === 'x'.repeat(300))
   check('...in fewer events than keystrokes (unsent edits coalesce)', edits >= 1 && edits < 300, `${edits} events`)
 
-  // 4. A reader's push is refused: the store says so and keeps the event pending.
+  // 4. Commits interleaved with the server's acknowledgements (a push answered between two
+  // keystrokes) never leave anything unsent, with no other traffic to nudge the client.
+  await api('/api/notebooks', { method: 'POST', body: JSON.stringify({ id: 'nb2' }) })
+  const solo = open('nb2')
+  await until(() => solo.loaded)
+  for (let i = 0; i < 120; i++) {
+    if (i % 3 === 0) solo.commit(cell(`s${i}`, `s${String(i).padStart(3, '0')}`))
+    else solo.commitCoalesced(cellSourceChanged({ id: `s${i - (i % 3)}`, source: `v${i}`, modifiedBy: 'test' }),
+      (name, args) => name === 'v1.CellSourceChanged' && (args as { id: string }).id === `s${i - (i % 3)}`)
+    await sleep(i % 7)
+  }
+  check('interleaved commits all reach the server without other traffic', await until(() => solo.unsynced === 0, 5000), `${solo.unsynced} unsent`)
+  const log3 = await serverLog('nb2')
+  check('...each stored once, the last source of each cell kept', log3.filter((e) => e.name === 'v2.CellCreated').length === 40 &&
+    cellsInOrder(solo.state).every((c, k) => c.source === `v${k * 3 + 2}`), `${log3.length} events`)
+  solo.stop()
+
+  // 5. A reader's push is refused: the store says so, drops the change and shows what is stored.
   const key = String(execFileSync(runt, ['token', 'create', '--user', 'rita', '--data', dataDir], { encoding: 'utf8' })).trim()
   await api('/api/notebooks/nb1/access', { method: 'POST', body: JSON.stringify({ userId: 'rita', role: 'reader' }) })
   const reader = open('nb1', key)
@@ -103,6 +120,7 @@ try {
   reader.commit(cell('nope', 'z0'))
   check('a reader\'s push is reported as refused', await until(() => reader.connection === 'refused') && /read notebook nb1 but not change it/.test(reader.detail), reader.detail)
   check('...and nothing was written', (await serverLog('nb1')).every((e) => e.args?.id !== 'nope'))
+  check('...and the reader sees the notebook as stored again', reader.state.cells.size === 44 && reader.unsynced === 0)
   for (const s of [a, b, reader]) s.stop()
 } catch (e) {
   check('the run finished', false, (e as Error).stack ?? String(e))

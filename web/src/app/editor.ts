@@ -1,6 +1,6 @@
 // CodeMirror 6 for cell sources: Python or Markdown highlighting, the notebook's keys, and
 // remote edits applied as minimal changes so the local cursor stays where it was.
-import { Annotation, Compartment, EditorState, Prec, type Extension } from '@codemirror/state'
+import { Annotation, Compartment, EditorState, Prec, Transaction, type Extension } from '@codemirror/state'
 import { EditorView, drawSelection, highlightActiveLine, keymap, placeholder } from '@codemirror/view'
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands'
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language'
@@ -73,7 +73,9 @@ export class CellEditor {
     while (start < current.length && start < source.length && current[start] === source[start]) start++
     let endOld = current.length, endNew = source.length
     while (endOld > start && endNew > start && current[endOld - 1] === source[endNew - 1]) { endOld--; endNew-- }
-    this.view.dispatch({ changes: { from: start, to: endOld, insert: source.slice(start, endNew) }, annotations: remote.of(true) })
+    // Not in the undo history: Ctrl+Z undoes your own typing, never someone else's.
+    this.view.dispatch({ changes: { from: start, to: endOld, insert: source.slice(start, endNew) },
+      annotations: [remote.of(true), Transaction.addToHistory.of(false)] })
   }
 
   setCellType(cellType: string): void {

@@ -57,7 +57,7 @@ export class NotebookPage {
   private dirty = new Set<string>()
   private redrawAll = true
   private frame = 0
-  private expanded = new Set<string>() // outputs shown in full
+  private expanded = new Map<string, number>() // lines shown of long streams, beyond the default tail
   private readOnly: boolean
   private lastPresence = ''
   private header: {
@@ -177,7 +177,12 @@ export class NotebookPage {
         previous = view.root
       }
       for (const [id, view] of this.views) {
-        if (!seen.has(id)) { view.editor.destroy(); view.root.remove(); this.views.delete(id) }
+        if (!seen.has(id)) {
+          view.editor.destroy()
+          this.nearViewport.unobserve(view.root)
+          view.root.remove()
+          this.views.delete(id)
+        }
       }
     } else {
       const byId = new Map(cells.map((c) => [c.id, c]))
@@ -236,7 +241,8 @@ export class NotebookPage {
         const moved = e.dataTransfer?.getData('text/x-runt-cell')
         if (!moved || moved === cell.id) return
         e.preventDefault()
-        const below = e.offsetY > root.offsetHeight / 2
+        const rect = root.getBoundingClientRect()
+        const below = e.clientY - rect.top > rect.height / 2
         this.moveNextTo(moved, cell.id, below ? 'below' : 'above')
       })
     }
@@ -296,7 +302,12 @@ export class NotebookPage {
       const key = outputKey(o)
       let entry = view.outputKeys.get(o.id)
       if (!entry || entry.key !== key) {
-        const node = renderOutput(o, this.expanded, () => { view.outputKeys.delete(o.id); this.dirty.add(cell.id); this.onChange([], false) })
+        const node = renderOutput(o, this.expanded, () => {
+          const shown = view.outputKeys.get(o.id)
+          if (shown) shown.key = '' // redraw it in place with more lines
+          this.dirty.add(cell.id)
+          this.onChange([], false)
+        })
         if (entry) entry.node.replaceWith(node)
         entry = { key, node }
       }
@@ -369,7 +380,8 @@ export class NotebookPage {
 
   private orderedIds(): string[] { return model.cells(this.store.state).map((c) => c.id) }
 
-  addCell(cellType: string, anchor: string | null, where: 'above' | 'below' = 'below'): string {
+  addCell(cellType: string, anchor: string | null, where: 'above' | 'below' = 'below'): string | null {
+    if (this.readOnly) return null
     const cells = model.cells(this.store.state)
     let before: string | null = null, after: string | null = null
     if (anchor === null) before = cells.length ? cells[cells.length - 1].fractionalIndex : null
@@ -405,6 +417,7 @@ export class NotebookPage {
   }
 
   private deleteCell(id: string): void {
+    if (this.readOnly) return
     const ids = this.orderedIds()
     const i = ids.indexOf(id)
     this.store.commit(model.cellDeleted(id, this.user.id))
@@ -413,6 +426,7 @@ export class NotebookPage {
   }
 
   private move(id: string, delta: -1 | 1): void {
+    if (this.readOnly) return
     const ids = this.orderedIds()
     const i = ids.indexOf(id)
     const j = i + delta

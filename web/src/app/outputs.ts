@@ -28,8 +28,29 @@ const kPreference = ['application/vnd.jupyter.widget-view+json', 'text/html', 'i
 // Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
 export const artifactUrl = (id: string) => `/api/artifacts/${id.split('/').map(encodeURIComponent).join('/')}`
 
+// Markdown lands in the app's own page, so besides scripts it may not bring styles (a restyled
+// app is a phishing page), forms (a same-origin POST), or same-origin URLs other than artifacts
+// (an <img src="/?token=..."> would log the reader in as someone else).
+const purifier = DOMPurify()
+purifier.addHook('afterSanitizeAttributes', (node) => {
+  for (const attr of ['src', 'href']) {
+    const value = node.getAttribute(attr)
+    if (value === null) continue
+    let url: URL
+    try { url = new URL(value, location.href) } catch { node.removeAttribute(attr); continue }
+    const artifact = url.origin === location.origin && url.pathname.startsWith('/api/artifacts/') && url.search === ''
+    const allowed = attr === 'src' ? url.protocol === 'data:' || artifact
+      : url.protocol === 'https:' || url.protocol === 'http:' && url.origin !== location.origin || url.protocol === 'mailto:' || artifact || value.startsWith('#')
+    if (!allowed) node.removeAttribute(attr)
+  }
+  if (node.tagName === 'A') { node.setAttribute('target', '_blank'); node.setAttribute('rel', 'noopener noreferrer') }
+})
 export function markdownToSafeHtml(source: string): string {
-  return DOMPurify.sanitize(marked.parse(source, { async: false, gfm: true }) as string, { USE_PROFILES: { html: true } })
+  return purifier.sanitize(marked.parse(source, { async: false, gfm: true }) as string, {
+    USE_PROFILES: { html: true },
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'link', 'meta', 'base'],
+    FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
+  })
 }
 
 // The last `lines` lines of `text`, and how many lines were left out.
@@ -52,13 +73,15 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e
 }
 
-function textBlock(text: string, cls: string, expanded: Set<string>, key: string, rerender: () => void): HTMLElement {
+// Each "show more" shows ten times as many lines: a million-line stream never lands in the
+// page at once by accident, and the whole of it is in the log and the export.
+function textBlock(text: string, cls: string, expanded: Map<string, number>, key: string, rerender: () => void): HTMLElement {
   const pre = el('pre', cls)
-  const full = expanded.has(key)
-  const { tail, hidden } = full ? { tail: text, hidden: 0 } : tailOf(text, kTailLines)
+  const lines = expanded.get(key) ?? kTailLines
+  const { tail, hidden } = tailOf(text, lines)
   if (hidden > 0) {
-    const more = el('button', 'show-more', `Show ${hidden.toLocaleString()} earlier lines`)
-    more.onclick = () => { expanded.add(key); rerender() }
+    const more = el('button', 'show-more', `Show ${Math.min(hidden, lines * 9).toLocaleString()} more of ${hidden.toLocaleString()} earlier lines`)
+    more.onclick = () => { expanded.set(key, lines * 10); rerender() }
     pre.appendChild(more)
     pre.appendChild(document.createTextNode('\n'))
   }
@@ -76,7 +99,7 @@ window.addEventListener('message', (e: MessageEvent) => {
 
 function sandboxed(html: string): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')
-  frame.setAttribute('sandbox', 'allow-scripts allow-popups')
+  frame.setAttribute('sandbox', 'allow-scripts')
   frame.setAttribute('referrerpolicy', 'no-referrer')
   frame.src = '/frame.html'
   frame.addEventListener('load', () => {
@@ -146,7 +169,7 @@ export function renderDisplay(reps: Record<string, Representation>): HTMLElement
   return node
 }
 
-export function renderOutput(o: OutputRow, expanded: Set<string>, rerender: () => void): HTMLElement {
+export function renderOutput(o: OutputRow, expanded: Map<string, number>, rerender: () => void): HTMLElement {
   const wrap = el('div', `output output-${o.outputType}`)
   wrap.dataset.outputId = o.id
   switch (o.outputType) {

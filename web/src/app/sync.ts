@@ -17,7 +17,7 @@ export interface StoreListener {
 interface Pending {
   name: string
   args: unknown
-  argsText: string // JSON of args as pushed; the server echoes it byte for byte
+  argsText: string | undefined // JSON of args as pushed (none for Void events); echoed byte for byte
   seqNum: number
   parentSeqNum: number
 }
@@ -25,6 +25,7 @@ interface Pending {
 const kPushBatch = 50 // as LiveStore's backendPushBatchSize
 const kMinBackoffMs = 100
 const kMaxBackoffMs = 5000
+const kMaxEventBytes = 8 << 20
 
 // An event the materializers cannot apply (bad args from some other client) is skipped, as
 // `runt replay` and `runt export` do, rather than stopping the notebook for this reader.
@@ -57,9 +58,14 @@ export class NotebookStore {
   private visible: State | null = null // confirmed + pending, when anything is pending
   private head = 0
   private pending: Pending[] = []
+  // The first `sent` pending events were pushed (acknowledged or in flight) and wait for their
+  // echo; only the echo removes them. `inFlight` is the one push not yet answered.
+  private sent = 0
   private inFlight: { requestId: string; count: number } | null = null
+  private retryMs = 250
   private pullRequestId = ''
   private pulled = false // the pull of this connection has completed
+  private everLoaded = false // some pull has completed: the state is the notebook's
   private socket: WebSocket | null = null
   private backoff = kMinBackoffMs
   private stopped = false
@@ -78,7 +84,7 @@ export class NotebookStore {
   get confirmedHead(): number { return this.head }
   get unsynced(): number { return this.pending.length }
   get connection(): ConnectionStatus { return this.status }
-  get loaded(): boolean { return this.pulled }
+  get loaded(): boolean { return this.everLoaded }
 
   subscribe(listener: StoreListener): () => void {
     this.listeners.push(listener)
@@ -95,8 +101,12 @@ export class NotebookStore {
 
   // Applies the event locally at once and queues it for the server.
   commit(event: { name: string; args: unknown }): void {
+    const argsText = JSON.stringify(event.args)
+    // As the C++ client: the server refuses frames over its cap, and a refused event would block
+    // everything queued behind it.
+    if (argsText !== undefined && argsText.length > kMaxEventBytes) throw new Error(`this change is too large to sync (${argsText.length} bytes; at most ${kMaxEventBytes})`)
     const parent = this.pending.length > 0 ? this.pending[this.pending.length - 1].seqNum : this.head
-    const p: Pending = { name: event.name, args: event.args, argsText: JSON.stringify(event.args), seqNum: parent + 1, parentSeqNum: parent }
+    const p: Pending = { name: event.name, args: event.args, argsText, seqNum: parent + 1, parentSeqNum: parent }
     if (this.visible === null) this.visible = cloneState(this.confirmed)
     this.pending.push(p)
     this.emit([apply(this.visible, this.encoded(p))], false)
@@ -107,8 +117,7 @@ export class NotebookStore {
   // (a cell's source typed again): the log keeps one event per burst of keystrokes.
   commitCoalesced(event: { name: string; args: unknown }, same: (name: string, args: unknown) => boolean): void {
     const last = this.pending[this.pending.length - 1]
-    const sent = this.inFlight ? this.inFlight.count : 0
-    if (last && this.pending.length > sent && same(last.name, last.args)) {
+    if (last && this.pending.length > this.sent && same(last.name, last.args)) {
       this.pending.pop()
       last.args = event.args
       last.argsText = JSON.stringify(event.args)
@@ -145,7 +154,10 @@ export class NotebookStore {
       opened = true
       this.backoff = kMinBackoffMs
       this.pulled = false
-      this.inFlight = null // whatever was in flight on the old socket is pushed again after the pull
+      // Whatever was pushed on the old socket is pushed again after the pull, unless the pull
+      // brings it back (stored after all) and its echo removes it first.
+      this.inFlight = null
+      this.sent = 0
       this.pullRequestId = newId('pull-')
       socket.send(JSON.stringify({ _tag: 'WSMessage.PullReq', requestId: this.pullRequestId, cursor: this.head }))
     }
@@ -154,6 +166,7 @@ export class NotebookStore {
       if (this.socket !== socket) return
       this.socket = null
       this.inFlight = null
+      this.sent = 0
       if (this.stopped) return
       if (!opened) void this.explainRefusal()
       else this.setStatus('offline', 'reconnecting')
@@ -167,7 +180,7 @@ export class NotebookStore {
   private async explainRefusal(): Promise<void> {
     try {
       const r = await fetch(`/api/notebooks/${encodeURIComponent(this.storeId)}`, { credentials: 'same-origin' })
-      if (r.status === 401 || r.status === 403 || r.status === 400) {
+      if (r.status === 401 || r.status === 403 || r.status === 400 || r.status === 404) {
         this.setStatus('refused', (await r.text()).slice(0, 300))
         return
       }
@@ -181,21 +194,38 @@ export class NotebookStore {
     switch (msg._tag) {
       case 'WSMessage.PullRes': return this.onPullRes(msg)
       case 'WSMessage.PushAck':
-        if (this.inFlight && msg.requestId === this.inFlight.requestId) this.inFlight = null // the echo confirms
+        // Stored; the echo that follows confirms the events. Meanwhile the next ones may go.
+        if (this.inFlight && msg.requestId === this.inFlight.requestId) {
+          this.inFlight = null
+          this.retryMs = 250
+          if (this.status === 'refused') this.setStatus('online')
+          this.pushSome()
+        }
         return
       case 'WSMessage.Error':
         if (this.inFlight && msg.requestId === this.inFlight.requestId) {
           // Stale parent: the server sends what we are missing right after; the rebase that
           // follows pushes again. Anything else is a refusal the user must see.
+          this.sent -= this.inFlight.count
           this.inFlight = null
           const message = String(msg.message)
-          if (!message.startsWith('Invalid parent event number')) {
+          if (message.startsWith('Push refused')) {
+            // Read-only access: nothing we hold will be taken. Drop it and show the notebook as stored.
+            this.refused = true
+            this.pending = []
+            this.sent = 0
+            this.visible = null
             this.setStatus('refused', message)
-            // A permission refusal stands until the page reloads; anything else (the server
-            // could not store it) is tried again shortly.
-            if (message.startsWith('Push refused')) this.refused = true
-            else this.timer = setTimeout(() => this.pushSome(), 2000)
+            this.emit([], true)
+            return
           }
+          // A stale parent is normal (someone pushed first): what we miss follows and the rebase
+          // pushes again; if it does not come, push again after a pause. Anything else (the
+          // server could not store it) is retried the same way, and shown.
+          if (!message.startsWith('Invalid parent event number')) this.setStatus('refused', message)
+          clearTimeout(this.timer)
+          this.timer = setTimeout(() => this.pushSome(), this.retryMs)
+          this.retryMs = Math.min(this.retryMs * 2, kMaxBackoffMs)
         }
         return
     }
@@ -207,6 +237,7 @@ export class NotebookStore {
     if (fresh.length > 0) this.integrate(fresh)
     if (!this.pulled && msg.requestId?.context === 'pull' && msg.requestId.requestId === this.pullRequestId && msg.remaining === 0) {
       this.pulled = true
+      this.everLoaded = true
       this.setStatus('online')
       this.emit([], true)
       this.pushSome()
@@ -226,7 +257,8 @@ export class NotebookStore {
       this.head = e.seqNum
       if (isEcho) {
         this.pending.shift()
-        if (this.inFlight) this.inFlight.count = Math.max(0, this.inFlight.count - 1)
+        if (this.sent > 0) this.sent--
+        if (this.inFlight && this.sent < this.inFlight.count) this.inFlight.count = this.sent
       } else {
         changes.push(change)
         if (this.pending.length > 0) rebase = true
@@ -242,30 +274,31 @@ export class NotebookStore {
       for (const p of this.pending) { p.parentSeqNum = parent; p.seqNum = parent + 1; parent = p.seqNum }
       this.visible = cloneState(this.confirmed)
       for (const p of this.pending) apply(this.visible, this.encoded(p))
-      this.inFlight = null
+      this.inFlight = null // its answer (a stale-parent error) no longer matters
+      this.sent = 0
       this.emit([], true)
       this.pushSome()
     }
-    if (this.inFlight && this.inFlight.count === 0) this.inFlight = null
     this.pushSome()
   }
 
   private pushSome(): void {
-    if (!this.pulled || this.inFlight || this.refused || this.pending.length === 0) return
+    if (!this.pulled || this.inFlight || this.refused || this.pending.length <= this.sent) return
     const socket = this.socket
     if (!socket || socket.readyState !== WebSocket.OPEN) return
     // Under 1 MiB a push, as the C++ client: the server refuses frames over its cap.
     const batch: Pending[] = []
     let bytes = 0
-    for (const p of this.pending) {
-      if (batch.length >= kPushBatch || (batch.length > 0 && bytes + p.argsText.length > 1 << 20)) break
+    for (const p of this.pending.slice(this.sent)) {
+      if (batch.length >= kPushBatch || (batch.length > 0 && bytes + (p.argsText?.length ?? 0) > 1 << 20)) break
       batch.push(p)
-      bytes += p.argsText.length + 200
+      bytes += (p.argsText?.length ?? 0) + 200
     }
     const requestId = newId('push-')
     this.inFlight = { requestId, count: batch.length }
+    this.sent += batch.length
     const wire = batch.map((p) =>
-      `{"name":${JSON.stringify(p.name)},"args":${p.argsText},"seqNum":${p.seqNum},"parentSeqNum":${p.parentSeqNum},` +
+      `{"name":${JSON.stringify(p.name)},${p.argsText === undefined ? '' : `"args":${p.argsText},`}"seqNum":${p.seqNum},"parentSeqNum":${p.parentSeqNum},` +
       `"clientId":${JSON.stringify(this.clientId)},"sessionId":${JSON.stringify(this.sessionId)}}`)
     socket.send(`{"_tag":"WSMessage.PushReq","requestId":${JSON.stringify(requestId)},"batch":[${wire.join(',')}]}`)
   }
