@@ -75,7 +75,12 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
     err << "runt up: " << e.what() << "\n";
     return 1;
   }
-  const std::string local = "http://127.0.0.1:" + std::to_string(server->port());
+  // Where this process reaches its own server: loopback when it listens on every address,
+  // else the address it was given (IPv6 in brackets).
+  const bool any_address = options.host == "0.0.0.0" || options.host == "::" || options.host.empty();
+  const std::string reach = any_address ? "127.0.0.1" : options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  const std::string authority = reach + ":" + std::to_string(server->port());
+  const std::string local = "http://" + authority;
   std::thread server_thread([&] { server->run(); });
   auto stop_server = [&] {
     server->stop();
@@ -105,7 +110,7 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
   }
 
   agent::AgentConfig config;
-  config.sync_url = "ws://127.0.0.1:" + std::to_string(server->port()) + "/livestore";
+  config.sync_url = "ws://" + authority + "/livestore";
   config.notebook_id = notebook;
   config.auth_token = serve_options.token;
   config.runtime_type = options.kernel;
@@ -124,9 +129,8 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
     }
   });
 
-  const std::string shown_host = options.host == "0.0.0.0" || options.host == "::" ? "127.0.0.1" : options.host;
   out << "runt up: notebook " << notebook << " with a " << spec->display_name << " agent\n"
-      << "    http://" << shown_host << ":" << server->port() << "/n/" << notebook << "?token=" << serve_options.token
+      << "    " << local << "/n/" << notebook << "?token=" << serve_options.token
       << "\n"
       << "Press Ctrl-C to stop." << std::endl;
 
