@@ -6,7 +6,7 @@ import {
   cellTypeChanged as cellTypeChangedEvent, cellsInOrder, executionCancelled as executionCancelledEvent,
   executionRequested as executionRequestedEvent, fractionalIndexBetween,
   multipleExecutionRequested as multipleExecutionRequestedEvent, notebookTitleChanged, outputsOf,
-  presenceSet as presenceSetEvent, type Cell, type CellType, type QueueEntry, type State,
+  presenceSet as presenceSetEvent, actorProfileSet, type Cell, type CellType, type QueueEntry, type State,
 } from '../schema/index'
 import type { OutputRow } from './outputs'
 
@@ -108,6 +108,7 @@ export const cellDeleted = (id: string, actorId: string): NewEvent => cellDelete
 export const cellMoved = (id: string, fractionalIndex: string, actorId: string): NewEvent => cellMovedEvent({ id, fractionalIndex, actorId })
 export const titleChanged = (title: string): NewEvent => notebookTitleChanged({ title })
 export const presenceSet = (userId: string, cellId: string): NewEvent => presenceSetEvent({ userId, cellId })
+export const actorProfile = (id: string, displayName: string): NewEvent => actorProfileSet({ id, type: 'human', displayName })
 export const executionRequested = (queueId: string, cellId: string, executionCount: number, requestedBy: string): NewEvent =>
   executionRequestedEvent({ queueId, cellId, executionCount, requestedBy })
 export const multipleExecutionRequested = (requestedBy: string, cellsInfo: { id: string; executionCount: number; queueId: string }[]): NewEvent =>

@@ -60,6 +60,7 @@ export class NotebookPage {
   private expanded = new Map<string, number>() // lines shown of long streams, beyond the default tail
   private readOnly: boolean
   private lastPresence = ''
+  private profileSent = false
   private header: {
     title: HTMLInputElement; connection: HTMLElement; runtime: HTMLElement; queue: HTMLElement; banner: HTMLElement
   }
@@ -198,6 +199,11 @@ export class NotebookPage {
     this.showRuntime()
     this.showPresence()
     this.root.classList.toggle('empty', cells.length === 0)
+    // Others see this person's name (presence, authorship), not their user id.
+    if (!this.readOnly && this.store.loaded && !state.actors.has(this.user.id) && !this.profileSent) {
+      this.profileSent = true
+      this.store.commit(model.actorProfile(this.user.id, this.user.name))
+    }
     this.root.dataset.loaded = String(this.store.loaded)
   }
 
@@ -331,7 +337,7 @@ export class NotebookPage {
   }
 
   private showRuntime(): void {
-    const r = model.runtimeStatus(this.store.state, Date.now())
+    const r = model.runtimeStatus(this.store.state, this.store.serverNow())
     this.header.runtime.textContent = r.label
     this.header.runtime.title = r.detail
     this.header.runtime.dataset.status = r.status

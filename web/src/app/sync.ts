@@ -231,8 +231,18 @@ export class NotebookStore {
     }
   }
 
+  // The server's clock as seen here: live broadcasts carry the server's createdAt, so session
+  // expiry (server time) is judged right even when this machine's clock is off.
+  private clockOffsetMs = 0
+  serverNow(): number { return Date.now() + this.clockOffsetMs }
+
   private onPullRes(msg: any): void {
-    const batch: { eventEncoded: EncodedEvent }[] = msg.batch ?? []
+    const batch: { eventEncoded: EncodedEvent; metadata?: { _tag: string; value?: { createdAt?: string } } }[] = msg.batch ?? []
+    const createdAt = batch.at(-1)?.metadata?.value?.createdAt
+    if (msg.requestId?.context === 'push' && createdAt) {
+      const at = Date.parse(createdAt)
+      if (!Number.isNaN(at)) this.clockOffsetMs = at - Date.now()
+    }
     const fresh = batch.map((b) => b.eventEncoded).filter((e) => e.seqNum > this.head)
     if (fresh.length > 0) this.integrate(fresh)
     if (!this.pulled && msg.requestId?.context === 'pull' && msg.requestId.requestId === this.pullRequestId && msg.remaining === 0) {

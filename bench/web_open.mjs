@@ -2,13 +2,13 @@
 // is interactive (every cell drawn and a click in the last code cell's editor focuses it). Target ≤ 1 s.
 // Peers in the same run: the floor of fetching and JSON-parsing the same log in the same browser
 // (no materializing, no drawing), and runt's native materializer (`runt replay`) on it.
-// Usage: node --experimental-websocket open.bench.mjs RUNT_BINARY [RUNS]
+// Usage: node --experimental-websocket bench/web_open.mjs RUNT_BINARY [RUNS]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launchBrowser, until } from './harness.mjs'
-import { notebookEvents, openSocket, percentile, pushAll, startServe } from './seed.mjs'
+import { launchBrowser, until } from '../web/e2e/harness.mjs'
+import { notebookEvents, openSocket, percentile, pushAll, startServe } from './web_seed.mjs'
 
 const runt = process.argv[2]
 const runs = Number(process.argv[3] ?? 5)

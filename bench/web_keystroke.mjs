@@ -1,9 +1,9 @@
 // Benchmark: a keystroke in browser A until it is visible in browser B (two chromium contexts on
 // one notebook, through runt serve), p50/p99. Target p99 ≤ 100 ms. Peer in the same run: the
 // transport floor, two raw sync-cf sockets in node (push on one, broadcast seen on the other).
-// Usage: node --experimental-websocket keystroke.bench.mjs RUNT_BINARY [KEYSTROKES]
-import { launchBrowser, sleep, until } from './harness.mjs'
-import { openSocket, percentile, pushAll, startServe } from './seed.mjs'
+// Usage: node --experimental-websocket bench/web_keystroke.mjs RUNT_BINARY [KEYSTROKES]
+import { launchBrowser, sleep, until } from '../web/e2e/harness.mjs'
+import { openSocket, percentile, pushAll, startServe } from './web_seed.mjs'
 
 const runt = process.argv[2]
 const keystrokes = Number(process.argv[3] ?? 200)
