@@ -24,19 +24,23 @@ const browser = await launchBrowser()
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
 const page = await context.newPage()
 await page.goto(`${server.origin}/?token=${server.token}`) // the cookie
-const open = [], floor = []
+const open = [], floor = [], phases = []
 for (let r = 0; r < runs; r++) {
   await page.goto('about:blank')
   const t0 = Date.now()
   await page.goto(`${server.origin}/n/${id}`)
   // Polled every 5 ms from node (the CSP forbids playwright's in-page polling).
   const ready = await until(page, () => document.querySelector('.notebook-page')?.dataset.loaded === 'true' &&
-    document.querySelectorAll('.cell').length === 500, undefined, 60_000)
+    document.querySelectorAll('.cell').length === 500, undefined, 60_000, 5)
   if (!ready) throw new Error('the notebook did not open')
   await page.locator('.cell[data-cell-type="code"]').last().locator('.editor').click()
-  if (!(await until(page, () => Array.from(document.querySelectorAll('.cell[data-cell-type="code"]')).at(-1)?.classList.contains('focused'))))
+  if (!(await until(page, () => Array.from(document.querySelectorAll('.cell[data-cell-type="code"]')).at(-1)?.classList.contains('focused'), undefined, 10_000, 5)))
     throw new Error('the last cell did not take focus')
   open.push(Date.now() - t0)
+  phases.push(await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN
+    return { script: at('runt:script'), pulled: at('runt:pulled'), drawn: at('runt:drawn') }
+  }))
   floor.push(await page.evaluate(async (nb) => {
     const t = performance.now()
     const text = await (await fetch(`/api/notebooks/${nb}/events`)).text()
@@ -63,5 +67,7 @@ server.cleanup()
 const sorted = (a) => [...a].sort((x, y) => x - y)
 console.log(`open 500 cells / 20,000 events in chromium (${cells} cells drawn), ${runs} runs`)
 console.log(`  runt web UI, navigation to interactive: median ${percentile(sorted(open), 50)} ms, worst ${Math.max(...open)} ms  (target <= 1000 ms)  [${open.join(', ')}]`)
+const median = (key) => percentile(sorted(phases.map((p) => p[key])), 50).toFixed(0)
+console.log(`  phases (median ms from navigation): script running ${median('script')}, history pulled and materialized ${median('pulled')}, first draw ${median('drawn')}`)
 console.log(`  floor, same browser: fetch + JSON.parse of the log: median ${percentile(sorted(floor), 50).toFixed(0)} ms`)
 console.log(`  native: runt replay of the same log (process start included): ${replayMs.toFixed(0)} ms`)

@@ -70,12 +70,12 @@ export function checker(name) {
 // Waits for `fn` (run in the page) to return truthy; returns its value or null on timeout.
 // Polled from node: playwright's waitForFunction evaluates its predicate with eval inside the
 // page when it has to poll, which the app's CSP (rightly) refuses.
-export async function until(page, fn, arg, ms = 15_000) {
+export async function until(page, fn, arg, ms = 15_000, intervalMs = 50) {
   const end = Date.now() + ms
   for (;;) {
     const value = await page.evaluate(fn, arg).catch(() => null)
     if (value) return value
     if (Date.now() > end) return null
-    await sleep(50)
+    await sleep(intervalMs)
   }
 }

@@ -4,6 +4,7 @@ import { renderList } from './list'
 import { NotebookPage } from './notebook'
 
 async function main(): Promise<void> {
+  performance.mark('runt:script') // the bundle is parsed and running (see bench/web_open.mjs)
   const root = document.getElementById('app')!
   const me = await fetch('/api/me', { credentials: 'same-origin' })
   if (!me.ok) {

@@ -204,6 +204,7 @@ export class NotebookPage {
       this.profileSent = true
       this.store.commit(model.actorProfile(this.user.id, this.user.name))
     }
+    if (this.store.loaded && this.root.dataset.loaded !== 'true') performance.mark('runt:drawn')
     this.root.dataset.loaded = String(this.store.loaded)
   }
 

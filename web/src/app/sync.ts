@@ -247,6 +247,7 @@ export class NotebookStore {
     if (fresh.length > 0) this.integrate(fresh)
     if (!this.pulled && msg.requestId?.context === 'pull' && msg.requestId.requestId === this.pullRequestId && msg.remaining === 0) {
       this.pulled = true
+      if (!this.everLoaded) performance.mark('runt:pulled')
       this.everLoaded = true
       this.setStatus('online')
       this.emit([], true)
