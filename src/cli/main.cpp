@@ -269,7 +269,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     serve_options.data_dir = data_dir;
     std::filesystem::create_directories(serve_options.data_dir);
-    if (serve_options.token.empty()) {
+    const bool token_from_data_dir = serve_options.token.empty();
+    if (token_from_data_dir) {
       serve_options.token = runt::cli::load_or_create_server_token(serve_options.data_dir);
       std::cout << "runt serve: token " << serve_options.token << " (from " << (serve_options.data_dir / "token").string()
                 << ")\n";
@@ -283,6 +284,11 @@ int main(int argc, char** argv) {
       runt::serve::Server server(serve_options);
       std::cout << "runt serve: listening on http://" << serve_options.host << ":" << server.port()
                 << " (sync endpoint ws://" << serve_options.host << ":" << server.port() << "/livestore)" << std::endl;
+      // The browser's way in, like Jupyter's link (a token given on the command line is not
+      // echoed back into logs).
+      if (token_from_data_dir)
+        std::cout << "runt serve: the notebook in a browser: http://" << serve_options.host << ":" << server.port()
+                  << "/?token=" << serve_options.token << std::endl;
       server.run();
     } catch (const std::exception& e) {
       std::cerr << "runt serve: " << e.what() << "\n";
