@@ -740,6 +740,7 @@ struct Server::Impl {
     std::string store_id;
     std::optional<auth::User> user;
     auth::Role role = auth::Role::none;
+    bool is_runtime = false;
     try {
       const auto query = parse_query(target);
       const auto id = query.find("storeId");
@@ -767,6 +768,7 @@ struct Server::Impl {
       }
       // A runtime agent acts for the user whose token it holds, and says so.
       if (const auto runtime = json.find("runtime"); runtime != json.end() && *runtime == true) {
+        is_runtime = true;
         const auto user_id = json.find("userId");
         if (user_id == json.end() || !user_id->is_string() || user_id->get_ref<const std::string&>() != user->id)
           throw std::invalid_argument("Invalid payload: a runtime's userId must be its token's user, " + user->id);
@@ -788,10 +790,11 @@ struct Server::Impl {
     stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
     auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
     ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws->async_accept(request, [this, ws, store_id, user_id = user->id, role](beast::error_code ec) {
+    ws->async_accept(request, [this, ws, store_id, user_id = user->id, role, is_runtime](beast::error_code ec) {
       if (ec) return;
       options.log("sync connection for " + store_id + " by " + user_id + " (" + std::string(auth::role_name(role)) + ")");
       std::make_shared<Session>(*this, std::move(*ws), store_id, user_id, role >= auth::Role::writer)->start();
+      if (!is_runtime && role >= auth::Role::writer && options.on_notebook_opened) options.on_notebook_opened(store_id);
     });
   }
 

@@ -2,6 +2,7 @@
 // cell type, move, delete, run all, clear, display updates, clear_output(wait=True), ANSI
 // colours, .ipynb export and import, the notebook list, and a page without the token.
 // Usage: node editing.e2e.mjs RUNT_BINARY BUILD_DIR
+import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checker, launchBrowser, screenshotDir, sleep, startUp, until } from './harness.mjs'
@@ -125,11 +126,7 @@ try {
   await until(page, () => document.querySelectorAll('.notebooks tr').length === 2)
   await page.click('.new-notebook')
   t.ok('New notebook opens an empty Untitled notebook', await until(page, () => location.pathname.startsWith('/n/') && document.querySelector('.notebook-page')?.dataset.loaded === 'true' && document.querySelector('.title')?.value === 'Untitled') === true)
-  t.ok('a notebook without a runtime says how to start one', await until(page, () => {
-    const banner = document.querySelector('.runtime-banner')
-    const id = decodeURIComponent(location.pathname.split('/')[2])
-    return !!banner && !banner.hidden && banner.textContent.includes(`runt agent --notebook ${id}`) && document.querySelector('.runtime')?.dataset.status === 'none'
-  }) === true)
+  t.ok('runt up gives the new notebook its own runtime', await until(page, () => document.querySelector('.runtime')?.dataset.status === 'alive', undefined, 30_000) === true)
   await page.goto(`${up.origin}/`)
   await until(page, () => document.querySelectorAll('.notebooks tr').length === 3)
   page.once('dialog', (dialog) => dialog.accept('Renamed from the list'))
@@ -138,6 +135,18 @@ try {
   await page.reload()
   t.ok('...and the server keeps it', await until(page, () => Array.from(document.querySelectorAll('.notebooks a.open')).some((x) => x.textContent === 'Renamed from the list')) === true)
   await page.screenshot({ path: `${shots}/8-notebook-list.png` })
+
+  // --- Under plain runt serve nobody starts agents: the page says how to start one.
+  const serve = spawn(runt, ['serve', '--port', '0', '--data', join(up.dataDir, 'serve'), '--token', 'serve-token'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const port = await new Promise((resolve) => { let out = ''; serve.stdout.on('data', (x) => { out += x; const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/); if (m) resolve(m[1]) }) })
+  await fetch(`http://127.0.0.1:${port}/api/notebooks`, { method: 'POST', headers: { Authorization: 'Bearer serve-token' }, body: JSON.stringify({ id: 'lonely' }) })
+  await page.goto(`http://127.0.0.1:${port}/n/lonely?token=serve-token`)
+  t.ok('a notebook without a runtime says how to start one', await until(page, () => {
+    const banner = document.querySelector('.runtime-banner')
+    return !!banner && !banner.hidden && banner.textContent.includes('runt agent --notebook lonely --sync-url ws://') && document.querySelector('.runtime')?.dataset.status === 'none'
+  }) === true)
+  await page.screenshot({ path: `${shots}/9-no-runtime.png` })
+  await new Promise((resolve) => { serve.once('exit', resolve); serve.kill('SIGTERM') })
 } catch (e) {
   t.ok('the run finished', false, e.stack)
   await page?.screenshot({ path: `${shots}/editing-failure.png` }).catch(() => {})

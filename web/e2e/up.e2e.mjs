@@ -1,5 +1,6 @@
 // `runt up` as a user runs it (no browser): the first run creates an Untitled notebook with a
-// live Python session; Ctrl-C ends that session cleanly; the next run reopens the same notebook
+// live Python session; another notebook gets its own agent when opened; Ctrl-C ends every
+// session cleanly; the next run reopens the same notebook
 // with the same token; a .ipynb argument is imported; a busy port and an unknown kernel give
 // clear errors. Usage: node --experimental-websocket up.e2e.mjs RUNT_BINARY
 import { spawnSync } from 'node:child_process'
@@ -32,6 +33,15 @@ try {
   const ready = await waitFor(async () => (await events(up, first)).some((e) => e.name === 'v1.RuntimeSessionStatusChanged' && e.args.status === 'ready'))
   t.ok('...that becomes ready', !!ready)
 
+  // Opening another notebook (as a browser does) gives it an agent of its own.
+  await fetch(`${up.origin}/api/notebooks`, { method: 'POST', headers: { Authorization: `Bearer ${up.token}` }, body: JSON.stringify({ id: 'second' }) })
+  const params = new URLSearchParams({ storeId: 'second', payload: encodeURIComponent(JSON.stringify({ authToken: up.token })) })
+  const visitor = new WebSocket(`ws://127.0.0.1:${up.port}/livestore/websocket?${params}`)
+  await new Promise((resolve, reject) => { visitor.onopen = resolve; visitor.onerror = reject })
+  const second = await waitFor(async () => (await events(up, 'second')).find((e) => e.name === 'v1.RuntimeSessionStarted'))
+  t.ok('opening another notebook starts an agent for it', second?.args.runtimeType === 'python3', JSON.stringify(second))
+  visitor.close()
+
   // A second runt up on the same port cannot start, and says why.
   const busy = spawnSync(runt, ['up', '--port', String(up.port), '--data', join(dataDir, 'busy')], { encoding: 'utf8', timeout: 30_000 })
   t.ok('a busy port is a clear error', busy.status !== 0 && /runt up: .*(address|in use|bind)/i.test(busy.stderr), busy.stderr)
@@ -43,6 +53,8 @@ try {
   const terminated = log.filter((e) => e.name === 'v1.RuntimeSessionTerminated').at(0)
   t.ok('...after ending the agent session with reason shutdown', terminated?.args.sessionId === started?.args.sessionId && terminated?.args.reason === 'shutdown', JSON.stringify(terminated))
   t.ok('the next run reopens the same notebook', up.notebookId === first, `${up.notebookId} vs ${first}`)
+  const secondEnd = (await events(up, 'second')).find((e) => e.name === 'v1.RuntimeSessionTerminated')
+  t.ok('...and the other notebook\'s agent ended its session too', secondEnd?.args.sessionId === second?.args.sessionId && secondEnd?.args.reason === 'shutdown', JSON.stringify(secondEnd))
   await up.stop('SIGINT')
 
   const ipynb = join(dataDir, 'analysis.ipynb')

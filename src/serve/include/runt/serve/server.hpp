@@ -29,6 +29,9 @@ struct Options {
   // and is caught up like any reconnecting client).
   std::size_t max_queued_bytes = 64u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  // Called on the server's thread when someone other than a runtime agent opens a notebook they
+  // may change (`runt up` starts an agent for it). Must return quickly.
+  std::function<void(const std::string& notebook_id)> on_notebook_opened;
   bool trace_frames = false;  // log every frame (truncated), for debugging clients
   // The browser notebook: index.html (served for every page path), frame.html (the sandbox of
   // rich outputs) and assets/.
