@@ -418,9 +418,15 @@ struct Server::Impl {
     if (!caller)
       return reply_error(std::move(stream), request, http::status::unauthorized,
                          "Missing or invalid token: send Authorization: Bearer TOKEN (or log in with ?token=TOKEN)");
-    if (caller->by_cookie && !is_safe_method(request.method()))
+    if (caller->by_cookie && !is_safe_method(request.method())) {
       if (const auto problem = cross_site_problem(request))
         return reply_error(std::move(stream), request, http::status::forbidden, *problem);
+      // What an HTML form can send (a form planted in content of this origin would pass the
+      // Origin check); the app's own calls say what they send.
+      if (web::is_form_content_type(request[http::field::content_type]))
+        return reply_error(std::move(stream), request, http::status::unsupported_media_type,
+                           "Send JSON (Content-Type: application/json): form submissions are not accepted");
+    }
     const auth::User* user = &caller->user;
     const auto method = request.method();
     std::vector<std::string> parts;  // path segments after /api/

@@ -215,4 +215,12 @@ std::string attachment(std::string_view title, std::string_view extension) {
          percent_encode(full + std::string(extension));
 }
 
+bool is_form_content_type(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(type.begin());
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/x-www-form-urlencoded" || type == "multipart/form-data" || type == "text/plain";
+}
+
 }  // namespace runt::serve::web

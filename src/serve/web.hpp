@@ -58,4 +58,7 @@ std::string login_page(std::string_view problem);
 // `attachment; filename=...` for a download named after a notebook title.
 std::string attachment(std::string_view title, std::string_view extension);
 
+// Content types an HTML <form> can submit (urlencoded, multipart, text/plain), parameters ignored.
+bool is_form_content_type(std::string_view content_type);
+
 }  // namespace runt::serve::web

@@ -351,12 +351,21 @@ TEST_F(WebTest, ChangesByCookieMustComeFromThisServersPages) {
   EXPECT_EQ(create("c", {{"Cookie", kCookie}, {"Origin", "http://evil.example"}}).result(), http::status::forbidden);
   EXPECT_EQ(create("d", {{"Cookie", kCookie}, {"Origin", "null"}}).result(), http::status::forbidden);
   EXPECT_EQ(create("e", {{"Cookie", kCookie}, {"Origin", origin()}}).result(), http::status::created);
+  // What an HTML form can send is refused even from this origin (a form planted in content).
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "Multipart/Form-Data; boundary=x", " text/plain ;charset=utf-8"}) {
+    SCOPED_TRACE(type);
+    r = create("g", {{"Cookie", kCookie}, {"Origin", origin()}, {"Content-Type", type}});
+    EXPECT_EQ(r.result(), http::status::unsupported_media_type);
+    EXPECT_NE(r.body().find("form submissions are not accepted"), std::string::npos);
+  }
+  EXPECT_EQ(create("h", {{"Cookie", kCookie}, {"Origin", origin()}, {"Content-Type", "application/json; charset=utf-8"}}).result(),
+            http::status::created);
   // A bearer token needs no Origin: no browser sends one on its own.
   EXPECT_EQ(create("f", {{"Authorization", "Bearer " + kToken}}).result(), http::status::created);
   r = get("/api/notebooks", {{"Authorization", "Bearer " + kToken}});
   std::set<std::string> ids;
   for (const auto& n : schema::parse_json(r.body())) ids.insert(n.at("id").get<std::string>());
-  EXPECT_EQ(ids, (std::set<std::string>{"e", "f"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"e", "f", "h"}));
 }
 
 TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
