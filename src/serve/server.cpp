@@ -119,6 +119,7 @@ struct Server::Impl {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen();
+    cookie_name = web::cookie_name(acceptor.local_endpoint().port());
     hub.set_log(options.log);
     // Logs written before notebooks had owners belong to the operator, not to whoever opens
     // them first.
@@ -395,7 +396,7 @@ struct Server::Impl {
     return Caller{std::move(*user), false};
   }
   std::optional<Caller> cookie_caller(const Request& request) {
-    const auto token = web::cookie_value(request[http::field::cookie], web::kCookieName);
+    const auto token = web::cookie_value(request[http::field::cookie], cookie_name);
     auto user = token ? accounts.authenticate(*token) : std::nullopt;
     if (!user) return std::nullopt;
     return Caller{std::move(*user), true};
@@ -679,7 +680,7 @@ struct Server::Impl {
       if (!accounts.authenticate(link->token))
         return login_page(std::move(stream), request, "The token in this link is not valid.");
       // Jupyter's login: the token becomes a cookie and leaves the address bar and the history.
-      const std::string cookie = web::token_cookie(link->token);
+      const std::string cookie = web::token_cookie(cookie_name, link->token);
       return respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
                      {{"Location", link->location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
     }
@@ -815,6 +816,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer timer{io};
   bool flush_scheduled = false;
+  std::string cookie_name;  // the login cookie, named after this server's port
 };
 
 Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -129,10 +129,12 @@ std::optional<std::string> cookie_value(std::string_view cookie_header, std::str
   return std::nullopt;
 }
 
-std::string token_cookie(std::string_view token) {
+std::string cookie_name(std::uint16_t port) { return "runt_token_" + std::to_string(port); }
+
+std::string token_cookie(std::string_view name, std::string_view token) {
   // HttpOnly: page scripts (and anything injected into them) cannot read it. SameSite=Strict:
   // other sites cannot make the browser send it.
-  return std::string(kCookieName) + "=" + percent_encode(token) + "; Path=/; Max-Age=" +
+  return std::string(name) + "=" + percent_encode(token) + "; Path=/; Max-Age=" +
          std::to_string(kCookieMaxAgeSeconds) + "; HttpOnly; SameSite=Strict";
 }
 

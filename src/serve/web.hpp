@@ -2,6 +2,7 @@
 // The browser notebook's side of `runt serve`, without sockets: which files may be served and
 // as what, the token cookie, the same-origin check, and the security headers of its pages.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,7 +23,9 @@ inline constexpr std::string_view kFrameCsp =
     "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
     "img-src data: blob: 'self'; font-src data:; frame-ancestors 'self'";
 
-inline constexpr std::string_view kCookieName = "runt_token";
+// Browsers keep cookies per host, not per port: a name per port keeps the logins of two runt
+// servers on one machine apart (as Jupyter names its cookie after the port).
+std::string cookie_name(std::uint16_t port);
 inline constexpr int kCookieMaxAgeSeconds = 30 * 24 * 3600;
 
 // The web UI the build bundles (CMake's web-ui directory), compiled in.
@@ -38,8 +41,8 @@ bool is_safe_asset_path(std::string_view relative);
 
 // The value of cookie `name` in a Cookie header (percent-decoded, as token_cookie encodes it).
 std::optional<std::string> cookie_value(std::string_view cookie_header, std::string_view name);
-// The Set-Cookie value that logs a browser in with `token`.
-std::string token_cookie(std::string_view token);
+// The Set-Cookie value that logs a browser in with `token` under the cookie `name`.
+std::string token_cookie(std::string_view name, std::string_view token);
 
 // A page request carrying `?token=T` (Jupyter's login link): the token, and where to send the
 // browser without it (the same path and other parameters; never another host).

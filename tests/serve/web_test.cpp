@@ -39,7 +39,6 @@ constexpr std::string_view kFrameCsp =
     "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
     "img-src data: blob: 'self'; font-src data:; frame-ancestors 'self'";
 const std::string kToken = "operator-token";
-const std::string kCookie = "runt_token=" + kToken;
 
 void write_file(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
@@ -152,6 +151,8 @@ class WebTest : public testing::Test {
   template <class F> bool run_until(F done, std::chrono::milliseconds limit = 10s) {
     return runt::testing_support::run_until(io_, done, limit);
   }
+  std::string cookie_name() const { return "runt_token_" + std::to_string(port_); }  // per port
+  std::string cookie() const { return cookie_name() + "=" + kToken; }
   std::string api_key(const std::string& user) {
     auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
     return accounts.create_key(user);
@@ -198,7 +199,7 @@ TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
   auto r = get("/n/nb1?token=" + kToken);
   EXPECT_EQ(r.result(), http::status::see_other);
   EXPECT_EQ(r[http::field::location], "/n/nb1");
-  EXPECT_EQ(r[http::field::set_cookie], "runt_token=operator-token; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(r[http::field::set_cookie], cookie_name() + "=operator-token; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
   EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
   // Other parameters stay; the redirect never leaves this host.
   r = get("/n/nb1?a=1&token=" + kToken + "&b=2");
@@ -213,8 +214,8 @@ TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
   const std::string key = api_key("alice");
   r = get("/?token=" + key);
   EXPECT_EQ(r.result(), http::status::see_other);
-  EXPECT_EQ(r[http::field::set_cookie].substr(0, 11 + key.size()), "runt_token=" + key);
-  EXPECT_EQ(get("/", {{"Cookie", "runt_token=" + key}}).result(), http::status::ok);
+  EXPECT_EQ(r[http::field::set_cookie].substr(0, cookie_name().size() + 1 + key.size()), cookie_name() + "=" + key);
+  EXPECT_EQ(get("/", {{"Cookie", cookie_name() + "=" + key}}).result(), http::status::ok);
 }
 
 TEST_F(WebTest, OnlyANavigationLogsInWithATokenLink) {
@@ -222,14 +223,14 @@ TEST_F(WebTest, OnlyANavigationLogsInWithATokenLink) {
   const std::string key = api_key("mallory");
   for (const std::string dest : {"image", "script", "iframe", "empty"}) {
     SCOPED_TRACE(dest);
-    const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", dest}, {"Cookie", "runt_token=" + kToken}});
+    const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", dest}, {"Cookie", cookie_name() + "=" + kToken}});
     EXPECT_TRUE(r[http::field::set_cookie].empty());
     EXPECT_EQ(r.result(), http::status::ok);  // the reader's own login still serves the page
   }
   EXPECT_EQ(get("/?token=" + key, {{"Sec-Fetch-Dest", "image"}}).result(), http::status::unauthorized);
   const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", "document"}});
   EXPECT_EQ(r.result(), http::status::see_other);
-  EXPECT_EQ(r[http::field::set_cookie].substr(0, 11 + key.size()), "runt_token=" + key);
+  EXPECT_EQ(r[http::field::set_cookie].substr(0, cookie_name().size() + 1 + key.size()), cookie_name() + "=" + key);
 }
 
 TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
@@ -245,14 +246,16 @@ TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
     EXPECT_NE(r.body().find("runt up"), std::string::npos);
     EXPECT_NE(r.body().find("?token="), std::string::npos);
   }
-  EXPECT_EQ(get("/", {{"Cookie", "runt_token=wrong"}}).result(), http::status::unauthorized);
+  EXPECT_EQ(get("/", {{"Cookie", cookie_name() + "=wrong"}}).result(), http::status::unauthorized);
+  // Another port's login (another runt server on this machine) is not this server's.
+  EXPECT_EQ(get("/", {{"Cookie", "runt_token_1=" + kToken}}).result(), http::status::unauthorized);
   EXPECT_NE(get("/?token=wrong").body().find("not valid"), std::string::npos);
 }
 
 TEST_F(WebTest, TheCookieGivesTheAppForEveryPagePath) {
   for (const std::string target : {"/", "/n/nb1", "/n/nb1?x=1", "/anything/else", "/index.html"}) {
     SCOPED_TRACE(target);
-    const auto r = get(target, {{"Cookie", "theme=dark; " + kCookie + "; other=1"}});
+    const auto r = get(target, {{"Cookie", "theme=dark; " + cookie() + "; other=1"}});
     EXPECT_EQ(r.result(), http::status::ok);
     EXPECT_EQ(r.body(), "<!doctype html><title>app</title>");
     EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
@@ -262,14 +265,14 @@ TEST_F(WebTest, TheCookieGivesTheAppForEveryPagePath) {
   }
   // A bearer token works too; other methods do not.
   EXPECT_EQ(get("/", {{"Authorization", "Bearer " + kToken}}).result(), http::status::ok);
-  EXPECT_EQ(request(http::verb::post, "/", {{"Cookie", kCookie}}).result(), http::status::method_not_allowed);
-  const auto head = request(http::verb::head, "/", {{"Cookie", kCookie}});
+  EXPECT_EQ(request(http::verb::post, "/", {{"Cookie", cookie()}}).result(), http::status::method_not_allowed);
+  const auto head = request(http::verb::head, "/", {{"Cookie", cookie()}});
   EXPECT_EQ(head.result(), http::status::ok);
   EXPECT_EQ(head[http::field::content_length], "33");
 }
 
 TEST_F(WebTest, FrameHtmlHasItsOwnSandboxPolicy) {
-  const auto r = get("/frame.html", {{"Cookie", kCookie}});
+  const auto r = get("/frame.html", {{"Cookie", cookie()}});
   EXPECT_EQ(r.result(), http::status::ok);
   EXPECT_EQ(r.body(), "<!doctype html><title>frame</title>");
   EXPECT_EQ(r["Content-Security-Policy"], kFrameCsp);
@@ -285,23 +288,23 @@ TEST_F(WebTest, AssetsAreServedWithTheirTypes) {
       {"font.woff2", "font/woff2"}, {"img/logo.png", "image/png"}};
   for (const auto& [file, type] : expected) {
     SCOPED_TRACE(file);
-    const auto r = get("/assets/" + file, {{"Cookie", kCookie}});
+    const auto r = get("/assets/" + file, {{"Cookie", cookie()}});
     EXPECT_EQ(r.result(), http::status::ok);
     EXPECT_EQ(r[http::field::content_type], type);
     EXPECT_EQ(r[http::field::cache_control], "no-cache");
     EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
   }
-  auto r = get("/assets/app.js", {{"Cookie", kCookie}});
+  auto r = get("/assets/app.js", {{"Cookie", cookie()}});
   EXPECT_EQ(r.body(), "console.log('app')");
   // Revalidation: the same file answers 304 to its ETag.
   const std::string etag(r[http::field::etag]);
   ASSERT_FALSE(etag.empty());
-  r = get("/assets/app.js", {{"Cookie", kCookie}, {"If-None-Match", etag}});
+  r = get("/assets/app.js", {{"Cookie", cookie()}, {"If-None-Match", etag}});
   EXPECT_EQ(r.result(), http::status::not_modified);
   EXPECT_TRUE(r.body().empty());
   // Without a login, nothing; a file that is not there, 404.
   EXPECT_EQ(get("/assets/app.js").result(), http::status::unauthorized);
-  EXPECT_EQ(get("/assets/nope.js", {{"Cookie", kCookie}}).result(), http::status::not_found);
+  EXPECT_EQ(get("/assets/nope.js", {{"Cookie", cookie()}}).result(), http::status::not_found);
 }
 
 TEST_F(WebTest, NoPathLeavesTheAssetsDirectory) {
@@ -310,7 +313,7 @@ TEST_F(WebTest, NoPathLeavesTheAssetsDirectory) {
         "/assets/img/../../secret.txt", "/assets/..\\secret.txt", "/assets//secret.txt", "/assets/%2fetc%2fpasswd",
         "/assets/.hidden", "/assets/img/", "/assets/", "/assets/img"}) {
     SCOPED_TRACE(target);
-    const auto r = get(target, {{"Cookie", kCookie}});
+    const auto r = get(target, {{"Cookie", cookie()}});
     EXPECT_EQ(r.result(), http::status::not_found);
     EXPECT_EQ(r.body().find("SECRET"), std::string::npos);
     EXPECT_EQ(r.body().find("hidden"), std::string::npos);
@@ -321,11 +324,11 @@ TEST_F(WebTest, NoPathLeavesTheAssetsDirectory) {
 
 TEST_F(WebTest, TheApiAndArtifactsAcceptTheCookie) {
   EXPECT_EQ(get("/api/health").result(), http::status::ok);
-  auto r = get("/api/me", {{"Cookie", kCookie}});
+  auto r = get("/api/me", {{"Cookie", cookie()}});
   EXPECT_EQ(r.result(), http::status::ok);
   EXPECT_EQ(schema::parse_json(r.body()).at("id"), "local");
   EXPECT_EQ(get("/api/me").result(), http::status::unauthorized);
-  EXPECT_EQ(get("/api/me", {{"Cookie", "runt_token=wrong"}}).result(), http::status::unauthorized);
+  EXPECT_EQ(get("/api/me", {{"Cookie", cookie_name() + "=wrong"}}).result(), http::status::unauthorized);
 
   r = request(http::verb::post, "/api/notebooks", {{"Authorization", "Bearer " + kToken}}, R"({"id":"nb1"})");
   ASSERT_EQ(r.result(), http::status::created);
@@ -334,7 +337,7 @@ TEST_F(WebTest, TheApiAndArtifactsAcceptTheCookie) {
   ASSERT_EQ(r.result(), http::status::ok);
   const std::string artifact = schema::parse_json(r.body()).at("artifactId").get<std::string>();
   // What an <img src> in the app sends: the cookie, no Origin.
-  r = get("/api/artifacts/" + artifact, {{"Cookie", kCookie}});
+  r = get("/api/artifacts/" + artifact, {{"Cookie", cookie()}});
   EXPECT_EQ(r.result(), http::status::ok);
   EXPECT_EQ(r.body(), "PNGDATA");
   EXPECT_EQ(r[http::field::content_type], "image/png");
@@ -344,21 +347,21 @@ TEST_F(WebTest, ChangesByCookieMustComeFromThisServersPages) {
   const auto create = [&](const std::string& id, Headers headers) {
     return request(http::verb::post, "/api/notebooks", headers, R"({"id":")" + id + R"("})");
   };
-  auto r = create("a", {{"Cookie", kCookie}});
+  auto r = create("a", {{"Cookie", cookie()}});
   EXPECT_EQ(r.result(), http::status::forbidden);
   EXPECT_NE(r.body().find("Cross-site request refused"), std::string::npos);
-  EXPECT_EQ(create("b", {{"Cookie", kCookie}, {"Origin", "http://127.0.0.1:1"}}).result(), http::status::forbidden);
-  EXPECT_EQ(create("c", {{"Cookie", kCookie}, {"Origin", "http://evil.example"}}).result(), http::status::forbidden);
-  EXPECT_EQ(create("d", {{"Cookie", kCookie}, {"Origin", "null"}}).result(), http::status::forbidden);
-  EXPECT_EQ(create("e", {{"Cookie", kCookie}, {"Origin", origin()}}).result(), http::status::created);
+  EXPECT_EQ(create("b", {{"Cookie", cookie()}, {"Origin", "http://127.0.0.1:1"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("c", {{"Cookie", cookie()}, {"Origin", "http://evil.example"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("d", {{"Cookie", cookie()}, {"Origin", "null"}}).result(), http::status::forbidden);
+  EXPECT_EQ(create("e", {{"Cookie", cookie()}, {"Origin", origin()}}).result(), http::status::created);
   // What an HTML form can send is refused even from this origin (a form planted in content).
   for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "Multipart/Form-Data; boundary=x", " text/plain ;charset=utf-8"}) {
     SCOPED_TRACE(type);
-    r = create("g", {{"Cookie", kCookie}, {"Origin", origin()}, {"Content-Type", type}});
+    r = create("g", {{"Cookie", cookie()}, {"Origin", origin()}, {"Content-Type", type}});
     EXPECT_EQ(r.result(), http::status::unsupported_media_type);
     EXPECT_NE(r.body().find("form submissions are not accepted"), std::string::npos);
   }
-  EXPECT_EQ(create("h", {{"Cookie", kCookie}, {"Origin", origin()}, {"Content-Type", "application/json; charset=utf-8"}}).result(),
+  EXPECT_EQ(create("h", {{"Cookie", cookie()}, {"Origin", origin()}, {"Content-Type", "application/json; charset=utf-8"}}).result(),
             http::status::created);
   // A bearer token needs no Origin: no browser sends one on its own.
   EXPECT_EQ(create("f", {{"Authorization", "Bearer " + kToken}}).result(), http::status::created);
@@ -371,24 +374,24 @@ TEST_F(WebTest, ChangesByCookieMustComeFromThisServersPages) {
 TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
   const std::string no_token = "/livestore/websocket?storeId=nb1";
   const std::string empty_payload = "/livestore/websocket?storeId=nb1&payload=%257B%257D";  // {}
-  auto u = upgrade(no_token, {{"Cookie", kCookie}, {"Origin", origin()}});
+  auto u = upgrade(no_token, {{"Cookie", cookie()}, {"Origin", origin()}});
   EXPECT_EQ(u.status, 101u);
   EXPECT_NE(u.first_frame.find("WSMessage.PullRes"), std::string::npos);
-  EXPECT_EQ(upgrade(empty_payload, {{"Cookie", kCookie}, {"Origin", origin()}}).status, 101u);
+  EXPECT_EQ(upgrade(empty_payload, {{"Cookie", cookie()}, {"Origin", origin()}}).status, 101u);
 
-  u = upgrade(no_token, {{"Cookie", kCookie}, {"Origin", "http://127.0.0.1:1"}});
+  u = upgrade(no_token, {{"Cookie", cookie()}, {"Origin", "http://127.0.0.1:1"}});
   EXPECT_EQ(u.status, 403u);
   EXPECT_NE(u.body.find("Cross-site request refused"), std::string::npos);
-  EXPECT_EQ(upgrade(no_token, {{"Cookie", kCookie}}).status, 403u);  // no Origin
+  EXPECT_EQ(upgrade(no_token, {{"Cookie", cookie()}}).status, 403u);  // no Origin
 
   // Without a cookie, as before: the payload's token is required.
   u = upgrade(no_token, {{"Origin", origin()}});
   EXPECT_EQ(u.status, 400u);
   EXPECT_NE(u.body.find("authToken is missing"), std::string::npos);
-  EXPECT_EQ(upgrade(no_token, {{"Cookie", "runt_token=wrong"}, {"Origin", origin()}}).status, 400u);
+  EXPECT_EQ(upgrade(no_token, {{"Cookie", cookie_name() + "=wrong"}, {"Origin", origin()}}).status, 400u);
   // A token in the payload wins over the cookie and needs no Origin.
   const std::string bad_payload = "/livestore/websocket?storeId=nb1&payload=%257B%2522authToken%2522%253A%2522x%2522%257D";
-  u = upgrade(bad_payload, {{"Cookie", kCookie}, {"Origin", origin()}});
+  u = upgrade(bad_payload, {{"Cookie", cookie()}, {"Origin", origin()}});
   EXPECT_EQ(u.status, 400u);
   EXPECT_EQ(u.body, "Invalid auth token");
   const std::string good_payload = "/livestore/websocket?storeId=nb1&payload=%257B%2522authToken%2522%253A%2522operator-token%2522%257D";
@@ -399,7 +402,7 @@ TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
 
 TEST_F(WebTest, ExportGivesTheNotebookAsIpynb) {
   make_notebook("nb1");
-  const auto r = get("/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}});
+  const auto r = get("/api/notebooks/nb1/ipynb", {{"Cookie", cookie()}});
   ASSERT_EQ(r.result(), http::status::ok) << r.body();
   EXPECT_EQ(r[http::field::content_type], "application/x-ipynb+json");
   EXPECT_EQ(r[http::field::content_disposition],
@@ -416,7 +419,7 @@ TEST_F(WebTest, ExportGivesTheNotebookAsIpynb) {
   grant("nb1", "reader", auth::Role::reader);
   EXPECT_EQ(get("/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + reader}}).result(), http::status::ok);
   EXPECT_EQ(get("/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + stranger}}).result(), http::status::not_found);
-  EXPECT_EQ(get("/api/notebooks/nope/ipynb", {{"Cookie", kCookie}}).result(), http::status::not_found);
+  EXPECT_EQ(get("/api/notebooks/nope/ipynb", {{"Cookie", cookie()}}).result(), http::status::not_found);
 }
 
 TEST_F(WebTest, ImportAppendsCellsThatOpenClientsReceiveAtOnce) {
@@ -426,7 +429,7 @@ TEST_F(WebTest, ImportAppendsCellsThatOpenClientsReceiveAtOnce) {
   // The first cell's id is taken in the notebook: it must get a new one.
   auto doc = schema::parse_json(notebook_json({{"code", "x = 1"}, {"markdown", "## more"}, {"code", ""}}));
   doc["cells"][0]["id"] = "c1";
-  const auto r = request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}, {"Origin", origin()}}, doc.dump());
+  const auto r = request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", cookie()}, {"Origin", origin()}}, doc.dump());
   ASSERT_EQ(r.result(), http::status::ok) << r.body();
   EXPECT_EQ(schema::parse_json(r.body()), (schema::Json{{"imported", 3}}));
   // Durable before the answer: the log has them already (3 cells, 2 sources).
@@ -448,7 +451,7 @@ TEST_F(WebTest, ImportAppendsCellsThatOpenClientsReceiveAtOnce) {
   ASSERT_TRUE(run_until([&] { return watcher->replica().synced() && watcher->replica().head() == 11; }));
 
   // An export shows them in that order.
-  const auto exported = schema::parse_json(get("/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}}).body());
+  const auto exported = schema::parse_json(get("/api/notebooks/nb1/ipynb", {{"Cookie", cookie()}}).body());
   ASSERT_EQ(exported["cells"].size(), 5u);
   EXPECT_EQ(exported["cells"][2]["source"], "x = 1");
   EXPECT_EQ(exported["cells"][4]["source"], "y = 2");
@@ -488,7 +491,7 @@ TEST_F(WebTest, ABadImportChangesNothing) {
   EXPECT_EQ(request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Authorization", "Bearer " + reader}}, good).result(),
             http::status::forbidden);
   EXPECT_EQ(request(http::verb::post, "/api/notebooks/nope/ipynb", auth, good).result(), http::status::not_found);
-  EXPECT_EQ(request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", kCookie}}, good).result(), http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/nb1/ipynb", {{"Cookie", cookie()}}, good).result(), http::status::forbidden);
   EXPECT_EQ(head("nb1"), 5);
 }
 
