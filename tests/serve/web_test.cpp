@@ -8,6 +8,7 @@
 #include "runt/sync/client.hpp"
 
 #include "run_until.hpp"
+#include "server_thread.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/asio.hpp>
@@ -45,31 +46,7 @@ void write_file(const fs::path& file, const std::string& text) {
   std::ofstream(file, std::ios::binary) << text;
 }
 
-// runt serve with a web UI directory, on its own thread.
-class WebServer {
- public:
-  WebServer(const fs::path& data, const fs::path& web) {
-    Options options;
-    options.port = 0;
-    options.data_dir = data;
-    options.token = kToken;
-    options.web_dir = web;
-    server_ = std::make_unique<Server>(options);
-    thread_ = std::thread([this] { server_->run(); });
-  }
-  ~WebServer() {
-    server_->stop();
-    thread_.join();
-  }
-  WebServer(const WebServer&) = delete;
-  WebServer& operator=(const WebServer&) = delete;
-  std::uint16_t port() const { return server_->port(); }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-};
-
+// runt serve (tests/support/server_thread.hpp) with a web UI directory of fake files.
 class WebTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -83,7 +60,7 @@ class WebTest : public testing::Test {
     write_file(web_ / "assets" / "img" / "logo.png", "PNG");
     write_file(web_ / "assets" / ".hidden", "hidden");
     write_file(web_ / "secret.txt", "SECRET-OUTSIDE-ASSETS");
-    server_ = std::make_unique<WebServer>(dir_.path() / "data", web_);
+    server_ = std::make_unique<runt::testing_support::ServerThread>(dir_.path() / "data", 0, kToken, web_);
     port_ = server_->port();
     host_ = "127.0.0.1:" + std::to_string(port_);
   }
@@ -181,7 +158,7 @@ class WebTest : public testing::Test {
 
   runt::testing_support::TempDir dir_{"runt-web"};
   fs::path web_ = dir_.path() / "web-ui";
-  std::unique_ptr<WebServer> server_;
+  std::unique_ptr<runt::testing_support::ServerThread> server_;
   std::uint16_t port_ = 0;
   std::string host_;
   asio::io_context io_;

@@ -13,11 +13,14 @@ namespace runt::testing_support {
 
 class ServerThread {
  public:
-  explicit ServerThread(const std::filesystem::path& data, std::uint16_t port = 0, std::string token = "operator-token") {
+  // `web_dir` empty: the build's web UI.
+  explicit ServerThread(const std::filesystem::path& data, std::uint16_t port = 0, std::string token = "operator-token",
+                        const std::filesystem::path& web_dir = {}) {
     serve::Options options;
     options.port = port;
     options.data_dir = data;
     options.token = std::move(token);
+    if (!web_dir.empty()) options.web_dir = web_dir;
     server_ = std::make_unique<serve::Server>(options);
     thread_ = std::thread([this] { server_->run(); });
   }
