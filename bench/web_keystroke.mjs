@@ -3,14 +3,13 @@
 // transport floor, two raw sync-cf sockets in node (push on one, broadcast seen on the other).
 // Usage: node --experimental-websocket bench/web_keystroke.mjs RUNT_BINARY [KEYSTROKES]
 import { launchBrowser, sleep, until } from '../web/e2e/harness.mjs'
-import { openSocket, percentile, pushAll, startServe } from './web_seed.mjs'
+import { createNotebook, openSocket, percentile, pushAll, startServe } from './web_seed.mjs'
 
 const runt = process.argv[2]
 const keystrokes = Number(process.argv[3] ?? 200)
 const server = await startServe(runt)
 const id = 'keys'
-await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: JSON.stringify({ id }) })
-const seed = await openSocket(server, id)
+const seed = await createNotebook(server, id)
 let head = await pushAll(seed, [{ name: 'v2.CellCreated', args: { id: 'c1', fractionalIndex: 'a0', cellType: 'code', createdBy: 'bench' } }])
 
 const browser = await launchBrowser()

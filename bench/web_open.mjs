@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { launchBrowser, until } from '../web/e2e/harness.mjs'
-import { notebookEvents, openSocket, percentile, pushAll, startServe } from './web_seed.mjs'
+import { createNotebook, notebookEvents, percentile, pushAll, startServe } from './web_seed.mjs'
 
 const runt = process.argv[2]
 const runs = Number(process.argv[3] ?? 5)
 const server = await startServe(runt)
 const id = 'bench500'
-await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: JSON.stringify({ id }) })
-const ws = await openSocket(server, id)
+const ws = await createNotebook(server, id)
 const events = notebookEvents(500, 20_000)
 await pushAll(ws, events)
 ws.close()

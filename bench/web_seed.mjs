@@ -21,6 +21,13 @@ export async function startServe(runt, token = 'bench-token') {
   }
 }
 
+// Creates notebook `id` and opens a raw sync-cf socket on it (with the server token).
+export async function createNotebook(server, id) {
+  const r = await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ id }) })
+  if (r.status !== 201) throw new Error(`could not create notebook ${id}: ${r.status} ${await r.text()}`)
+  return openSocket(server, id)
+}
+
 export async function openSocket(server, storeId) {
   const params = new URLSearchParams({ storeId, payload: encodeURIComponent(JSON.stringify({ authToken: server.token })) })
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/livestore/websocket?${params}`)

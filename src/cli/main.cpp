@@ -3,6 +3,7 @@
 #include "environment.hpp"
 #include "execute.hpp"
 #include "replay.hpp"
+#include "signals.hpp"
 #include "transfer.hpp"
 #include "up.hpp"
 
@@ -190,15 +191,10 @@ int main(int argc, char** argv) {
     config.image_artifact_threshold = agent_threshold;
     config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
     // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    runt::cli::StopSignals signals;
     runt::agent::RuntimeAgent runner(config, std::move(runtime));
     std::thread waiter([&] {
-      int received = 0;
-      sigwait(&signals, &received);
+      const int received = signals.wait();
       if (received == SIGINT || received == SIGTERM) runner.stop();
     });
     int code = 0;

@@ -1,6 +1,7 @@
 #include "up.hpp"
 
 #include "environment.hpp"
+#include "signals.hpp"
 #include "transfer.hpp"
 
 #include "runt/agent/agent.hpp"
@@ -14,7 +15,6 @@
 #include <mutex>
 #include <set>
 #include <fstream>
-#include <pthread.h>
 #include <sstream>
 #include <thread>
 
@@ -28,25 +28,6 @@ std::filesystem::path default_notebook_file(const std::filesystem::path& data_di
 bool is_ipynb_file(const std::string& arg) {
   return arg.size() > 6 && arg.ends_with(".ipynb") && std::filesystem::is_regular_file(arg);
 }
-
-// Blocks SIGINT/SIGTERM in every thread started after this, so one thread can sigwait for them.
-class SignalWaiter {
- public:
-  SignalWaiter() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
-  }
-  int wait() {
-    int received = 0;
-    sigwait(&set_, &received);
-    return received;
-  }
-
- private:
-  sigset_t set_;
-};
 
 // One runtime agent (and kernel) per notebook someone opens, as Jupyter starts a kernel per open
 // notebook: agents start on the server's thread when a browser connects (they only spawn a
@@ -133,7 +114,7 @@ class AgentPool {
 }  // namespace
 
 int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
-  SignalWaiter signals;  // before any thread starts
+  StopSignals signals;  // before any thread starts
   const std::filesystem::path data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
   std::filesystem::create_directories(data_dir);
 

@@ -218,10 +218,7 @@ std::string attachment(std::string_view title, std::string_view extension) {
 }
 
 bool is_form_content_type(std::string_view content_type) {
-  std::string type(content_type.substr(0, content_type.find(';')));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(type.begin());
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
   return type == "application/x-www-form-urlencoded" || type == "multipart/form-data" || type == "text/plain";
 }
 

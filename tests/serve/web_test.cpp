@@ -9,6 +9,7 @@
 
 #include "run_until.hpp"
 #include "server_thread.hpp"
+#include "test_client.hpp"
 #include "temp_dir.hpp"
 
 #include <boost/asio.hpp>
@@ -113,17 +114,7 @@ class WebTest : public testing::Test {
   }
 
   std::unique_ptr<sync::SyncClient> client(const std::string& name, const std::string& store) {
-    sync::ClientOptions o;
-    o.url = "ws://" + host_ + "/livestore";
-    o.store_id = store;
-    o.payload = {{"authToken", kToken}};
-    o.client_id = name;
-    o.session_id = name + "-session";
-    o.min_backoff = 20ms;
-    o.max_backoff = 200ms;
-    auto c = std::make_unique<sync::SyncClient>(io_, o);
-    c->start();
-    return c;
+    return runt::testing_support::start_client(io_, "ws://" + host_ + "/livestore", store, kToken, name);
   }
   template <class F> bool run_until(F done, std::chrono::milliseconds limit = 10s) {
     return runt::testing_support::run_until(io_, done, limit);

@@ -7,6 +7,7 @@
 #include "run_until.hpp"
 #include "server_thread.hpp"
 #include "temp_dir.hpp"
+#include "test_client.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -30,18 +31,8 @@ class SyncClientTest : public testing::Test {
  protected:
   std::unique_ptr<SyncClient> client(const std::string& name, const std::string& token = "operator-token",
                                      const std::string& store = "nb") {
-    ClientOptions o;
-    o.url = "ws://127.0.0.1:" + std::to_string(port_) + "/livestore";
-    o.store_id = store;
-    o.payload = {{"authToken", token}};
-    o.client_id = name;
-    o.session_id = name + "-session";
-    o.min_backoff = 20ms;
-    o.max_backoff = 200ms;
-    o.log = [this, name](const std::string& line) { log_ += name + ": " + line + "\n"; };
-    auto c = std::make_unique<SyncClient>(io_, o);
-    c->start();
-    return c;
+    return runt::testing_support::start_client(io_, "ws://127.0.0.1:" + std::to_string(port_) + "/livestore", store, token,
+                                               name, [this, name](const std::string& line) { log_ += name + ": " + line + "\n"; });
   }
   template <class F> bool run_until(F done, std::chrono::milliseconds limit = 10s) {
     return runt::testing_support::run_until(io_, done, limit);

@@ -1,15 +1,9 @@
 // The notebook list: every notebook the user may open, newest first; create, rename, import.
 import { NotebookStore } from './sync'
 import * as model from './model'
+import { el } from './dom'
 
 interface Summary { id: string; title: string; updatedAt: string | null; ownerId: string; role: string }
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag)
-  if (cls) e.className = cls
-  if (text !== undefined) e.textContent = text
-  return e
-}
 
 async function api(path: string, init?: RequestInit): Promise<Response> {
   const r = await fetch(path, { credentials: 'same-origin', ...init })

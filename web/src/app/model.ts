@@ -6,7 +6,7 @@ import {
   cellTypeChanged as cellTypeChangedEvent, cellsInOrder, executionCancelled as executionCancelledEvent,
   executionRequested as executionRequestedEvent, fractionalIndexBetween,
   multipleExecutionRequested as multipleExecutionRequestedEvent, notebookTitleChanged, outputsOf,
-  presenceSet as presenceSetEvent, actorProfileSet, type Cell, type CellType, type QueueEntry, type State,
+  presenceSet as presenceSetEvent, actorProfileSet, activeRuntimeSessions, queueOf, type Cell, type CellType, type QueueEntry, type State,
 } from '../schema/index'
 import type { OutputRow } from './outputs'
 
@@ -67,8 +67,7 @@ export function queueSummary(state: State): string {
 }
 
 export function executionOf(state: State, cell: CellRow): { state: string; label: string; detail: string } {
-  const q = state.latestQueueByCell.get(cell.id)
-  const entry = q ? state.executionQueue.get(q) : undefined
+  const entry = queueOf(state, cell.id)
   const s = cell.executionState
   const duration = cell.lastExecutionDurationMs
   const fmt = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`)
@@ -85,8 +84,8 @@ export function executionOf(state: State, cell: CellRow): { state: string; label
 // not renewed yet). Stale: active but its renewals stopped — the agent is gone or cut off.
 export function runtimeStatus(state: State, nowMs: number): { status: 'alive' | 'stale' | 'none'; label: string; detail: string } {
   let stale: { label: string; detail: string } | null = null
-  for (const s of state.runtimeSessions.values()) {
-    if (!s.isActive || s.status === 'terminated') continue
+  for (const s of activeRuntimeSessions(state)) {
+    if (s.status === 'terminated') continue
     const expires = s.expiresAt ? Date.parse(s.expiresAt) : NaN
     const label = `${s.runtimeType} · ${s.status}`
     if (Number.isNaN(expires) || expires > nowMs) return { status: 'alive', label, detail: `runtime ${s.runtimeId}, session ${s.sessionId}` }

@@ -3,9 +3,10 @@
 // NotebookStore; the view redraws what the events touched, at most once per animation frame.
 import type { Change } from '../schema/index'
 import { LazyEditor } from './editor'
-import { artifactUrl, markdownToSafeHtml, renderOutput, type OutputRow } from './outputs'
+import { markdownToSafeHtml, renderOutput, type OutputRow } from './outputs'
 import * as model from './model'
 import { NotebookStore, newId, type ConnectionStatus } from './sync'
+import { el } from './dom'
 
 interface CellView {
   id: string
@@ -20,13 +21,6 @@ interface CellView {
   outputKeys: Map<string, { key: string; node: HTMLElement }>
   editing: boolean
   cellType: string
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag)
-  if (cls) e.className = cls
-  if (text !== undefined) e.textContent = text
-  return e
 }
 
 function button(label: string, title: string, onClick: () => void, cls = ''): HTMLButtonElement {
@@ -162,9 +156,9 @@ export class NotebookPage {
 
   private render(): void {
     const state = this.store.state
-    const cells = model.cells(state)
     if (this.redrawAll) {
       this.redrawAll = false
+      const cells = model.cells(state) // sorted: only when the order may have changed
       const seen = new Set<string>()
       let previous: Element | null = null
       for (const cell of cells) {
@@ -186,9 +180,8 @@ export class NotebookPage {
         }
       }
     } else {
-      const byId = new Map(cells.map((c) => [c.id, c]))
       for (const id of this.dirty) {
-        const view = this.views.get(id), cell = byId.get(id)
+        const view = this.views.get(id), cell = state.cells.get(id)
         if (view && cell) this.updateView(view, cell)
       }
     }
@@ -198,7 +191,7 @@ export class NotebookPage {
     document.title = `${t} · runt`
     this.showRuntime()
     this.showPresence()
-    this.root.classList.toggle('empty', cells.length === 0)
+    this.root.classList.toggle('empty', state.cells.size === 0)
     // Others see this person's name (presence, authorship), not their user id.
     if (!this.readOnly && this.store.loaded && !state.actors.has(this.user.id) && !this.profileSent) {
       this.profileSent = true
@@ -501,4 +494,3 @@ export class NotebookPage {
   }
 }
 
-export { artifactUrl }

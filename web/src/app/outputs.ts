@@ -5,6 +5,7 @@
 import DOMPurify from 'dompurify'
 import { marked } from 'marked'
 import { renderAnsi, resolveCarriageReturns } from './ansi'
+import { el } from './dom'
 
 export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
 export interface OutputRow {
@@ -64,13 +65,6 @@ export function tailOf(text: string, lines: number): { tail: string; hidden: num
   let hidden = 0
   for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) hidden++
   return { tail: text.slice(at + 1), hidden: hidden + 1 }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag)
-  if (cls) e.className = cls
-  if (text !== undefined) e.textContent = text
-  return e
 }
 
 // Each "show more" shows ten times as many lines: a million-line stream never lands in the

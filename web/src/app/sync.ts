@@ -288,7 +288,6 @@ export class NotebookStore {
       this.inFlight = null // its answer (a stale-parent error) no longer matters
       this.sent = 0
       this.emit([], true)
-      this.pushSome()
     }
     this.pushSome()
   }

@@ -112,6 +112,18 @@ function artifactColumn(m: MediaRepresentation): string | null {
   return m.type === 'artifact' ? m.artifactId : null
 }
 
+// The columns terminal and markdown rows share, from their `{id, cellId, position, content}`.
+function textOutput(a: { id: string; cellId: string; position: number; content: MediaRepresentation }) {
+  return {
+    id: a.id,
+    cellId: a.cellId,
+    position: a.position,
+    data: textColumn(a.content),
+    artifactId: artifactColumn(a.content),
+    metadata: a.content.metadata ?? null,
+  }
+}
+
 // A new outputs row with every column, in table order (one object shape for all rows).
 type OutputColumns = Pick<Output, 'id' | 'cellId' | 'outputType' | 'position'> & Partial<Output>
 function newOutput(o: OutputColumns): Output {
@@ -429,33 +441,10 @@ const HANDLERS: Handlers = {
       representations: a.representations,
     })
   },
-  'v1.TerminalOutputAdded': (m, a) => {
-    m.addOutput({
-      id: a.id,
-      cellId: a.cellId,
-      outputType: 'terminal',
-      position: a.position,
-      streamName: a.streamName,
-      data: textColumn(a.content),
-      artifactId: artifactColumn(a.content),
-      mimeType: 'text/plain',
-      metadata: a.content.metadata ?? null,
-    })
-  },
+  'v1.TerminalOutputAdded': (m, a) => m.addOutput({ ...textOutput(a), outputType: 'terminal', streamName: a.streamName, mimeType: 'text/plain' }),
   'v1.TerminalOutputAppended': (m, a) => m.appendV1(a.outputId, a.content),
   'v2.TerminalOutputAppended': (m, a, name) => m.addDelta(name, a),
-  'v1.MarkdownOutputAdded': (m, a) => {
-    m.addOutput({
-      id: a.id,
-      cellId: a.cellId,
-      outputType: 'markdown',
-      position: a.position,
-      data: textColumn(a.content),
-      artifactId: artifactColumn(a.content),
-      mimeType: 'text/markdown',
-      metadata: a.content.metadata ?? null,
-    })
-  },
+  'v1.MarkdownOutputAdded': (m, a) => m.addOutput({ ...textOutput(a), outputType: 'markdown', mimeType: 'text/markdown' }),
   'v1.MarkdownOutputAppended': (m, a) => m.appendV1(a.outputId, a.content),
   'v2.MarkdownOutputAppended': (m, a, name) => m.addDelta(name, a),
   'v1.ErrorOutputAdded': (m, a) => {
