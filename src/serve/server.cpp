@@ -145,7 +145,7 @@ struct Server::Impl {
       ws_.read_message_max(0);  // no Beast limit: read() enforces max_frame_bytes with an Error frame
       read();
     }
-    void send(std::string frame) override {
+    void deliver(sync::Frame frame) override {
       if (!detached_ && !dropped_) enqueue(std::move(frame));
     }
 
@@ -160,9 +160,9 @@ struct Server::Impl {
     }
 
    private:
-    void enqueue(std::string frame) {
-      if (server_.options.trace_frames) server_.options.log("#" + std::to_string(id_) + " <- " + frame.substr(0, 300));
-      queued_bytes_ += frame.size();
+    void enqueue(sync::Frame frame) {
+      if (server_.options.trace_frames) server_.options.log("#" + std::to_string(id_) + " <- " + frame->substr(0, 300));
+      queued_bytes_ += frame->size();
       queue_.push_back(std::move(frame));
       if (queued_bytes_ > server_.options.max_queued_bytes) return drop_slow();
       if (queue_.size() == 1) write();
@@ -188,8 +188,8 @@ struct Server::Impl {
       server_.options.log("refused a frame of more than " + limit + " bytes for " + store_id_);
       buffer_.consume(buffer_.size());
       detach();  // no more broadcasts: only the error is still to go out
-      enqueue(protocol::encode(protocol::ServerMessage{
-          protocol::Error{"", "Frame refused: larger than " + limit + " bytes"}}));
+      enqueue(std::make_shared<const std::string>(protocol::encode(protocol::ServerMessage{
+          protocol::Error{"", "Frame refused: larger than " + limit + " bytes"}})));
       closing_ = true;  // close once the error is written
     }
     // A subscriber that does not read would make the server hold every broadcast for it.
@@ -210,9 +210,9 @@ struct Server::Impl {
       server_.sessions.erase(id_);
     }
     void write() {
-      ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (ec) return self->close(ec);
-        self->queued_bytes_ -= self->queue_.front().size();
+        self->queued_bytes_ -= self->queue_.front()->size();
         self->queue_.pop_front();
         if (!self->queue_.empty()) return self->write();
         if (self->closing_)
@@ -233,7 +233,7 @@ struct Server::Impl {
     bool may_push_;
     sync::Hub::ConnectionId id_ = 0;
     beast::flat_buffer buffer_;
-    std::deque<std::string> queue_;
+    std::deque<sync::Frame> queue_;
     std::size_t queued_bytes_ = 0;
     bool closed_ = false;
     bool closing_ = false;

@@ -182,12 +182,12 @@ void Hub::flush() {
     const std::int64_t new_head = p.request.batch.back().seqNum;
     PullRes broadcast{{}, Context::push, p.request.requestId, 0};
     for (const auto& e : p.request.batch) broadcast.batch.push_back(SyncedEvent{e, p.created_at});
-    const std::string frame = encode(ServerMessage{broadcast});
+    const Frame frame = std::make_shared<const std::string>(encode(ServerMessage{broadcast}));
     for (auto& [id, other] : sockets_) {
       if (other.store_id != p.store_id || !other.known) continue;  // see tick()
       if (other.from() < head) catch_up(other, head, p.request.requestId);
       if (other.from() >= new_head) continue;
-      other.connection->send(frame);
+      other.connection->deliver(frame);
       other.position = other.sent_max = new_head;
     }
   }

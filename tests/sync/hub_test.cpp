@@ -14,7 +14,7 @@ using namespace runt::protocol;
 
 struct Socket final : Connection {
   std::vector<std::string> frames;
-  void send(std::string frame) override { frames.push_back(std::move(frame)); }
+  void deliver(Frame frame) override { frames.push_back(*frame); }
   std::vector<ServerMessage> take() {
     std::vector<ServerMessage> out;
     for (const auto& f : frames) out.push_back(decode_server_message(f));

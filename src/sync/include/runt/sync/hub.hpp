@@ -31,6 +31,7 @@
 #include <functional>
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,12 +39,17 @@
 
 namespace runt::sync {
 
+// A frame as the Hub hands it out: immutable and shared, so a broadcast is one buffer however
+// many sockets it goes to.
+using Frame = std::shared_ptr<const std::string>;
+
 class Connection {
  public:
   virtual ~Connection() = default;
   // Queues a frame for the client. Called while the Hub iterates its sockets: it must not call
   // back into the Hub (detach later, e.g. from the event loop).
-  virtual void send(std::string frame) = 0;
+  virtual void deliver(Frame frame) = 0;
+  void send(std::string frame) { deliver(std::make_shared<const std::string>(std::move(frame))); }
 };
 
 class Hub {
