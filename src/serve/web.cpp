@@ -1,6 +1,6 @@
 #include "web.hpp"
 
-#include "runt/serve/server.hpp"
+#include "runt/serve/url.hpp"
 
 #include <algorithm>
 #include <array>

@@ -55,10 +55,4 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// The sync payload of a client URL: `payload` is URLSearchParams-encoded encodeURIComponent of
-// JSON (double-encoded). Returns the decoded JSON text, or throws std::invalid_argument.
-std::string decode_payload_parameter(std::string_view query_value);
-// Percent-decoding; `plus_is_space` for application/x-www-form-urlencoded values.
-std::string percent_decode(std::string_view text, bool plus_is_space);
-
 }  // namespace runt::serve

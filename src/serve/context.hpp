@@ -1,0 +1,47 @@
+#pragma once
+// What every part of `runt serve` shares: its options, the event store, the accounts, the
+// artifacts, the sync Hub, the live sync sessions and the event loop they all run on. One per
+// server; used from the loop's thread only.
+
+#include "runt/serve/server.hpp"
+
+#include "runt/auth/accounts.hpp"
+#include "runt/storage/artifact_store.hpp"
+#include "runt/storage/event_store.hpp"
+#include "runt/sync/hub.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace runt::serve {
+
+class SyncSession;
+
+struct ServerContext {
+  ServerContext(Options options, boost::asio::io_context& io);
+
+  void log(const std::string& line) const { options.log(line); }
+  // Pushes wait in the Hub until the frames already at hand are handled; then one transaction
+  // (one fsync) writes them all.
+  void schedule_flush();
+  // Ends the live sync sockets of `user_id` on `store_id` (every notebook when empty): their
+  // access changed, and they reconnect and are authorized afresh.
+  void end_sessions(const std::string& store_id, const std::string& user_id);
+
+  Options options;
+  boost::asio::io_context& io;
+  std::unique_ptr<storage::EventStore> store;
+  auth::Accounts accounts;
+  storage::ArtifactStore artifacts;
+  sync::Hub hub;
+  std::string cookie_name;  // the login cookie, named after this server's port
+  std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
+
+ private:
+  bool flush_scheduled_ = false;
+};
+
+}  // namespace runt::serve

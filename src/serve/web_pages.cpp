@@ -1,0 +1,97 @@
+#include "web_pages.hpp"
+
+#include "caller.hpp"
+#include "web.hpp"
+
+#include "runt/serve/url.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace runt::serve {
+
+namespace {
+
+std::optional<std::string> read_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+void login_page(beast::tcp_stream stream, const RequestHead& request, std::string_view problem) {
+  respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
+          {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+}
+
+void serve_page(ServerContext& server, beast::tcp_stream stream, const RequestHead& request, std::string_view name,
+                std::string_view csp) {
+  const auto file = server.options.web_dir / name;
+  auto content = read_file(file);
+  if (!content)
+    return respond(std::move(stream), request, http::status::not_found,
+                   "The web UI is not built: " + file.string() + " is missing (cmake --build build, or runt serve --web-dir DIR)");
+  respond(std::move(stream), request, http::status::ok, std::move(*content), "text/html; charset=utf-8",
+          {{"Content-Security-Policy", csp},
+           {"X-Content-Type-Options", "nosniff"},
+           {"Referrer-Policy", "no-referrer"},
+           {"Cache-Control", "no-cache"}});
+}
+
+// Files under web_dir/assets, revalidated on every use (ETag) so a rebuilt bundle is seen at once.
+void serve_asset(ServerContext& server, beast::tcp_stream stream, const RequestHead& request, std::string_view relative) {
+  const auto not_found = [&] { respond(std::move(stream), request, http::status::not_found, "Not found"); };
+  if (!web::is_safe_asset_path(relative)) return not_found();
+  const auto file = server.options.web_dir / "assets" / relative;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  const auto modified = std::filesystem::last_write_time(file, ec);
+  if (ec) return not_found();
+  std::ostringstream tag;
+  tag << '"' << std::hex << size << '-' << modified.time_since_epoch().count() << '"';
+  const std::string etag = tag.str();
+  if (request[http::field::if_none_match] == etag)
+    return respond(std::move(stream), request, http::status::not_modified, "", web::content_type_for(file),
+                   {{"ETag", etag}, {"Cache-Control", "no-cache"}});
+  auto content = read_file(file);
+  if (!content) return not_found();
+  respond(std::move(stream), request, http::status::ok, std::move(*content), web::content_type_for(file),
+          {{"ETag", etag}, {"Cache-Control", "no-cache"}, {"X-Content-Type-Options", "nosniff"}});
+}
+
+}  // namespace
+
+void serve_web_ui(ServerContext& server, beast::tcp_stream stream, const RequestHead& request) {
+  if (!is_safe_method(request.method()))
+    return respond(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+  const std::string_view target = request.target();
+  const std::string_view path = target_path(target);
+  // Only a top-level navigation logs in: an <img src="/?token=..."> planted in a notebook must
+  // not switch the reader's browser to someone else's account. (Browsers send Sec-Fetch-Dest
+  // on every request; a client without it, such as curl, is not a browser to protect.)
+  const auto dest = request.find("Sec-Fetch-Dest");
+  const bool navigation = dest == request.end() || dest->value() == "document";
+  if (auto link = web::token_link(target); link && navigation) {
+    if (!server.accounts.authenticate(link->token))
+      return login_page(std::move(stream), request, "The token in this link is not valid.");
+    // Jupyter's login: the token becomes a cookie and leaves the address bar and the history.
+    const std::string cookie = web::token_cookie(server.cookie_name, link->token);
+    return respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
+                   {{"Location", link->location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
+  }
+  const bool asset = path.starts_with("/assets/");
+  if (!caller_of(server, request)) {
+    if (asset)
+      return respond(std::move(stream), request, http::status::unauthorized,
+                     "Log in first: open the URL runt up printed (it ends with ?token=)");
+    return login_page(std::move(stream), request, "This browser is not logged in to this runt server.");
+  }
+  if (asset) return serve_asset(server, std::move(stream), request, path.substr(8));
+  if (path == "/frame.html") return serve_page(server, std::move(stream), request, "frame.html", web::kFrameCsp);
+  return serve_page(server, std::move(stream), request, "index.html", web::kAppCsp);
+}
+
+}  // namespace runt::serve
