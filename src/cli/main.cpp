@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
 
   serve->add_option("--max-upload-bytes", serve_options.max_upload_bytes, "Largest HTTP request body (artifact uploads)")
       ->capture_default_str();
+  serve->add_option("--max-connections", serve_options.max_connections, "Open connections at most (more get 503)")
+      ->capture_default_str();
+  serve->add_option("--max-connections-per-address", serve_options.max_connections_per_address,
+                    "Open connections at most from one client address")
+      ->capture_default_str();
   serve->add_option("--web-dir", serve_options.web_dir, "The browser notebook's files (index.html, frame.html, assets/)")
       ->default_str(serve_options.web_dir.string());
 

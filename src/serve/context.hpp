@@ -11,6 +11,7 @@
 #include "runt/sync/hub.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <map>
 #include <memory>
@@ -39,6 +40,9 @@ struct ServerContext {
   sync::Hub hub;
   std::string cookie_name;  // the login cookie, named after this server's port
   std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
+  // Work too slow for the event loop (hashing an upload, parsing a large .ipynb); its results
+  // come back to the loop with asio::post(io, ...). Last member: joined before the rest goes.
+  boost::asio::thread_pool workers{1};
 
  private:
   bool flush_scheduled_ = false;

@@ -9,7 +9,7 @@
 #include "runt/schema/queries.hpp"
 
 #include <random>
-#include <sstream>
+#include <fstream>
 
 namespace runt::serve {
 
@@ -38,14 +38,17 @@ std::string new_notebook_id() {
   return id;
 }
 
-std::size_t import_ipynb(ServerContext& server, const std::string& id, const std::string& body, const auth::User& user) {
-  std::istringstream in(body);
-  ipynb::Json doc;
+ipynb::Json read_ipynb(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::invalid_argument("Not a notebook: cannot read the upload");
   try {
-    doc = ipynb::read_notebook(in);
+    return ipynb::read_notebook(in);
   } catch (const ipynb::IpynbError& e) {
     throw std::invalid_argument("Not a notebook: " + std::string(e.what()));
   }
+}
+
+std::size_t import_ipynb(ServerContext& server, const std::string& id, ipynb::Json doc, const auth::User& user) {
   server.hub.flush();  // pushes waiting for the group commit are part of the notebook we append to
   const schema::State state = materialized(*server.store, id);
   // A cell id the notebook has already would make two cells one: those get fresh ids.

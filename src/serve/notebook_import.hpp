@@ -3,7 +3,10 @@
 
 #include "context.hpp"
 
+#include "runt/ipynb/ipynb.hpp"
 #include "runt/schema/state.hpp"
+
+#include <filesystem>
 
 #include <string>
 
@@ -13,11 +16,15 @@ namespace runt::serve {
 // skipped, as they skip it.
 schema::State materialized(storage::EventStore& store, const std::string& store_id);
 
-// Appends the cells of `ipynb` (a .ipynb's text) after the notebook's last cell, with the
-// events `runt import` commits, written through the Hub as a client's pushes would be (so open
-// browsers see them at once). Returns how many cells. Throws std::invalid_argument, before
-// anything is written, for a body that is not a notebook or a cell too large to sync.
-std::size_t import_ipynb(ServerContext& server, const std::string& store_id, const std::string& ipynb, const auth::User& user);
+// A .ipynb file read and checked; throws std::invalid_argument for one that is not a notebook.
+// Pure: safe on a worker thread (parsing tens of megabytes takes a while).
+ipynb::Json read_ipynb(const std::filesystem::path& file);
+
+// Appends the cells of `notebook` after the notebook's last cell, with the events `runt import`
+// commits, written through the Hub as a client's pushes would be (so open browsers see them at
+// once). Returns how many cells. Throws std::invalid_argument, before anything is written, for
+// a cell too large to sync.
+std::size_t import_ipynb(ServerContext& server, const std::string& store_id, ipynb::Json notebook, const auth::User& user);
 
 // A fresh notebook id: `nb-` and 16 random characters.
 std::string new_notebook_id();

@@ -41,25 +41,34 @@ const RestApi::Summary& RestApi::summary(const std::string& store_id) {
   return s;
 }
 
-void RestApi::handle(beast::tcp_stream stream, const Request& request, const Caller& caller) {
-  if (caller.by_cookie && !is_safe_method(request.method())) {
-    if (const auto problem = cross_site_problem(request))
-      return reply_error(std::move(stream), request, http::status::forbidden, *problem);
-    // What an HTML form can send (a form planted in content of this origin would pass the
-    // Origin check); the app's own calls say what they send.
-    if (web::is_form_content_type(request[http::field::content_type]))
-      return reply_error(std::move(stream), request, http::status::unsupported_media_type,
-                         "Send JSON (Content-Type: application/json): form submissions are not accepted");
-  }
-  const auth::User& user = caller.user;
-  std::vector<std::string> parts;  // path segments after /api/
+std::optional<RestApi::Refusal> RestApi::cookie_problem(const RequestHead& request, const Caller& caller) {
+  if (!caller.by_cookie || is_safe_method(request.method())) return std::nullopt;
+  if (auto problem = cross_site_problem(request)) return Refusal{http::status::forbidden, std::move(*problem)};
+  // What an HTML form can send (a form planted in content of this origin would pass the
+  // Origin check); the app's own calls say what they send.
+  if (web::is_form_content_type(request[http::field::content_type]))
+    return Refusal{http::status::unsupported_media_type,
+                   "Send JSON (Content-Type: application/json): form submissions are not accepted"};
+  return std::nullopt;
+}
+
+// Path segments after /api/, percent-decoded; throws std::invalid_argument for a bad escape.
+std::vector<std::string> RestApi::path_parts(const RequestHead& request) {
+  std::vector<std::string> parts;
   for (std::string_view rest = target_path(request.target()).substr(5); !rest.empty();) {
     const auto slash = rest.find('/');
     parts.push_back(percent_decode(rest.substr(0, slash), false));
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
+  return parts;
+}
+
+void RestApi::handle(Stream stream, const Request& request, const Caller& caller) {
+  if (const auto problem = cookie_problem(request, caller)) return reply_error(std::move(stream), request, problem->status, problem->message);
+  const auth::User& user = caller.user;
   try {
+    const std::vector<std::string> parts = path_parts(request);
     if (parts.size() == 1 && parts[0] == "me") {
       if (request.method() != http::verb::get)
         return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
@@ -78,7 +87,7 @@ void RestApi::handle(beast::tcp_stream stream, const Request& request, const Cal
   }
 }
 
-void RestApi::notebooks(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts,
+void RestApi::notebooks(Stream& stream, const Request& request, const std::vector<std::string>& parts,
                         const auth::User& user) {
   const auto method = request.method();
   if (parts.size() == 1 && method == http::verb::get) {
@@ -176,44 +185,125 @@ void RestApi::notebooks(beast::tcp_stream& stream, const Request& request, const
     return respond(std::move(stream), request, http::status::ok, std::move(body), "application/x-ipynb+json",
                    {{"Content-Disposition", disposition}});
   }
-  if (parts.size() == 3 && parts[2] == "ipynb" && method == http::verb::post) {
-    if (role < auth::Role::writer) throw auth::AccessDenied("You may read notebook " + id + " but not change it");
-    const std::size_t imported = import_ipynb(server_, id, request.body(), user);
-    server_.log(user.id + " imported " + std::to_string(imported) + " cells into " + id);
-    return reply_json(std::move(stream), request, http::status::ok, json_text({{"imported", imported}}));
-  }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
 }
 
 // Artifact ids are `<notebookId>/<sha256>`: access follows the notebook.
-void RestApi::artifacts(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts,
+void RestApi::artifacts(Stream& stream, const Request& request, const std::vector<std::string>& parts,
                         const auth::User& user) {
-  if (parts.size() == 1 && request.method() == http::verb::post) {
-    const std::string notebook(request["x-notebook-id"]);
-    if (notebook.empty()) throw std::invalid_argument("x-notebook-id header is missing");
-    if (!sync::is_valid_store_id(notebook) || server_.accounts.role(user, notebook) < auth::Role::writer)
-      throw auth::AccessDenied("You may not add artifacts to notebook " + notebook);
-    std::string content_type(request[http::field::content_type]);
-    if (content_type.empty()) content_type = "application/octet-stream";
-    const std::string hash = server_.artifacts.put(request.body());
-    server_.accounts.add_artifact(notebook, hash, content_type, static_cast<std::int64_t>(request.body().size()));
-    return reply_json(std::move(stream), request, http::status::ok, json_text({{"artifactId", notebook + "/" + hash}}));
-  }
   if (parts.size() == 3 && request.method() == http::verb::get) {
     const std::string& notebook = parts[1];
     const std::string& hash = parts[2];
     const auto meta = sync::is_valid_store_id(notebook) && server_.accounts.role(user, notebook) >= auth::Role::reader
                           ? server_.accounts.find_artifact(notebook, hash)
                           : std::nullopt;
-    auto content = meta ? server_.artifacts.get(hash) : std::nullopt;
-    if (!content) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
+    const auto file = meta ? server_.artifacts.file_of(hash) : std::nullopt;
+    if (!file) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
     // Served from the app's origin: never let an uploaded HTML or SVG run script there.
-    return respond(std::move(stream), request, http::status::ok, std::move(*content), meta->content_type,
+    return respond_file(std::move(stream), request, *file, meta->content_type,
                    {{"Content-Security-Policy", "sandbox"},
                     {"Cache-Control", "private, max-age=31536000, immutable"},
                     {"X-Content-Type-Options", "nosniff"}});
   }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
+}
+
+bool RestApi::is_upload(const RequestHead& request) {
+  if (request.method() != http::verb::post) return false;
+  const std::string_view path = target_path(request.target());
+  return path == "/api/artifacts" || (path.starts_with("/api/notebooks/") && path.ends_with("/ipynb"));
+}
+
+std::variant<RestApi::Upload, RestApi::Refusal> RestApi::check_upload(const RequestHead& request, const Caller& caller) {
+  if (auto problem = cookie_problem(request, caller)) return std::move(*problem);
+  std::vector<std::string> parts;
+  try {
+    parts = path_parts(request);
+  } catch (const std::invalid_argument& e) {
+    return Refusal{http::status::bad_request, e.what()};
+  }
+  try {
+    if (parts.size() == 1 && parts[0] == "artifacts") {
+      const std::string notebook(request["x-notebook-id"]);
+      if (notebook.empty()) return Refusal{http::status::bad_request, "x-notebook-id header is missing"};
+      if (!sync::is_valid_store_id(notebook) || server_.accounts.role(caller.user, notebook) < auth::Role::writer)
+        return Refusal{http::status::forbidden, "You may not add artifacts to notebook " + notebook};
+      std::string content_type(request[http::field::content_type]);
+      if (content_type.empty()) content_type = "application/octet-stream";
+      return Upload{Upload::Kind::artifact, notebook, std::move(content_type)};
+    }
+    if (parts.size() == 3 && parts[0] == "notebooks" && parts[2] == "ipynb") {
+      const std::string& id = parts[1];
+      const auto role = sync::is_valid_store_id(id) ? server_.accounts.role(caller.user, id) : auth::Role::none;
+      // The operator may open any id (its role is always owner): a notebook no one created is
+      // not there to import into.
+      const auto all = caller.user.is_operator ? server_.accounts.notebooks(caller.user) : std::vector<auth::NotebookAccess>{};
+      if (role == auth::Role::none ||
+          (caller.user.is_operator && std::none_of(all.begin(), all.end(), [&](const auto& n) { return n.id == id; })))
+        return Refusal{http::status::not_found, "No notebook " + id};
+      if (role < auth::Role::writer) return Refusal{http::status::forbidden, "You may read notebook " + id + " but not change it"};
+      return Upload{Upload::Kind::ipynb, id, ""};
+    }
+  } catch (const storage::StorageError& e) {
+    server_.log("storage error: " + std::string(e.what()));
+    return Refusal{http::status::internal_server_error, e.what()};
+  }
+  return Refusal{http::status::not_found, "Not found"};
+}
+
+void RestApi::finish_upload(Stream stream, const RequestHead& request, const Caller& caller, const Upload& upload,
+                            const std::filesystem::path& staged) {
+  // The slow part runs on a worker; the accounts, the Hub and the answer stay on the loop.
+  auto connection = std::make_shared<Stream>(std::move(stream));
+  auto head = std::make_shared<RequestHead>(request);
+  const auto answer = [this, connection, head](http::status status, std::string json) {
+    asio::post(server_.io, [connection, head, status, json = std::move(json)] {
+      respond(std::move(*connection), *head, status, json, "application/json");
+    });
+  };
+  if (upload.kind == Upload::Kind::artifact) {
+    asio::post(server_.workers, [this, upload, staged, answer, connection, head] {
+      try {
+        const auto adopted = server_.artifacts.adopt(staged);
+        asio::post(server_.io, [this, upload, adopted, connection, head] {
+          try {
+            server_.accounts.add_artifact(upload.notebook_id, adopted.hash, upload.content_type, static_cast<std::int64_t>(adopted.size));
+            reply_json(std::move(*connection), *head, http::status::ok, json_text({{"artifactId", upload.notebook_id + "/" + adopted.hash}}));
+          } catch (const storage::StorageError& e) {
+            server_.log("storage error: " + std::string(e.what()));
+            reply_error(std::move(*connection), *head, http::status::internal_server_error, e.what());
+          }
+        });
+      } catch (const storage::StorageError& e) {
+        server_.log("storage error: " + std::string(e.what()));
+        answer(http::status::internal_server_error, error_json(e.what()));
+      }
+    });
+    return;
+  }
+  asio::post(server_.workers, [this, upload, staged, answer, connection, head, user = caller.user] {
+    std::shared_ptr<ipynb::Json> notebook;
+    try {
+      notebook = std::make_shared<ipynb::Json>(read_ipynb(staged));
+    } catch (const std::exception& e) {  // std::invalid_argument saying what is wrong, or out of memory
+      answer(http::status::bad_request, error_json(e.what()));
+    }
+    std::error_code ignored;
+    std::filesystem::remove(staged, ignored);
+    if (!notebook) return;
+    asio::post(server_.io, [this, upload, notebook, connection, head, user] {
+      try {
+        const std::size_t imported = import_ipynb(server_, upload.notebook_id, std::move(*notebook), user);
+        server_.log(user.id + " imported " + std::to_string(imported) + " cells into " + upload.notebook_id);
+        reply_json(std::move(*connection), *head, http::status::ok, json_text({{"imported", imported}}));
+      } catch (const std::invalid_argument& e) {
+        reply_error(std::move(*connection), *head, http::status::bad_request, e.what());
+      } catch (const storage::StorageError& e) {
+        server_.log("storage error: " + std::string(e.what()));
+        reply_error(std::move(*connection), *head, http::status::internal_server_error, e.what());
+      }
+    });
+  });
 }
 
 }  // namespace runt::serve

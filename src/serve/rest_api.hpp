@@ -6,7 +6,9 @@
 #include "context.hpp"
 #include "http.hpp"
 
+#include <filesystem>
 #include <map>
+#include <variant>
 
 namespace runt::serve {
 
@@ -15,7 +17,25 @@ class RestApi {
   explicit RestApi(ServerContext& server) : server_(server) {}
 
   // Answers `request` from `caller` (already authenticated).
-  void handle(beast::tcp_stream stream, const Request& request, const Caller& caller);
+  void handle(Stream stream, const Request& request, const Caller& caller);
+
+  // Uploads (POST /api/artifacts, POST /api/notebooks/ID/ipynb) are checked from their headers,
+  // then their body is streamed to a staging file of the artifact store and handed over here.
+  static bool is_upload(const RequestHead& request);
+  struct Refusal {
+    http::status status;
+    std::string message;
+  };
+  struct Upload {
+    enum class Kind { artifact, ipynb } kind;
+    std::string notebook_id;
+    std::string content_type;
+  };
+  // What the upload may do, or why it may not, before its body is read.
+  std::variant<Upload, Refusal> check_upload(const RequestHead& request, const Caller& caller);
+  // Stores or imports the staged body (off the event loop), then answers; the file is gone after.
+  void finish_upload(Stream stream, const RequestHead& request, const Caller& caller, const Upload& upload,
+                     const std::filesystem::path& staged);
 
  private:
   // What GET /api/notebooks shows of a log; recomputed only when the log has grown.
@@ -25,10 +45,13 @@ class RestApi {
     std::optional<std::string> updated_at;
   };
   const Summary& summary(const std::string& store_id);
+  // A cookie-authenticated change must come from this server's own pages, and not as a form.
+  static std::optional<Refusal> cookie_problem(const RequestHead& request, const Caller& caller);
+  static std::vector<std::string> path_parts(const RequestHead& request);
 
   // Handlers take the stream by reference: when they throw, handle() answers on it.
-  void notebooks(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
-  void artifacts(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
+  void notebooks(Stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
+  void artifacts(Stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
 
   ServerContext& server_;
   std::map<std::string, Summary> summaries_;

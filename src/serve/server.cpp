@@ -62,7 +62,8 @@ struct Server::Impl {
       : server(std::move(options), io),
         api(server),
         listener(io, tcp::endpoint(asio::ip::make_address(server.options.host), server.options.port),
-                 [this](tcp::socket socket) { serve_http(server, api, std::move(socket)); }, server.options.log) {
+                 AdmissionLimits{server.options.max_connections, server.options.max_connections_per_address},
+                 [this](Stream stream) { serve_http(server, api, std::move(stream)); }, server.options.log) {
     server.cookie_name = web::cookie_name(listener.port());
   }
 

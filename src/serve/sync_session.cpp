@@ -11,7 +11,7 @@ namespace runt::serve {
 
 namespace websocket = beast::websocket;
 
-SyncSession::SyncSession(ServerContext& server, websocket::stream<beast::tcp_stream> ws, SyncPeer peer)
+SyncSession::SyncSession(ServerContext& server, websocket::stream<Stream> ws, SyncPeer peer)
     : server_(server), ws_(std::move(ws)), peer_(std::move(peer)) {}
 
 void SyncSession::start() {
@@ -103,7 +103,7 @@ void SyncSession::close(beast::error_code ec) {
   if (ec && ec != websocket::error::closed) server_.log("connection to " + peer_.store_id + " ended: " + ec.message());
 }
 
-void open_sync_socket(ServerContext& server, beast::tcp_stream stream, Request request) {
+void open_sync_socket(ServerContext& server, Stream stream, Request request) {
   if (!websocket::is_upgrade(request))
     return respond(std::move(stream), request, http::status::upgrade_required, "Expected Upgrade: websocket");
   const std::string target(request.target());
@@ -160,7 +160,7 @@ void open_sync_socket(ServerContext& server, beast::tcp_stream stream, Request r
   peer.may_push = role >= auth::Role::writer;
 
   stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
-  auto ws = std::make_shared<websocket::stream<beast::tcp_stream>>(std::move(stream));
+  auto ws = std::make_shared<websocket::stream<Stream>>(std::move(stream));
   ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   auto upgrade = std::make_shared<Request>(std::move(request));
   ws->async_accept(*upgrade, [&server, ws, upgrade, peer = std::move(peer), role, is_runtime](beast::error_code ec) mutable {

@@ -17,7 +17,7 @@ struct SyncPeer {
 
 class SyncSession final : public sync::Connection, public std::enable_shared_from_this<SyncSession> {
  public:
-  SyncSession(ServerContext& server, beast::websocket::stream<beast::tcp_stream> ws, SyncPeer peer);
+  SyncSession(ServerContext& server, beast::websocket::stream<Stream> ws, SyncPeer peer);
 
   void start();
   void deliver(sync::Frame frame) override;
@@ -36,7 +36,7 @@ class SyncSession final : public sync::Connection, public std::enable_shared_fro
   void close(beast::error_code ec);
 
   ServerContext& server_;
-  beast::websocket::stream<beast::tcp_stream> ws_;
+  beast::websocket::stream<Stream> ws_;
   SyncPeer peer_;
   sync::Hub::ConnectionId id_ = 0;
   beast::flat_buffer buffer_;
@@ -51,6 +51,6 @@ class SyncSession final : public sync::Connection, public std::enable_shared_fro
 // The upgrade of a request under /livestore: checks the storeId, the payload's token (or a
 // browser's login cookie) and the user's access, then hands the socket to a SyncSession; a
 // refusal is answered with sync-cf's HTTP status and reason.
-void open_sync_socket(ServerContext& server, beast::tcp_stream stream, Request request);
+void open_sync_socket(ServerContext& server, Stream stream, Request request);
 
 }  // namespace runt::serve

@@ -22,12 +22,12 @@ std::optional<std::string> read_file(const std::filesystem::path& file) {
   return std::move(text).str();
 }
 
-void login_page(beast::tcp_stream stream, const RequestHead& request, std::string_view problem) {
+void login_page(Stream stream, const RequestHead& request, std::string_view problem) {
   respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
           {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
 }
 
-void serve_page(ServerContext& server, beast::tcp_stream stream, const RequestHead& request, std::string_view name,
+void serve_page(ServerContext& server, Stream stream, const RequestHead& request, std::string_view name,
                 std::string_view csp) {
   const auto file = server.options.web_dir / name;
   auto content = read_file(file);
@@ -42,7 +42,7 @@ void serve_page(ServerContext& server, beast::tcp_stream stream, const RequestHe
 }
 
 // Files under web_dir/assets, revalidated on every use (ETag) so a rebuilt bundle is seen at once.
-void serve_asset(ServerContext& server, beast::tcp_stream stream, const RequestHead& request, std::string_view relative) {
+void serve_asset(ServerContext& server, Stream stream, const RequestHead& request, std::string_view relative) {
   const auto not_found = [&] { respond(std::move(stream), request, http::status::not_found, "Not found"); };
   if (!web::is_safe_asset_path(relative)) return not_found();
   const auto file = server.options.web_dir / "assets" / relative;
@@ -64,7 +64,7 @@ void serve_asset(ServerContext& server, beast::tcp_stream stream, const RequestH
 
 }  // namespace
 
-void serve_web_ui(ServerContext& server, beast::tcp_stream stream, const RequestHead& request) {
+void serve_web_ui(ServerContext& server, Stream stream, const RequestHead& request) {
   if (!is_safe_method(request.method()))
     return respond(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
   const std::string_view target = request.target();

@@ -8,6 +8,6 @@
 
 namespace runt::serve {
 
-void serve_web_ui(ServerContext& server, beast::tcp_stream stream, const RequestHead& request);
+void serve_web_ui(ServerContext& server, Stream stream, const RequestHead& request);
 
 }  // namespace runt::serve

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <memory>
+#include <vector>
 #include <random>
 #include <sstream>
 #include <unistd.h>
@@ -55,10 +57,15 @@ void sync_path(const std::filesystem::path& path, int flags) {
   if (rc != 0) throw StorageError("cannot fsync " + path.string() + ": " + std::strerror(errno));
 }
 
+// Distinct from content files (64 hex digits) and from put()'s temporaries.
+constexpr std::string_view kStagingPrefix = "staging-";
+
 }  // namespace
 
 ArtifactStore::ArtifactStore(std::filesystem::path dir) : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_);
+  for (const auto& entry : std::filesystem::directory_iterator(dir_))
+    if (entry.path().filename().string().starts_with(kStagingPrefix)) std::filesystem::remove(entry.path());
 }
 
 std::string ArtifactStore::put(std::string_view bytes) {
@@ -85,6 +92,64 @@ std::string ArtifactStore::put(std::string_view bytes) {
   }
   sync_path(dir_, O_RDONLY | O_DIRECTORY);  // the rename itself must survive a crash
   return hash;
+}
+
+std::filesystem::path ArtifactStore::new_staging_file() const {
+  std::random_device random;
+  return dir_ / (std::string(kStagingPrefix) + std::to_string(random()) + std::to_string(random()));
+}
+
+ArtifactStore::Adopted ArtifactStore::adopt(const std::filesystem::path& staging) {
+  struct Cleanup {
+    const std::filesystem::path& file;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove(file, ignored);
+    }
+  } cleanup{staging};
+  const int fd = ::open(staging.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw StorageError("cannot open " + staging.string() + ": " + std::strerror(errno));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
+  std::vector<char> chunk(1u << 20);
+  Adopted out;
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw StorageError("cannot read " + staging.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    EVP_DigestUpdate(context.get(), chunk.data(), static_cast<size_t>(n));
+    out.size += static_cast<std::uintmax_t>(n);
+  }
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) throw StorageError("cannot fsync " + staging.string() + ": " + std::strerror(errno));
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(context.get(), digest.data(), &size);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < size; ++i) {
+    out.hash.push_back(kHex[digest[i] >> 4]);
+    out.hash.push_back(kHex[digest[i] & 15]);
+  }
+  const auto target = dir_ / out.hash;
+  if (std::filesystem::exists(target)) return out;
+  std::error_code ec;
+  std::filesystem::rename(staging, target, ec);
+  if (ec) throw StorageError("cannot store artifact " + out.hash + ": " + ec.message());
+  sync_path(dir_, O_RDONLY | O_DIRECTORY);
+  return out;
+}
+
+std::optional<std::filesystem::path> ArtifactStore::file_of(std::string_view hash) const {
+  if (!is_sha256_hex(hash)) return std::nullopt;
+  auto file = dir_ / std::string(hash);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  return file;
 }
 
 std::optional<std::string> ArtifactStore::get(std::string_view hash) const {

@@ -25,6 +25,10 @@ struct Options {
   std::string token;
   std::size_t max_frame_bytes = 16u << 20;
   std::size_t max_upload_bytes = 256u << 20;  // largest HTTP request body (artifact uploads)
+  // Open connections (HTTP and sync sockets) in all and from one client address; more are
+  // answered 503 and closed.
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 256;
   // Bytes waiting to be written to one socket before it is dropped as too slow (it reconnects
   // and is caught up like any reconnecting client).
   std::size_t max_queued_bytes = 64u << 20;
