@@ -45,6 +45,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_header(beast::error_code ec) {
     if (ec == http::error::header_limit)
       return respond(std::move(stream_), RequestHead{}, http::status::request_header_fields_too_large, "Headers too large");
+    if (ec && ec.category() == http::make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream)
+      return reply_error(std::move(stream_), RequestHead{}, http::status::bad_request, "Malformed request: " + ec.message());
     if (ec) return;
     const RequestHead& head = head_->get();
     if (const auto problem = framing_problem(head)) return reply_error(std::move(stream_), head, http::status::bad_request, *problem);
