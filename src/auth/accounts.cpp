@@ -50,6 +50,9 @@ constexpr std::string_view kSchema = R"(
   CREATE TABLE IF NOT EXISTS artifacts (
     notebook_id TEXT NOT NULL, sha256 TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
     created_at INTEGER NOT NULL, PRIMARY KEY (notebook_id, sha256)) STRICT, WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS revocations (
+    id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL) STRICT;
+  INSERT OR IGNORE INTO revocations (id, count) VALUES (1, 0);
 )";
 
 // Compares in time that depends only on the expected token's length.
@@ -90,6 +93,9 @@ struct Accounts::Impl {
                             "INSERT OR IGNORE INTO artifacts (notebook_id, sha256, content_type, size, created_at) "
                             "VALUES (?, ?, ?, ?, ?)"};
   Statement artifact{db, "SELECT content_type, size FROM artifacts WHERE notebook_id = ? AND sha256 = ?"};
+  // Counted in the file, not in memory: `runt token revoke` runs in another process.
+  Statement count_revocation{db, "UPDATE revocations SET count = count + 1 WHERE id = 1"};
+  Statement revocations{db, "SELECT count FROM revocations WHERE id = 1"};
 
   // Without the operator shortcut.
   Role stored_role(const User& user, std::string_view notebook_id, bool* exists) {
@@ -131,9 +137,25 @@ std::string Accounts::create_key(std::string_view user_name) {
 }
 
 int Accounts::revoke_keys(std::string_view user_name) {
-  Reset r{impl_->delete_keys};
-  impl_->delete_keys.bind(1, user_name).step();
-  return storage::sqlite::changes(impl_->db);
+  storage::sqlite::Transaction transaction(impl_->db);
+  int removed = 0;
+  {
+    Reset r{impl_->delete_keys};
+    impl_->delete_keys.bind(1, user_name).step();
+    removed = storage::sqlite::changes(impl_->db);
+  }
+  {
+    Reset r{impl_->count_revocation};
+    impl_->count_revocation.step();
+  }
+  transaction.commit();
+  return removed;
+}
+
+std::uint64_t Accounts::revision() {
+  Reset r{impl_->revocations};
+  impl_->revocations.step();
+  return static_cast<std::uint64_t>(impl_->revocations.integer(0));
 }
 
 std::optional<User> Accounts::authenticate(std::string_view token) {

@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
 
   serve->add_option("--max-upload-bytes", serve_options.max_upload_bytes, "Largest HTTP request body (artifact uploads)")
       ->capture_default_str();
+  serve->add_option("--max-total-queued-bytes", serve_options.max_total_queued_bytes,
+                    "Bytes waiting for all subscribers together before the slowest is dropped")
+      ->capture_default_str();
   serve->add_option("--max-connections", serve_options.max_connections, "Open connections at most (more get 503)")
       ->capture_default_str();
   serve->add_option("--max-connections-per-address", serve_options.max_connections_per_address,

@@ -182,10 +182,45 @@ namespace {
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;
 
+// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF), or 0.
+size_t utf8_sequence(std::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const auto continuation = [&](size_t i, unsigned char low = 0x80, unsigned char high = 0xbf) {
+    return i < s.size() && byte(i) >= low && byte(i) <= high;
+  };
+  const unsigned char c = byte(0);
+  if (c >= 0xc2 && c <= 0xdf) return continuation(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const bool second = c == 0xe0 ? continuation(1, 0xa0) : c == 0xed ? continuation(1, 0x80, 0x9f) : continuation(1);
+    return second && continuation(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const bool second = c == 0xf0 ? continuation(1, 0x90) : c == 0xf4 ? continuation(1, 0x80, 0x8f) : continuation(1);
+    return second && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Strings from the JSON parser are valid UTF-8, but text the server composes (an error quoting
+// a client's bytes, cut mid-character) may not be: a byte that starts no well-formed sequence
+// becomes U+FFFD, so every text frame is valid UTF-8 (a WebSocket client must fail the
+// connection otherwise).
 void append_escaped(std::string& out, const std::string& s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t length = utf8_sequence(std::string_view(s).substr(i));
+      if (length == 0) {
+        out += "\ufffd";
+      } else {
+        out.append(s, i, length);
+        i += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -4,19 +4,26 @@
 
 namespace runt::serve {
 
+std::optional<auth::User> authenticate(ServerContext& server, const Credential& credential) {
+  return server.accounts.authenticate(credential.secret);
+}
+
 std::optional<Caller> caller_of(ServerContext& server, const RequestHead& request) {
   const std::string_view authorization = request[http::field::authorization];
   if (!authorization.starts_with("Bearer ")) return cookie_caller(server, request);
-  auto user = server.accounts.authenticate(authorization.substr(7));
+  Credential credential{Credential::Kind::token, std::string(authorization.substr(7))};
+  auto user = authenticate(server, credential);
   if (!user) return std::nullopt;
-  return Caller{std::move(*user), false};
+  return Caller{std::move(*user), false, std::move(credential)};
 }
 
 std::optional<Caller> cookie_caller(ServerContext& server, const RequestHead& request) {
-  const auto token = web::cookie_value(request[http::field::cookie], server.cookie_name);
-  auto user = token ? server.accounts.authenticate(*token) : std::nullopt;
+  auto value = web::cookie_value(request[http::field::cookie], server.cookie_name);
+  if (!value) return std::nullopt;
+  Credential credential{Credential::Kind::cookie, std::move(*value)};
+  auto user = authenticate(server, credential);
   if (!user) return std::nullopt;
-  return Caller{std::move(*user), true};
+  return Caller{std::move(*user), true, std::move(credential)};
 }
 
 std::optional<std::string> cross_site_problem(const RequestHead& request) {

@@ -10,9 +10,18 @@
 
 namespace runt::serve {
 
+// How a connection proved who it is, kept so that it can be checked again when credentials
+// are revoked while the connection is open.
+struct Credential {
+  enum class Kind { token, cookie } kind = Kind::token;
+  std::string secret;
+};
+std::optional<auth::User> authenticate(ServerContext& server, const Credential& credential);
+
 struct Caller {
   auth::User user;
   bool by_cookie = false;
+  Credential credential;
 };
 
 // The bearer token when there is one (a wrong one is not replaced by the cookie), else the cookie.

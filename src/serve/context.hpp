@@ -3,6 +3,8 @@
 // artifacts, the sync Hub, the live sync sessions and the event loop they all run on. One per
 // server; used from the loop's thread only.
 
+#include "queued_frames.hpp"
+
 #include "runt/serve/server.hpp"
 
 #include "runt/auth/accounts.hpp"
@@ -31,6 +33,11 @@ struct ServerContext {
   // Ends the live sync sockets of `user_id` on `store_id` (every notebook when empty): their
   // access changed, and they reconnect and are authorized afresh.
   void end_sessions(const std::string& store_id, const std::string& user_id);
+  // False when sync socket `id` was ended because its credentials were revoked. When any were
+  // revoked since the last check (one small query), every open socket is checked again.
+  bool still_authorized(sync::Hub::ConnectionId id);
+  // Drops the socket with the most bytes waiting for it: the queues together hold too much.
+  void shed_slowest();
 
   Options options;
   boost::asio::io_context& io;
@@ -40,12 +47,14 @@ struct ServerContext {
   sync::Hub hub;
   std::string cookie_name;  // the login cookie, named after this server's port
   std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
+  QueuedFrames queued;
   // Work too slow for the event loop (hashing an upload, parsing a large .ipynb); its results
   // come back to the loop with asio::post(io, ...). Last member: joined before the rest goes.
   boost::asio::thread_pool workers{1};
 
  private:
   bool flush_scheduled_ = false;
+  std::uint64_t revocations_seen_ = 0;
 };
 
 }  // namespace runt::serve

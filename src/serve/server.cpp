@@ -1,5 +1,6 @@
 #include "runt/serve/server.hpp"
 
+#include "caller.hpp"
 #include "context.hpp"
 #include "http_session.hpp"
 #include "listener.hpp"
@@ -31,6 +32,7 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
       artifacts(options.data_dir / "artifacts"),
       hub(*store, now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
+  revocations_seen_ = accounts.revision();
   // Logs written before notebooks had owners belong to the operator, not to whoever opens
   // them first.
   const auto operator_user = *accounts.find_user(auth::kOperatorId);
@@ -57,6 +59,35 @@ void ServerContext::end_sessions(const std::string& store_id, const std::string&
   for (const auto& s : ending) s->terminate();
 }
 
+bool ServerContext::still_authorized(sync::Hub::ConnectionId id) {
+  const std::uint64_t revision = accounts.revision();
+  if (revision != revocations_seen_) {
+    revocations_seen_ = revision;
+    std::vector<std::shared_ptr<SyncSession>> revoked;
+    for (const auto& [session_id, weak] : sessions) {
+      auto s = weak.lock();
+      if (!s) continue;
+      const auto user = authenticate(*this, s->peer().credential);
+      if (!user || user->id != s->peer().user_id) revoked.push_back(std::move(s));
+    }
+    for (const auto& s : revoked) {
+      log("closed a sync connection of " + s->peer().user_id + " to " + s->peer().store_id + ": its credentials were revoked");
+      s->terminate();
+    }
+  }
+  return sessions.contains(id);
+}
+
+void ServerContext::shed_slowest() {
+  while (queued.bytes() > options.max_total_queued_bytes) {
+    std::shared_ptr<SyncSession> slowest;
+    for (const auto& [id, weak] : sessions)
+      if (auto s = weak.lock(); s && (!slowest || s->queued_bytes() > slowest->queued_bytes())) slowest = std::move(s);
+    if (!slowest || slowest->queued_bytes() == 0) return;  // what is left is being written
+    slowest->shed();
+  }
+}
+
 struct Server::Impl {
   explicit Impl(Options options)
       : server(std::move(options), io),
@@ -72,6 +103,7 @@ struct Server::Impl {
     timer.async_wait([this](beast::error_code ec) {
       if (ec) return;
       server.hub.tick();
+      server.still_authorized(0);  // an idle socket of a revoked key is closed too
       tick();
     });
   }

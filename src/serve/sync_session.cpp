@@ -36,9 +36,12 @@ void SyncSession::terminate() {
 void SyncSession::enqueue(sync::Frame frame) {
   if (server_.options.trace_frames) server_.log("#" + std::to_string(id_) + " <- " + frame->substr(0, 300));
   queued_bytes_ += frame->size();
+  server_.queued.add(frame);
   queue_.push_back(std::move(frame));
-  if (queued_bytes_ > server_.options.max_queued_bytes) return drop_slow();
+  if (queued_bytes_ > server_.options.max_queued_bytes) return drop_slow("bytes waiting for it");
   if (queue_.size() == 1) write();
+  // Many sockets each under their own limit can still hold too much together.
+  if (server_.queued.bytes() > server_.options.max_total_queued_bytes) server_.shed_slowest();
 }
 
 // Reads a message piece by piece so that an oversized one can be refused with a
@@ -48,6 +51,8 @@ void SyncSession::read() {
     if (ec) return self->close(ec);
     if (self->buffer_.size() > self->server_.options.max_frame_bytes) return self->refuse_oversized();
     if (!self->ws_.is_message_done()) return self->read();
+    // A revoked key or login must not push one more event.
+    if (!self->server_.still_authorized(self->id_)) return;
     const std::string frame = beast::buffers_to_string(self->buffer_.data());
     self->buffer_.consume(self->buffer_.size());
     if (self->server_.options.trace_frames) self->server_.log("#" + std::to_string(self->id_) + " -> " + frame.substr(0, 300));
@@ -67,15 +72,28 @@ void SyncSession::refuse_oversized() {
   closing_ = true;  // close once the error is written
 }
 
+void SyncSession::shed() { drop_slow("bytes waiting for it, the most of any socket while the server held too much"); }
+
 // A subscriber that does not read would make the server hold every broadcast for it.
-void SyncSession::drop_slow() {
-  server_.log("dropped a slow subscriber of " + peer_.store_id + " (" + std::to_string(queued_bytes_) + " bytes waiting)");
+void SyncSession::drop_slow(std::string_view why) {
+  if (dropped_) return;
+  server_.log("dropped a slow subscriber of " + peer_.store_id + " (" + std::to_string(queued_bytes_) + " " + std::string(why) + ")");
+  release_queue();
   // We are inside a Hub broadcast: leave the Hub once it is done, not under its feet.
   dropped_ = true;
   asio::post(server_.io, [self = shared_from_this()] { self->detach(); });
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   beast::get_lowest_layer(ws_).socket().close(ignored);
+}
+
+// What waits is never sent: it stops counting against the server's memory now (the frame a
+// write is still using stays until that write ends).
+void SyncSession::release_queue() {
+  for (const auto& frame : queue_) server_.queued.remove(frame);
+  if (!queue_.empty()) queue_.erase(queue_.begin() + 1, queue_.end());
+  queued_bytes_ = 0;
+  released_ = true;
 }
 
 void SyncSession::detach() {
@@ -88,7 +106,9 @@ void SyncSession::detach() {
 void SyncSession::write() {
   ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) return self->close(ec);
+    if (self->released_) return;
     self->queued_bytes_ -= self->queue_.front()->size();
+    self->server_.queued.remove(self->queue_.front());
     self->queue_.pop_front();
     if (!self->queue_.empty()) return self->write();
     if (self->closing_)
@@ -100,6 +120,7 @@ void SyncSession::close(beast::error_code ec) {
   if (closed_) return;
   closed_ = true;
   detach();
+  if (!released_) release_queue();
   if (ec && ec != websocket::error::closed) server_.log("connection to " + peer_.store_id + " ended: " + ec.message());
 }
 
@@ -108,6 +129,7 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
     return respond(std::move(stream), request, http::status::upgrade_required, "Expected Upgrade: websocket");
   const std::string target(request.target());
   SyncPeer peer;
+  Credential credential;
   std::optional<auth::User> user;
   auth::Role role = auth::Role::none;
   bool is_runtime = false;
@@ -124,7 +146,8 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
     if (!json.is_object()) throw std::invalid_argument("Invalid payload: authToken is missing");
     if (const auto token = json.find("authToken"); token != json.end()) {
       if (!token->is_string()) throw std::invalid_argument("Invalid payload: authToken is missing");
-      user = server.accounts.authenticate(token->get_ref<const std::string&>());
+      credential = Credential{Credential::Kind::token, token->get<std::string>()};
+      user = authenticate(server, credential);
       if (!user) throw std::invalid_argument("Invalid auth token");
     } else if (auto caller = cookie_caller(server, request)) {
       // A browser cannot read its HttpOnly cookie, so its payload has no token.
@@ -133,6 +156,7 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
         return respond(std::move(stream), request, http::status::forbidden, *problem);
       }
       user = std::move(caller->user);
+      credential = std::move(caller->credential);
     } else {
       throw std::invalid_argument("Invalid payload: authToken is missing");
     }
@@ -158,6 +182,7 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
   }
   peer.user_id = user->id;
   peer.may_push = role >= auth::Role::writer;
+  peer.credential = std::move(credential);
 
   stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
   auto ws = std::make_shared<websocket::stream<Stream>>(std::move(stream));

@@ -2,6 +2,7 @@
 // One sync-cf WebSocket client, attached to the Hub: frames it sends go to the Hub, frames the
 // Hub sends are queued (shared, never copied) and written one at a time.
 
+#include "caller.hpp"
 #include "context.hpp"
 #include "http.hpp"
 
@@ -13,6 +14,7 @@ struct SyncPeer {
   std::string store_id;
   std::string user_id;
   bool may_push = false;
+  Credential credential;  // checked again when credentials are revoked
 };
 
 class SyncSession final : public sync::Connection, public std::enable_shared_from_this<SyncSession> {
@@ -23,15 +25,19 @@ class SyncSession final : public sync::Connection, public std::enable_shared_fro
   void deliver(sync::Frame frame) override;
 
   const SyncPeer& peer() const { return peer_; }
+  std::size_t queued_bytes() const { return queued_bytes_; }
   // Ends the connection now (its access changed); the client reconnects and is authorized again.
   void terminate();
+  // Ends the connection because it does not read what it is sent (see drop_slow).
+  void shed();
 
  private:
   void enqueue(sync::Frame frame);
   void read();
   void refuse_oversized();
-  void drop_slow();
+  void drop_slow(std::string_view why);
   void detach();
+  void release_queue();
   void write();
   void close(beast::error_code ec);
 
@@ -46,6 +52,7 @@ class SyncSession final : public sync::Connection, public std::enable_shared_fro
   bool closing_ = false;
   bool detached_ = false;
   bool dropped_ = false;
+  bool released_ = false;  // the queue no longer counts (dropped or closed)
 };
 
 // The upgrade of a request under /livestore: checks the storeId, the payload's token (or a

@@ -60,6 +60,10 @@ class Accounts {
   // Removes every key of a user; returns how many there were.
   int revoke_keys(std::string_view user_name);
   std::optional<User> authenticate(std::string_view token);
+  // Moves whenever credentials are revoked, by this process or another one writing the same
+  // file (`runt token revoke` while the server runs): holders of open connections re-check
+  // theirs when it moves. One small query.
+  std::uint64_t revision();
   std::optional<User> find_user(std::string_view id);
 
   Role role(const User& user, std::string_view notebook_id);

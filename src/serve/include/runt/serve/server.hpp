@@ -32,6 +32,9 @@ struct Options {
   // Bytes waiting to be written to one socket before it is dropped as too slow (it reconnects
   // and is caught up like any reconnecting client).
   std::size_t max_queued_bytes = 64u << 20;
+  // Bytes waiting in all sockets' queues together (a broadcast shared by many counted once):
+  // over it, the socket with the most waiting is dropped, until it is not.
+  std::size_t max_total_queued_bytes = 512u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
   // Called on the server's thread when someone other than a runtime agent opens a notebook they
   // may change (`runt up` starts an agent for it). Must return quickly.
