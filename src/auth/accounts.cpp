@@ -184,20 +184,22 @@ void Accounts::grant(const User& by, std::string_view notebook_id, std::string_v
   if (!by.is_operator && by_role != Role::owner)
     throw AccessDenied("Only an owner of notebook " + std::string(notebook_id) + " can change who may use it");
   if (new_role == Role::owner) throw std::invalid_argument("Ownership cannot be granted; grant writer or reader");
-  const auto to = find_user(to_user_id);
-  if (!to || to->is_operator) throw std::invalid_argument("Unknown user " + std::string(to_user_id));
+  if (to_user_id == kOperatorId) throw std::invalid_argument("The operator (local) may use every notebook already");
+  if (!is_valid_user_name(to_user_id))
+    throw std::invalid_argument("Invalid user id: use 1 to 64 characters from A-Z a-z 0-9 _ . -");
+  // Whether the user exists is not looked at: a grant to a name no one has yet is kept for them.
   {
     Reset r{impl_->notebook_owner};
     impl_->notebook_owner.bind(1, notebook_id);
-    if (impl_->notebook_owner.step() && impl_->notebook_owner.text(0) == to->id)
+    if (impl_->notebook_owner.step() && impl_->notebook_owner.text(0) == to_user_id)
       throw std::invalid_argument("The owner's role cannot be changed");
   }
   if (new_role == Role::none) {
     Reset r{impl_->delete_grant};
-    impl_->delete_grant.bind(1, notebook_id).bind(2, to->id).step();
+    impl_->delete_grant.bind(1, notebook_id).bind(2, to_user_id).step();
   } else {
     Reset r{impl_->upsert_grant};
-    impl_->upsert_grant.bind(1, notebook_id).bind(2, to->id).bind(3, role_name(new_role)).step();
+    impl_->upsert_grant.bind(1, notebook_id).bind(2, to_user_id).bind(3, role_name(new_role)).step();
   }
 }
 

@@ -105,8 +105,12 @@ void RestApi::notebooks(beast::tcp_stream& stream, const Request& request, const
     }
     if (id.empty()) id = new_notebook_id();
     if (!sync::is_valid_store_id(id)) throw std::invalid_argument("Invalid notebook id: use 1 to 64 characters from A-Z a-z 0-9 _ -");
-    if (!server_.accounts.create_notebook(user, id))
+    if (!server_.accounts.create_notebook(user, id)) {
+      // Someone else's notebook is not there for this user: not even a conflict says so.
+      if (server_.accounts.role(user, id) == auth::Role::none)
+        return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id + " you can use");
       return reply_error(std::move(stream), request, http::status::conflict, "Notebook " + id + " exists");
+    }
     server_.log(user.id + " created notebook " + id);
     return reply_json(std::move(stream), request, http::status::created, json_text({{"id", id}}));
   }
@@ -191,8 +195,10 @@ void RestApi::artifacts(beast::tcp_stream& stream, const Request& request, const
   if (parts.size() == 1 && request.method() == http::verb::post) {
     const std::string notebook(request["x-notebook-id"]);
     if (notebook.empty()) throw std::invalid_argument("x-notebook-id header is missing");
-    if (!sync::is_valid_store_id(notebook) || server_.accounts.role(user, notebook) < auth::Role::writer)
-      throw auth::AccessDenied("You may not add artifacts to notebook " + notebook);
+    if (!sync::is_valid_store_id(notebook)) throw std::invalid_argument("Invalid x-notebook-id");
+    const auto role = server_.accounts.role(user, notebook);
+    if (role == auth::Role::none) return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + notebook);
+    if (role < auth::Role::writer) throw auth::AccessDenied("You may read notebook " + notebook + " but not add artifacts to it");
     std::string content_type(request[http::field::content_type]);
     if (content_type.empty()) content_type = "application/octet-stream";
     const std::string hash = server_.artifacts.put(request.body());

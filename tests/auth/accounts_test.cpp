@@ -80,11 +80,24 @@ TEST_F(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
   EXPECT_THROW(accounts_.grant(bob, "nb", "carol", Role::reader), AccessDenied);  // writers cannot grant
   EXPECT_THROW(accounts_.grant(alice, "nb", "carol", Role::owner), std::invalid_argument);
   EXPECT_THROW(accounts_.grant(alice, "nb", "alice", Role::reader), std::invalid_argument);
-  EXPECT_THROW(accounts_.grant(alice, "nb", "nobody", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "local", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "a b", Role::reader), std::invalid_argument);
   EXPECT_THROW(accounts_.grant(alice, "missing", "bob", Role::reader), std::invalid_argument);
   EXPECT_EQ(accounts_.role(carol, "nb"), Role::none);
   accounts_.grant(alice, "nb", "bob", Role::none);
   EXPECT_EQ(accounts_.role(bob, "nb"), Role::none);
+}
+
+TEST_F(AccountsTest, AGrantToAUserNotYetCreatedAppliesOnceTheyAre) {
+  // Granting must not tell an owner which user names exist: an unknown name is kept for later.
+  const User alice = user("alice");
+  accounts_.create_notebook(alice, "nb");
+  EXPECT_NO_THROW(accounts_.grant(alice, "nb", "dave", Role::writer));
+  const User dave = user("dave");
+  EXPECT_EQ(accounts_.role(dave, "nb"), Role::writer);
+  ASSERT_EQ(accounts_.notebooks(dave).size(), 1u);
+  EXPECT_EQ(accounts_.notebooks(dave)[0].role, Role::writer);
+  EXPECT_NO_THROW(accounts_.grant(alice, "nb", "erin", Role::none));  // revoking what no one has
 }
 
 TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {

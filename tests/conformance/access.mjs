@@ -41,7 +41,9 @@ expect('her list has it, Untitled, never updated', r.body.length === 1 && r.body
 expect('bob\'s list is empty', (await json(await api(bob, '/notebooks'))).body.length === 0)
 expect('bob cannot export it (404)', (await api(bob, `/notebooks/${nb}/events`)).status === 404)
 r = await upgradeStatus(server.port, nb, { authToken: bob })
-expect('bob cannot open it: 403 with the reason', r.status === 403 && r.body.includes('bob may not open notebook'))
+expect('bob cannot open it: 404, as if it did not exist', r.status === 404 && r.body === `No notebook ${nb}`)
+r = await json(await api(bob, '/notebooks', { method: 'POST', body: JSON.stringify({ id: nb }) }))
+expect('bob creating her id -> 404, not 409', r.status === 404)
 
 // A runtime agent must act as its token's user.
 r = await upgradeStatus(server.port, nb, { authToken: alice, runtime: true, runtimeId: 'rt', sessionId: 's', userId: 'bob' })
@@ -79,7 +81,10 @@ expect('bob cannot grant himself access (404: not his to see)', r.status === 404
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"bob","role":"admin"}' }))
 expect('unknown role -> 400', r.status === 400)
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"nobody","role":"reader"}' }))
-expect('unknown user -> 400', r.status === 400)
+const known = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"reader"}' }))
+expect('a grant to an unknown user answers as to a known one', r.status === 200 && known.status === 200 &&
+  JSON.stringify(r.body) === JSON.stringify({ ...known.body, userId: 'nobody' }))
+await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"none"}' })
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"bob","role":"reader"}' }))
 expect('alice makes bob a reader', r.status === 200 && r.body.role === 'reader')
 r = await json(await api(bob, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"reader"}' }))
@@ -110,6 +115,7 @@ const upload = (token, notebook, body = png, type = 'image/png') =>
   api(token, '/artifacts', { method: 'POST', body, headers: { 'x-notebook-id': notebook, 'content-type': type } })
 expect('upload without a token -> 401', (await upload(null, nb)).status === 401)
 expect('a reader cannot upload (403)', (await upload(bob, nb)).status === 403)
+expect('someone without access cannot upload (404)', (await upload(carol, nb)).status === 404)
 expect('upload without x-notebook-id -> 400', (await api(alice, '/artifacts', { method: 'POST', body: png })).status === 400)
 r = await json(await upload(alice, nb))
 const sha = createHash('sha256').update(png).digest('hex')
@@ -130,14 +136,14 @@ r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', bod
 expect('alice revokes bob', r.status === 200 && r.body.role === 'none')
 const closed = await Promise.race([bobSocket.closed.then(() => true), sleep(3000).then(() => false)])
 expect('revoking closes his live socket', closed)
-expect('and he cannot reconnect', (await upgradeStatus(server.port, nb, { authToken: bob })).status === 403)
+expect('and he cannot reconnect', (await upgradeStatus(server.port, nb, { authToken: bob })).status === 404)
 expect('the operator sees every notebook', (await json(await api(server.token, '/notebooks'))).body.some((n) => n.id === nb))
 
 // An unknown storeId belongs to whoever opens it first.
 r = await upgradeStatus(server.port, 'carols-own', { authToken: carol })
 expect('opening an unknown notebook creates it for the opener', r.status === 101 &&
   (await json(await api(carol, '/notebooks'))).body.some((n) => n.id === 'carols-own' && n.role === 'owner'))
-expect('... and not for anyone else', (await upgradeStatus(server.port, 'carols-own', { authToken: alice })).status === 403)
+expect('... and not for anyone else', (await upgradeStatus(server.port, 'carols-own', { authToken: alice })).status === 404)
 
 // Revoked keys stop working.
 const revoke = (await import('node:child_process')).spawnSync(runt, ['token', 'revoke', '--user', 'carol', '--data', server.dataDir])

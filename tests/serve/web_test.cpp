@@ -366,6 +366,96 @@ TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
   EXPECT_EQ(upgrade(good_payload, {}).status, 101u);
 }
 
+// ---- someone else's notebook, unknown users
+
+TEST_F(WebTest, ANotebookYouCannotReadAnswersAsOneThatDoesNotExist) {
+  const std::string alice = api_key("alice"), bob = api_key("bob");
+  const Headers as_alice{{"Authorization", "Bearer " + alice}}, as_bob{{"Authorization", "Bearer " + bob}};
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", as_alice, R"({"id":"hers"})").result(), http::status::created);
+  auto r = request(http::verb::post, "/api/artifacts", {as_alice[0], {"x-notebook-id", "hers"}, {"Content-Type", "image/png"}}, "PNG");
+  const std::string hash = schema::parse_json(r.body()).at("artifactId").get<std::string>().substr(5);
+
+  // Each call on alice's notebook answers bob exactly as on a notebook that does not exist.
+  struct Call {
+    http::verb method;
+    std::string target;
+    std::string body;
+    Headers headers;
+  };
+  const auto calls = [&](const std::string& id) {
+    return std::vector<Call>{
+        {http::verb::get, "/api/notebooks/" + id, "", {}},
+        {http::verb::get, "/api/notebooks/" + id + "/events", "", {}},
+        {http::verb::get, "/api/notebooks/" + id + "/ipynb", "", {}},
+        {http::verb::post, "/api/notebooks/" + id + "/ipynb", notebook_json({{"code", "1"}}), {}},
+        {http::verb::post, "/api/notebooks/" + id + "/access", R"({"userId":"bob","role":"writer"})", {}},
+        {http::verb::post, "/api/artifacts", "JS", {{"x-notebook-id", id}, {"Content-Type", "text/plain"}}},
+        {http::verb::get, "/api/artifacts/" + id + "/" + hash, "", {}},
+    };
+  };
+  const auto hers = calls("hers"), missing = calls("nothere");
+  for (std::size_t i = 0; i < hers.size(); ++i) {
+    SCOPED_TRACE(hers[i].target);
+    Headers headers = as_bob;
+    headers.insert(headers.end(), hers[i].headers.begin(), hers[i].headers.end());
+    const auto theirs = request(hers[i].method, hers[i].target, headers, hers[i].body);
+    headers = as_bob;
+    headers.insert(headers.end(), missing[i].headers.begin(), missing[i].headers.end());
+    const auto none = request(missing[i].method, missing[i].target, headers, missing[i].body);
+    EXPECT_EQ(theirs.result(), http::status::not_found);
+    EXPECT_EQ(none.result(), http::status::not_found);
+    std::string body = theirs.body();
+    for (auto at = body.find("hers"); at != std::string::npos; at = body.find("hers")) body.replace(at, 4, "nothere");
+    EXPECT_EQ(body, none.body());
+  }
+  // Creating it: 404 for someone who cannot see it (409 would say it exists).
+  r = request(http::verb::post, "/api/notebooks", as_bob, R"({"id":"hers"})");
+  EXPECT_EQ(r.result(), http::status::not_found);
+  EXPECT_EQ(r.body(), R"({"error":"No notebook hers you can use"})");
+  // The sync socket: 404 too (an id no one has is created for its opener, as before).
+  const std::string payload = "&payload=%257B%2522authToken%2522%253A%2522" + bob + "%2522%257D";
+  auto u = upgrade("/livestore/websocket?storeId=hers" + payload, {});
+  EXPECT_EQ(u.status, 404u);
+  EXPECT_EQ(u.body, "No notebook hers");
+  EXPECT_EQ(upgrade("/livestore/websocket?storeId=bobs-own" + payload, {}).status, 101u);
+
+  // A reader sees it: 409 for its id, and 403 for what readers may not do.
+  grant("hers", "bob", auth::Role::reader);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks", as_bob, R"({"id":"hers"})").result(), http::status::conflict);
+  EXPECT_EQ(request(http::verb::post, "/api/artifacts", {as_bob[0], {"x-notebook-id", "hers"}}, "x").result(), http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/hers/access", as_bob, R"({"userId":"bob","role":"writer"})").result(),
+            http::status::forbidden);
+  EXPECT_EQ(upgrade("/livestore/websocket?storeId=hers" + payload, {}).status, 101u);
+  EXPECT_EQ(request(http::verb::post, "/api/artifacts", {as_bob[0], {"x-notebook-id", "a/b"}}, "x").result(), http::status::bad_request);
+}
+
+TEST_F(WebTest, GrantingAnswersTheSameForUsersWhoDoNotExist) {
+  const std::string alice = api_key("alice");
+  api_key("bob");
+  const Headers as_alice{{"Authorization", "Bearer " + alice}};
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", as_alice, R"({"id":"nb"})").result(), http::status::created);
+  const auto grant_to = [&](const std::string& user, const std::string& role) {
+    return request(http::verb::post, "/api/notebooks/nb/access", as_alice, R"({"userId":")" + user + R"(","role":")" + role + R"("})");
+  };
+  for (const std::string role : {"reader", "writer", "none"}) {
+    SCOPED_TRACE(role);
+    const auto known = grant_to("bob", role), unknown = grant_to("bot", role);
+    EXPECT_EQ(known.result(), http::status::ok);
+    EXPECT_EQ(unknown.result(), known.result());
+    EXPECT_EQ(unknown.body(), R"({"notebookId":"nb","userId":"bot","role":")" + role + R"("})");
+    EXPECT_EQ(known.body(), R"({"notebookId":"nb","userId":"bob","role":")" + role + R"("})");
+  }
+  // The grant waits for its user: created later, they have it.
+  EXPECT_EQ(grant_to("carol", "writer").result(), http::status::ok);
+  const std::string carol = api_key("carol");
+  const auto r = get("/api/notebooks/nb", {{"Authorization", "Bearer " + carol}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(r.body()).at("role"), "writer");
+  // Names no user can have are refused as such, whoever asks.
+  EXPECT_EQ(grant_to("a b", "reader").result(), http::status::bad_request);
+  EXPECT_EQ(grant_to("local", "reader").result(), http::status::bad_request);
+}
+
 // ---- .ipynb
 
 TEST_F(WebTest, ExportGivesTheNotebookAsIpynb) {

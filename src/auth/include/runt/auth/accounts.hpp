@@ -67,8 +67,10 @@ class Accounts {
   Role open_notebook(const User& user, std::string_view notebook_id);
   // Creates a notebook owned by `user`; false when the id is taken.
   bool create_notebook(const User& user, std::string_view notebook_id);
-  // An owner sets `to`'s role (writer, reader, or none to revoke). Throws AccessDenied when `by`
-  // is not an owner, std::invalid_argument for the owner's own role or an unknown user.
+  // An owner sets `to`'s role (writer, reader, or none to revoke). `to` need not exist yet: the
+  // grant applies once that user is created, so the answer never tells whether a user exists.
+  // Throws AccessDenied when `by` is not an owner, std::invalid_argument for an invalid user
+  // name, the operator or the owner's own role.
   void grant(const User& by, std::string_view notebook_id, std::string_view to_user_id, Role role);
   // Notebooks the user can read (the operator: every registered notebook).
   std::vector<NotebookAccess> notebooks(const User& user);
