@@ -213,11 +213,15 @@ void RestApi::artifacts(beast::tcp_stream& stream, const Request& request, const
                           : std::nullopt;
     auto content = meta ? server_.artifacts.get(hash) : std::nullopt;
     if (!content) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
-    // Served from the app's origin: never let an uploaded HTML or SVG run script there.
-    return respond(std::move(stream), request, http::status::ok, std::move(*content), meta->content_type,
-                   {{"Content-Security-Policy", "sandbox"},
+    // Served from the app's origin: never let an upload run script there, as a page (HTML, SVG:
+    // the sandbox) or as a script another page loads (anything not known to be inert: a download).
+    const auto type = web::artifact_type(meta->content_type);
+    Headers headers{{"Content-Security-Policy", "sandbox"},
                     {"Cache-Control", "private, max-age=31536000, immutable"},
-                    {"X-Content-Type-Options", "nosniff"}});
+                    {"X-Content-Type-Options", "nosniff"},
+                    {"Cross-Origin-Resource-Policy", "same-origin"}};
+    if (type.download) headers.emplace_back("Content-Disposition", "attachment");
+    return respond(std::move(stream), request, http::status::ok, std::move(*content), type.content_type, headers);
   }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
 }

@@ -200,6 +200,36 @@ std::string login_page(std::string_view problem) {
          "this page's address.)</p>\n</body>\n</html>\n";
 }
 
+ArtifactType artifact_type(std::string_view stored) {
+  static constexpr std::array<std::string_view, 14> kShown{
+      "image/png",  "image/jpeg", "image/gif",     "image/webp",      "image/avif", "image/bmp",  "image/svg+xml",
+      "text/plain", "text/csv",   "text/markdown", "text/html",       "text/latex", "application/json", "application/pdf"};
+  const auto semicolon = stored.find(';');
+  const std::string essence = lower(trim(stored.substr(0, semicolon)));
+  const bool json_based = essence.starts_with("application/") && essence.ends_with("+json") &&
+                          essence.find_first_of(" ,\"") == std::string::npos;
+  if (std::find(kShown.begin(), kShown.end(), essence) == kShown.end() && !json_based)
+    return {"application/octet-stream", true};
+  std::string type = essence;
+  // A charset is kept when it is a plain name; no other parameter is.
+  for (std::string_view rest = semicolon == std::string_view::npos ? "" : stored.substr(semicolon + 1); !rest.empty();) {
+    const auto next = rest.find(';');
+    const std::string_view param = trim(rest.substr(0, next));
+    const auto eq = param.find('=');
+    if (eq != std::string_view::npos && lower(trim(param.substr(0, eq))) == "charset") {
+      const std::string_view value = trim(param.substr(eq + 1));
+      const bool plain = !value.empty() && value.size() <= 40 && std::all_of(value.begin(), value.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
+      if (plain) type += "; charset=" + std::string(value);
+      break;
+    }
+    if (next == std::string_view::npos) break;
+    rest.remove_prefix(next + 1);
+  }
+  return {type, false};
+}
+
 std::string attachment(std::string_view title, std::string_view extension) {
   std::string ascii;
   for (const char c : title) {

@@ -1,6 +1,7 @@
 #pragma once
-// The browser notebook's side of `runt serve`, without sockets: which files may be served and
-// as what, the token cookie, the same-origin check, and the security headers of its pages.
+// The browser notebook's side of `runt serve`, without sockets: which files and artifacts may be
+// served and as what, the token cookie, the same-origin check, and the security headers of its
+// pages.
 
 #include <cstdint>
 #include <filesystem>
@@ -57,6 +58,18 @@ bool same_origin(std::string_view origin, std::string_view host);
 
 // The page shown to a browser that is not logged in.
 std::string login_page(std::string_view problem);
+
+// How an artifact is served from the app's origin. Types a browser shows without running
+// anything as this origin keep their type (images, PDF, plain text, CSV, markdown, JSON; HTML
+// and SVG only under `Content-Security-Policy: sandbox`), rebuilt from their essence and
+// charset so no parameter can smuggle in another type. Everything else (JavaScript,
+// WebAssembly, XML, unknown types) is application/octet-stream to download: no <script src>
+// on this origin can run it.
+struct ArtifactType {
+  std::string content_type;
+  bool download = false;  // send Content-Disposition: attachment
+};
+ArtifactType artifact_type(std::string_view stored_content_type);
 
 // `attachment; filename=...` for a download named after a notebook title.
 std::string attachment(std::string_view title, std::string_view extension);

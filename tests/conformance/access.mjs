@@ -124,7 +124,13 @@ expect('the same bytes get the same id', (await json(await upload(alice, nb))).b
 let res = await api(bob, `/artifacts/${nb}/${sha}`)
 const bytes = Buffer.from(await res.arrayBuffer())
 expect('a reader downloads it with its type, sandboxed', res.status === 200 && bytes.equals(png) &&
-  res.headers.get('content-type') === 'image/png' && res.headers.get('content-security-policy') === 'sandbox')
+  res.headers.get('content-type') === 'image/png' && res.headers.get('content-security-policy') === 'sandbox' &&
+  res.headers.get('cross-origin-resource-policy') === 'same-origin' && !res.headers.has('content-disposition'))
+r = await json(await upload(alice, nb, Buffer.from('alert(document.cookie)'), 'text/javascript'))
+res = await api(bob, `/artifacts/${r.body.artifactId}`)
+expect('an artifact uploaded as JavaScript is served as a download', res.status === 200 &&
+  res.headers.get('content-type') === 'application/octet-stream' && res.headers.get('content-disposition') === 'attachment' &&
+  res.headers.get('x-content-type-options') === 'nosniff')
 expect('download without a token -> 401', (await api(null, `/artifacts/${nb}/${sha}`)).status === 401)
 expect('someone without access gets 404', (await api(carol, `/artifacts/${nb}/${sha}`)).status === 404)
 expect('an unknown artifact -> 404', (await api(alice, `/artifacts/${nb}/${'0'.repeat(64)}`)).status === 404)

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <tuple>
 
 namespace runt::serve {
 namespace {
@@ -366,7 +367,7 @@ TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
   EXPECT_EQ(upgrade(good_payload, {}).status, 101u);
 }
 
-// ---- someone else's notebook, unknown users
+// ---- someone else's notebook, unknown users, artifacts
 
 TEST_F(WebTest, ANotebookYouCannotReadAnswersAsOneThatDoesNotExist) {
   const std::string alice = api_key("alice"), bob = api_key("bob");
@@ -454,6 +455,47 @@ TEST_F(WebTest, GrantingAnswersTheSameForUsersWhoDoNotExist) {
   // Names no user can have are refused as such, whoever asks.
   EXPECT_EQ(grant_to("a b", "reader").result(), http::status::bad_request);
   EXPECT_EQ(grant_to("local", "reader").result(), http::status::bad_request);
+}
+
+TEST_F(WebTest, ArtifactsThatCouldRunAsScriptAreDownloads) {
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", {{"Authorization", "Bearer " + kToken}}, R"({"id":"nb1"})").result(),
+            http::status::created);
+  const auto upload = [&](const std::string& type, const std::string& body) {
+    const auto r = request(http::verb::post, "/api/artifacts",
+                           {{"Authorization", "Bearer " + kToken}, {"x-notebook-id", "nb1"}, {"Content-Type", type}}, body);
+    EXPECT_EQ(r.result(), http::status::ok) << r.body();
+    return get("/api/artifacts/" + schema::parse_json(r.body()).at("artifactId").get<std::string>(), {{"Cookie", cookie()}});
+  };
+  // (uploaded as, served as, a download?)
+  const std::vector<std::tuple<std::string, std::string, bool>> cases{
+      {"text/javascript", "application/octet-stream", true},
+      {"application/javascript; charset=utf-8", "application/octet-stream", true},
+      {"application/ecmascript", "application/octet-stream", true},
+      {"application/wasm", "application/octet-stream", true},
+      {"application/xml", "application/octet-stream", true},
+      {"application/x-unknown", "application/octet-stream", true},
+      {"text/plain, text/javascript", "application/octet-stream", true},  // browsers would take the last
+      {"image/png", "image/png", false},
+      {"IMAGE/JPEG", "image/jpeg", false},
+      {"image/svg+xml", "image/svg+xml", false},
+      {"text/html; charset=utf-8", "text/html; charset=utf-8", false},
+      {"text/plain;charset=\",text/javascript", "text/plain", false},
+      {"text/csv", "text/csv", false},
+      {"application/json", "application/json", false},
+      {"application/vnd.plotly.v1+json", "application/vnd.plotly.v1+json", false},
+      {"application/pdf", "application/pdf", false},
+  };
+  int n = 0;
+  for (const auto& [uploaded, served, download] : cases) {
+    SCOPED_TRACE(uploaded);
+    const auto r = upload(uploaded, "artifact " + std::to_string(n++));
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], served);
+    EXPECT_EQ(r[http::field::content_disposition], download ? "attachment" : "");
+    EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(r["Cross-Origin-Resource-Policy"], "same-origin");
+    EXPECT_EQ(r["Content-Security-Policy"], "sandbox");
+  }
 }
 
 // ---- .ipynb
