@@ -13,8 +13,9 @@ std::optional<Caller> caller_of(ServerContext& server, const RequestHead& reques
 }
 
 std::optional<Caller> cookie_caller(ServerContext& server, const RequestHead& request) {
-  const auto token = web::cookie_value(request[http::field::cookie], server.cookie_name);
-  auto user = token ? server.accounts.authenticate(*token) : std::nullopt;
+  // The cookie holds a session id, never a token: an old cookie with a raw token logs no one in.
+  const auto session = web::cookie_value(request[http::field::cookie], server.cookie_name);
+  auto user = session ? server.accounts.session_user(*session) : std::nullopt;
   if (!user) return std::nullopt;
   return Caller{std::move(*user), true};
 }

@@ -65,6 +65,7 @@ void RestApi::handle(beast::tcp_stream stream, const Request& request, const Cal
         return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
       return reply_json(std::move(stream), request, http::status::ok, json_text({{"id", user.id}, {"name", user.name}}));
     }
+    if (parts.size() == 1 && parts[0] == "logout") return log_out(std::move(stream), request, caller);
     if (!parts.empty() && parts[0] == "notebooks") return notebooks(stream, request, parts, user);
     if (!parts.empty() && parts[0] == "artifacts") return artifacts(stream, request, parts, user);
     return reply_error(std::move(stream), request, http::status::not_found, "Not found");
@@ -187,6 +188,19 @@ void RestApi::notebooks(beast::tcp_stream& stream, const Request& request, const
     return reply_json(std::move(stream), request, http::status::ok, json_text({{"imported", imported}}));
   }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
+}
+
+void RestApi::log_out(beast::tcp_stream stream, const Request& request, const Caller& caller) {
+  if (request.method() != http::verb::post)
+    return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+  if (!caller.by_cookie)
+    return reply_error(std::move(stream), request, http::status::bad_request,
+                       "Logging out ends a browser's login (its cookie); API keys are revoked with runt token revoke");
+  if (const auto session = web::cookie_value(request[http::field::cookie], server_.cookie_name))
+    server_.accounts.end_session(*session);
+  server_.log(caller.user.id + " logged out a browser");
+  respond(std::move(stream), request, http::status::ok, R"({"ok":true})", "application/json",
+          {{"Set-Cookie", web::expired_cookie(server_.cookie_name)}});
 }
 
 // Artifact ids are `<notebookId>/<sha256>`: access follows the notebook.

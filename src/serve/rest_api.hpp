@@ -1,6 +1,7 @@
 #pragma once
 // The REST API under /api (JSON; `Authorization: Bearer TOKEN` or the login cookie): the
-// caller, notebooks (list, create, read, the log, access, .ipynb out and in) and artifacts.
+// caller and its logout, notebooks (list, create, read, the log, access, .ipynb out and in)
+// and artifacts.
 
 #include "caller.hpp"
 #include "context.hpp"
@@ -26,6 +27,8 @@ class RestApi {
   };
   const Summary& summary(const std::string& store_id);
 
+  // POST /api/logout: ends the browser's session.
+  void log_out(beast::tcp_stream stream, const Request& request, const Caller& caller);
   // Handlers take the stream by reference: when they throw, handle() answers on it.
   void notebooks(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
   void artifacts(beast::tcp_stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);

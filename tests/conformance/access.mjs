@@ -151,9 +151,20 @@ expect('opening an unknown notebook creates it for the opener', r.status === 101
   (await json(await api(carol, '/notebooks'))).body.some((n) => n.id === 'carols-own' && n.role === 'owner'))
 expect('... and not for anyone else', (await upgradeStatus(server.port, 'carols-own', { authToken: alice })).status === 404)
 
-// Revoked keys stop working.
+// A browser login is a session in the cookie, not the token.
+const login = await fetch(`http://127.0.0.1:${server.port}/?token=${carol}`, { redirect: 'manual' })
+const carolCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
+expect('a login link sets a session cookie that is not the token', login.status === 303 &&
+  /^runt_token_\d+=[0-9a-f]{64}$/.test(carolCookie) && !carolCookie.includes(carol))
+const byCookie = () => fetch(`http://127.0.0.1:${server.port}/api/me`, { headers: { Cookie: carolCookie } })
+expect('the session cookie authenticates', (await byCookie()).status === 200)
+expect('a cookie holding the raw token does not', (await fetch(`http://127.0.0.1:${server.port}/api/me`,
+  { headers: { Cookie: carolCookie.replace(/=.*/, `=${carol}`) } })).status === 401)
+
+// Revoked keys stop working, and so do the browser logins they started.
 const revoke = (await import('node:child_process')).spawnSync(runt, ['token', 'revoke', '--user', 'carol', '--data', server.dataDir])
 expect('runt token revoke', revoke.status === 0 && (await api(carol, '/me')).status === 401)
+expect('... ends her browser login', (await byCookie()).status === 401)
 expect('bad user name refused by runt token create', (await import('node:child_process')).spawnSync(runt, ['token', 'create', '--user', 'local', '--data', server.dataDir]).status === 2)
 
 await aliceStore.shutdown().catch(() => {})
