@@ -115,9 +115,13 @@ void serve_web_ui(ServerContext& server, beast::tcp_stream stream, const Request
     const auto user = server.accounts.authenticate(link->token);
     if (!user) return login_page(std::move(stream), request, "The token in this link is not valid.");
     const auto site = request.find("Sec-Fetch-Site");
-    if (!web::may_log_in_directly(site == request.end() ? std::nullopt : std::optional<std::string_view>(site->value())))
+    if (!web::may_log_in_directly(site == request.end() ? std::nullopt : std::optional<std::string_view>(site->value()))) {
+      // Referrer-Policy same-origin, not no-referrer: under no-referrer a browser sends `Origin:
+      // null` with the form's POST, and /login could not tell its own page from another site's.
       return respond(std::move(stream), request, http::status::ok, web::confirm_login_page(user->name, link->token, link->location),
-                     "text/html; charset=utf-8", page_headers());
+                     "text/html; charset=utf-8",
+                     {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
+    }
     return log_in(server, std::move(stream), request, link->token, link->location);
   }
   const bool asset = path.starts_with("/assets/");

@@ -248,7 +248,7 @@ TEST_F(WebTest, ALoginLinkFromAnotherSiteAsksBeforeLoggingIn) {
     EXPECT_TRUE(r[http::field::set_cookie].empty());
     EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
     EXPECT_EQ(r["Content-Security-Policy"], kAppCsp);  // form-action 'self', no inline script, no framing
-    EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
+    EXPECT_EQ(r["Referrer-Policy"], "same-origin");  // so that the form's POST carries its Origin
     EXPECT_NE(r.body().find(R"(<form method="post" action="/login">)"), std::string::npos);
     EXPECT_NE(r.body().find(R"(<input type="hidden" name="token" value=")" + key + R"(">)"), std::string::npos);
     EXPECT_NE(r.body().find(R"(<input type="hidden" name="next" value="/n/nb1?x=1">)"), std::string::npos);
