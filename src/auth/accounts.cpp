@@ -42,6 +42,9 @@ constexpr std::string_view kSchema = R"(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
   CREATE TABLE IF NOT EXISTS api_keys (
     key_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), created_at INTEGER NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS sessions (
+    id_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL, credential_sha256 TEXT NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
   CREATE TABLE IF NOT EXISTS notebooks (
     id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
   CREATE TABLE IF NOT EXISTS grants (
@@ -67,16 +70,39 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::string random_hex(int digits) {
+  std::random_device random;  // the kernel's CSPRNG on Linux
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < digits; ++i) out.push_back(kHex[random() % 16]);
+  return out;
+}
+
 }  // namespace
 
 struct Accounts::Impl {
-  Impl(const std::filesystem::path& file, std::string token) : server_token(std::move(token)), db(file, kSchema) {}
+  Impl(const std::filesystem::path& file, std::string token)
+      : server_token(std::move(token)),
+        server_token_sha256(server_token.empty() ? "" : storage::sha256_hex(server_token)),
+        db(file, kSchema) {}
 
   std::string server_token;
+  std::string server_token_sha256;
   storage::sqlite::Database db;
   Statement insert_user{db, "INSERT OR IGNORE INTO users (id, name, created_at) VALUES (?, ?, ?)"};
   Statement insert_key{db, "INSERT INTO api_keys (key_sha256, user_id, created_at) VALUES (?, ?, ?)"};
   Statement delete_keys{db, "DELETE FROM api_keys WHERE user_id = ?"};
+  Statement insert_session{db,
+                           "INSERT INTO sessions (id_sha256, user_id, credential_sha256, created_at, expires_at) "
+                           "VALUES (?, ?, ?, ?, ?)"};
+  Statement delete_expired_sessions{db, "DELETE FROM sessions WHERE expires_at <= ?"};
+  Statement delete_session{db, "DELETE FROM sessions WHERE id_sha256 = ?"};
+  Statement delete_user_sessions{db, "DELETE FROM sessions WHERE user_id = ?"};
+  // The session's user, and whether the key that started it still exists.
+  Statement session{db,
+                    "SELECT s.user_id, s.credential_sha256, u.name FROM sessions s "
+                    "LEFT JOIN api_keys k ON k.key_sha256 = s.credential_sha256 AND k.user_id = s.user_id "
+                    "LEFT JOIN users u ON u.id = k.user_id WHERE s.id_sha256 = ? AND s.expires_at > ?"};
   Statement key_user{db, "SELECT u.id, u.name FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_sha256 = ?"};
   Statement user_by_id{db, "SELECT id, name FROM users WHERE id = ?"};
   Statement notebook_owner{db, "SELECT owner_id FROM notebooks WHERE id = ?"};
@@ -119,10 +145,7 @@ Accounts::~Accounts() = default;
 std::string Accounts::create_key(std::string_view user_name) {
   if (!is_valid_user_name(user_name))
     throw std::invalid_argument("Invalid user name: use 1 to 64 characters from A-Z a-z 0-9 _ . - (not \"local\")");
-  std::random_device random;  // the kernel's CSPRNG on Linux
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key = "runt_";
-  for (int i = 0; i < 48; ++i) key.push_back(kHex[random() % 16]);
+  const std::string key = "runt_" + random_hex(48);
   storage::sqlite::Transaction transaction(impl_->db);
   {
     Reset r{impl_->insert_user};
@@ -138,18 +161,22 @@ std::string Accounts::create_key(std::string_view user_name) {
 
 int Accounts::revoke_keys(std::string_view user_name) {
   storage::sqlite::Transaction transaction(impl_->db);
-  int removed = 0;
+  int revoked = 0;
   {
     Reset r{impl_->delete_keys};
     impl_->delete_keys.bind(1, user_name).step();
-    removed = storage::sqlite::changes(impl_->db);
+    revoked = storage::sqlite::changes(impl_->db);
+  }
+  {
+    Reset r{impl_->delete_user_sessions};
+    impl_->delete_user_sessions.bind(1, user_name).step();
   }
   {
     Reset r{impl_->count_revocation};
     impl_->count_revocation.step();
   }
   transaction.commit();
-  return removed;
+  return revoked;
 }
 
 std::uint64_t Accounts::revision() {
@@ -167,6 +194,61 @@ std::optional<User> Accounts::authenticate(std::string_view token) {
   impl_->key_user.bind(1, storage::sha256_hex(token));
   if (!impl_->key_user.step()) return std::nullopt;
   return User{impl_->key_user.text(0), impl_->key_user.text(1), false};
+}
+
+std::optional<Accounts::Session> Accounts::start_session(std::string_view token) {
+  auto user = authenticate(token);
+  if (!user) return std::nullopt;
+  const std::string id = random_hex(64);
+  const std::int64_t now = now_ms();
+  storage::sqlite::Transaction transaction(impl_->db);
+  {
+    Reset r{impl_->delete_expired_sessions};
+    impl_->delete_expired_sessions.bind(1, now).step();
+  }
+  {
+    Reset r{impl_->insert_session};
+    impl_->insert_session.bind(1, storage::sha256_hex(id))
+        .bind(2, user->id)
+        .bind(3, storage::sha256_hex(token))
+        .bind(4, now)
+        .bind(5, now + kSessionSeconds * 1000)
+        .step();
+  }
+  transaction.commit();
+  return Session{id, std::move(*user)};
+}
+
+std::optional<User> Accounts::session_user(std::string_view session_id) {
+  if (session_id.empty()) return std::nullopt;
+  Statement& q = impl_->session;
+  Reset r{q};
+  q.bind(1, storage::sha256_hex(session_id)).bind(2, now_ms());
+  if (!q.step()) return std::nullopt;
+  const std::string user_id = q.text(0);
+  if (user_id == kOperatorId) {
+    // Started with the server token: valid while the server runs with that token.
+    if (impl_->server_token_sha256.empty() || !same_token(q.text(1), impl_->server_token_sha256)) return std::nullopt;
+    return User{user_id, user_id, true};
+  }
+  if (q.is_null(2)) return std::nullopt;  // its key was revoked
+  return User{user_id, q.text(2), false};
+}
+
+bool Accounts::end_session(std::string_view session_id) {
+  storage::sqlite::Transaction transaction(impl_->db);
+  bool ended = false;
+  {
+    Reset r{impl_->delete_session};
+    impl_->delete_session.bind(1, storage::sha256_hex(session_id)).step();
+    ended = storage::sqlite::changes(impl_->db) > 0;
+  }
+  if (ended) {  // the browser's open sockets go with its login
+    Reset r{impl_->count_revocation};
+    impl_->count_revocation.step();
+  }
+  transaction.commit();
+  return ended;
 }
 
 std::optional<User> Accounts::find_user(std::string_view id) {
@@ -206,20 +288,22 @@ void Accounts::grant(const User& by, std::string_view notebook_id, std::string_v
   if (!by.is_operator && by_role != Role::owner)
     throw AccessDenied("Only an owner of notebook " + std::string(notebook_id) + " can change who may use it");
   if (new_role == Role::owner) throw std::invalid_argument("Ownership cannot be granted; grant writer or reader");
-  const auto to = find_user(to_user_id);
-  if (!to || to->is_operator) throw std::invalid_argument("Unknown user " + std::string(to_user_id));
+  if (to_user_id == kOperatorId) throw std::invalid_argument("The operator (local) may use every notebook already");
+  if (!is_valid_user_name(to_user_id))
+    throw std::invalid_argument("Invalid user id: use 1 to 64 characters from A-Z a-z 0-9 _ . -");
+  // Whether the user exists is not looked at: a grant to a name no one has yet is kept for them.
   {
     Reset r{impl_->notebook_owner};
     impl_->notebook_owner.bind(1, notebook_id);
-    if (impl_->notebook_owner.step() && impl_->notebook_owner.text(0) == to->id)
+    if (impl_->notebook_owner.step() && impl_->notebook_owner.text(0) == to_user_id)
       throw std::invalid_argument("The owner's role cannot be changed");
   }
   if (new_role == Role::none) {
     Reset r{impl_->delete_grant};
-    impl_->delete_grant.bind(1, notebook_id).bind(2, to->id).step();
+    impl_->delete_grant.bind(1, notebook_id).bind(2, to_user_id).step();
   } else {
     Reset r{impl_->upsert_grant};
-    impl_->upsert_grant.bind(1, notebook_id).bind(2, to->id).bind(3, role_name(new_role)).step();
+    impl_->upsert_grant.bind(1, notebook_id).bind(2, to_user_id).bind(3, role_name(new_role)).step();
   }
 }
 

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   token->require_subcommand(1);
   std::string token_user;
   auto* token_create = token->add_subcommand("create", "Create an API key for a user (created when new) and print it");
-  auto* token_revoke = token->add_subcommand("revoke", "Revoke every API key of a user");
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke every API key of a user and end their browser logins");
   for (auto* sub : {token_create, token_revoke}) {
     sub->add_option("--user", token_user, "User name: 1 to 64 of A-Z a-z 0-9 _ . -")->required();
     sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
@@ -261,7 +261,8 @@ int main(int argc, char** argv) {
                   << "; it is shown only this once (the server keeps its SHA-256)\n";
       } else {
         const int n = accounts.revoke_keys(token_user);
-        std::cerr << "runt token: revoked " << n << " key" << (n == 1 ? "" : "s") << " of " << token_user << "\n";
+        std::cerr << "runt token: revoked " << n << " key" << (n == 1 ? "" : "s") << " of " << token_user
+                  << " and ended their browser logins\n";
       }
     } catch (const std::exception& e) {
       std::cerr << "runt token: " << e.what() << "\n";

@@ -5,6 +5,7 @@
 namespace runt::serve {
 
 std::optional<auth::User> authenticate(ServerContext& server, const Credential& credential) {
+  if (credential.kind == Credential::Kind::cookie) return server.accounts.session_user(credential.secret);
   return server.accounts.authenticate(credential.secret);
 }
 
@@ -18,6 +19,7 @@ std::optional<Caller> caller_of(ServerContext& server, const RequestHead& reques
 }
 
 std::optional<Caller> cookie_caller(ServerContext& server, const RequestHead& request) {
+  // The cookie holds a session id, never a token: an old cookie with a raw token logs no one in.
   auto value = web::cookie_value(request[http::field::cookie], server.cookie_name);
   if (!value) return std::nullopt;
   Credential credential{Credential::Kind::cookie, std::move(*value)};

@@ -1,6 +1,6 @@
 #pragma once
 // Who sent an HTTP request: `Authorization: Bearer TOKEN` (the server token or an API key), or
-// the login cookie of a browser, read from the headers alone.
+// the login cookie of a browser (a session id), read from the headers alone.
 
 #include "context.hpp"
 #include "http.hpp"

@@ -74,6 +74,7 @@ void RestApi::handle(Stream stream, const Request& request, const Caller& caller
         return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
       return reply_json(std::move(stream), request, http::status::ok, json_text({{"id", user.id}, {"name", user.name}}));
     }
+    if (parts.size() == 1 && parts[0] == "logout") return log_out(std::move(stream), request, caller);
     if (!parts.empty() && parts[0] == "notebooks") return notebooks(stream, request, parts, user);
     if (!parts.empty() && parts[0] == "artifacts") return artifacts(stream, request, parts, user);
     return reply_error(std::move(stream), request, http::status::not_found, "Not found");
@@ -114,8 +115,12 @@ void RestApi::notebooks(Stream& stream, const Request& request, const std::vecto
     }
     if (id.empty()) id = new_notebook_id();
     if (!sync::is_valid_store_id(id)) throw std::invalid_argument("Invalid notebook id: use 1 to 64 characters from A-Z a-z 0-9 _ -");
-    if (!server_.accounts.create_notebook(user, id))
+    if (!server_.accounts.create_notebook(user, id)) {
+      // Someone else's notebook is not there for this user: not even a conflict says so.
+      if (server_.accounts.role(user, id) == auth::Role::none)
+        return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id + " you can use");
       return reply_error(std::move(stream), request, http::status::conflict, "Notebook " + id + " exists");
+    }
     server_.log(user.id + " created notebook " + id);
     return reply_json(std::move(stream), request, http::status::created, json_text({{"id", id}}));
   }
@@ -188,6 +193,19 @@ void RestApi::notebooks(Stream& stream, const Request& request, const std::vecto
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
 }
 
+void RestApi::log_out(Stream stream, const Request& request, const Caller& caller) {
+  if (request.method() != http::verb::post)
+    return reply_error(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
+  if (!caller.by_cookie)
+    return reply_error(std::move(stream), request, http::status::bad_request,
+                       "Logging out ends a browser's login (its cookie); API keys are revoked with runt token revoke");
+  if (const auto session = web::cookie_value(request[http::field::cookie], server_.cookie_name))
+    server_.accounts.end_session(*session);
+  server_.log(caller.user.id + " logged out a browser");
+  respond(std::move(stream), request, http::status::ok, R"({"ok":true})", "application/json",
+          {{"Set-Cookie", web::expired_cookie(server_.cookie_name)}});
+}
+
 // Artifact ids are `<notebookId>/<sha256>`: access follows the notebook.
 void RestApi::artifacts(Stream& stream, const Request& request, const std::vector<std::string>& parts,
                         const auth::User& user) {
@@ -199,11 +217,15 @@ void RestApi::artifacts(Stream& stream, const Request& request, const std::vecto
                           : std::nullopt;
     const auto file = meta ? server_.artifacts.file_of(hash) : std::nullopt;
     if (!file) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
-    // Served from the app's origin: never let an uploaded HTML or SVG run script there.
-    return respond_file(std::move(stream), request, *file, meta->content_type,
-                   {{"Content-Security-Policy", "sandbox"},
+    // Served from the app's origin: never let an upload run script there, as a page (HTML, SVG:
+    // the sandbox) or as a script another page loads (anything not known to be inert: a download).
+    const auto type = web::artifact_type(meta->content_type);
+    Headers headers{{"Content-Security-Policy", "sandbox"},
                     {"Cache-Control", "private, max-age=31536000, immutable"},
-                    {"X-Content-Type-Options", "nosniff"}});
+                    {"X-Content-Type-Options", "nosniff"},
+                    {"Cross-Origin-Resource-Policy", "same-origin"}};
+    if (type.download) headers.emplace_back("Content-Disposition", "attachment");
+    return respond_file(std::move(stream), request, *file, type.content_type, headers);
   }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
 }

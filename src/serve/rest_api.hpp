@@ -1,6 +1,7 @@
 #pragma once
 // The REST API under /api (JSON; `Authorization: Bearer TOKEN` or the login cookie): the
-// caller, notebooks (list, create, read, the log, access, .ipynb out and in) and artifacts.
+// caller and its logout, notebooks (list, create, read, the log, access, .ipynb out and in)
+// and artifacts.
 
 #include "caller.hpp"
 #include "context.hpp"
@@ -49,6 +50,8 @@ class RestApi {
   static std::optional<Refusal> cookie_problem(const RequestHead& request, const Caller& caller);
   static std::vector<std::string> path_parts(const RequestHead& request);
 
+  // POST /api/logout: ends the browser's session.
+  void log_out(Stream stream, const Request& request, const Caller& caller);
   // Handlers take the stream by reference: when they throw, handle() answers on it.
   void notebooks(Stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);
   void artifacts(Stream& stream, const Request& request, const std::vector<std::string>& parts, const auth::User& user);

@@ -36,8 +36,11 @@ std::variant<RestApi::Upload, RestApi::Refusal> RestApi::check_upload(const Requ
     if (parts.size() == 1 && parts[0] == "artifacts") {
       const std::string notebook(request["x-notebook-id"]);
       if (notebook.empty()) return Refusal{http::status::bad_request, "x-notebook-id header is missing"};
-      if (!sync::is_valid_store_id(notebook) || server_.accounts.role(caller.user, notebook) < auth::Role::writer)
-        return Refusal{http::status::forbidden, "You may not add artifacts to notebook " + notebook};
+      if (!sync::is_valid_store_id(notebook)) return Refusal{http::status::bad_request, "Invalid x-notebook-id"};
+      const auto role = server_.accounts.role(caller.user, notebook);
+      if (role == auth::Role::none) return Refusal{http::status::not_found, "No notebook " + notebook};
+      if (role < auth::Role::writer)
+        return Refusal{http::status::forbidden, "You may read notebook " + notebook + " but not add artifacts to it"};
       std::string content_type(request[http::field::content_type]);
       if (content_type.empty()) content_type = "application/octet-stream";
       return Upload{Upload::Kind::artifact, notebook, std::move(content_type)};

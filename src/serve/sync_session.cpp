@@ -175,10 +175,9 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
     server.log("refused a sync connection: " + std::string(e.what()));
     return respond(std::move(stream), request, http::status::internal_server_error, e.what());
   }
-  if (role == auth::Role::none) {
+  if (role == auth::Role::none) {  // someone else's notebook, answered as if there were none
     server.log("refused a sync connection: " + user->id + " has no access to " + peer.store_id);
-    return respond(std::move(stream), request, http::status::forbidden,
-                   "Access denied: " + user->id + " may not open notebook " + peer.store_id);
+    return respond(std::move(stream), request, http::status::not_found, "No notebook " + peer.store_id);
   }
   peer.user_id = user->id;
   peer.may_push = role >= auth::Role::writer;

@@ -52,4 +52,19 @@ std::map<std::string, std::string> parse_query(std::string_view target) {
   return out;
 }
 
+std::map<std::string, std::string> parse_form(std::string_view body) {
+  std::map<std::string, std::string> out;
+  for (std::string_view rest = body; !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (!pair.empty())
+      out.emplace(percent_decode(pair.substr(0, eq), true),
+                  eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
 }  // namespace runt::serve

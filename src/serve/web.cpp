@@ -131,21 +131,26 @@ std::optional<std::string> cookie_value(std::string_view cookie_header, std::str
 
 std::string cookie_name(std::uint16_t port) { return "runt_token_" + std::to_string(port); }
 
-std::string token_cookie(std::string_view name, std::string_view token) {
+std::string session_cookie(std::string_view name, std::string_view session_id) {
   // HttpOnly: page scripts (and anything injected into them) cannot read it. SameSite=Strict:
   // other sites cannot make the browser send it.
-  return std::string(name) + "=" + percent_encode(token) + "; Path=/; Max-Age=" +
+  return std::string(name) + "=" + percent_encode(session_id) + "; Path=/; Max-Age=" +
          std::to_string(kCookieMaxAgeSeconds) + "; HttpOnly; SameSite=Strict";
+}
+
+std::string expired_cookie(std::string_view name) {
+  return std::string(name) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
+}
+
+std::string local_path(std::string_view path) {
+  const auto first = path.find_first_not_of("/\\");
+  return path.empty() || path.front() != '/' ? "/" : "/" + std::string(path.substr(std::min(first, path.size())));
 }
 
 std::optional<TokenLink> token_link(std::string_view target) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
-  std::string path(target.substr(0, q));
-  // A path on this server only: `//host/...`, `/\host` or an absolute-form target in a Location
-  // header would send the browser to another host.
-  const auto first = path.find_first_not_of("/\\");
-  path = path.empty() || path.front() != '/' ? "/" : "/" + path.substr(std::min(first, path.size()));
+  const std::string path = local_path(target.substr(0, q));
   std::optional<TokenLink> link;
   std::string kept;
   for (std::string_view rest = target.substr(q + 1); !rest.empty();) {
@@ -190,6 +195,10 @@ bool same_origin(std::string_view origin, std::string_view host) {
   return !a.empty() && a == b;
 }
 
+bool may_log_in_directly(std::optional<std::string_view> sec_fetch_site) {
+  return !sec_fetch_site || *sec_fetch_site == "none" || *sec_fetch_site == "same-origin";
+}
+
 std::string login_page(std::string_view problem) {
   return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>runt: log in</title>\n"
          "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
@@ -198,6 +207,48 @@ std::string login_page(std::string_view problem) {
          "</p>\n<p>Open the URL that <code>runt up</code> printed: it ends with <code>?token=…</code> and logs this "
          "browser in. (For <code>runt serve</code>, add <code>?token=</code> and the server token or an API key to "
          "this page's address.)</p>\n</body>\n</html>\n";
+}
+
+std::string confirm_login_page(std::string_view user_name, std::string_view token, std::string_view next) {
+  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>runt: log in</title>\n"
+         "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
+         "button{font:inherit;padding:.4em 1em}</style>\n</head>\n<body>\n<h1>runt: log in</h1>\n"
+         "<p>A page on another site sent you here with a login link. It would log this browser in as <strong>" +
+         html_escape(user_name) +
+         "</strong>. If you did not expect that, close this page: everything you write would go to that "
+         "account.</p>\n<form method=\"post\" action=\"/login\">\n<input type=\"hidden\" name=\"token\" value=\"" +
+         html_escape(token) + "\">\n<input type=\"hidden\" name=\"next\" value=\"" + html_escape(next) +
+         "\">\n<button type=\"submit\">Log in to this runt server</button>\n</form>\n</body>\n</html>\n";
+}
+
+ArtifactType artifact_type(std::string_view stored) {
+  static constexpr std::array<std::string_view, 14> kShown{
+      "image/png",  "image/jpeg", "image/gif",     "image/webp",      "image/avif", "image/bmp",  "image/svg+xml",
+      "text/plain", "text/csv",   "text/markdown", "text/html",       "text/latex", "application/json", "application/pdf"};
+  const auto semicolon = stored.find(';');
+  const std::string essence = lower(trim(stored.substr(0, semicolon)));
+  const bool json_based = essence.starts_with("application/") && essence.ends_with("+json") &&
+                          essence.find_first_of(" ,\"") == std::string::npos;
+  if (std::find(kShown.begin(), kShown.end(), essence) == kShown.end() && !json_based)
+    return {"application/octet-stream", true};
+  std::string type = essence;
+  // A charset is kept when it is a plain name; no other parameter is.
+  for (std::string_view rest = semicolon == std::string_view::npos ? "" : stored.substr(semicolon + 1); !rest.empty();) {
+    const auto next = rest.find(';');
+    const std::string_view param = trim(rest.substr(0, next));
+    const auto eq = param.find('=');
+    if (eq != std::string_view::npos && lower(trim(param.substr(0, eq))) == "charset") {
+      const std::string_view value = trim(param.substr(eq + 1));
+      const bool plain = !value.empty() && value.size() <= 40 && std::all_of(value.begin(), value.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      });
+      if (plain) type += "; charset=" + std::string(value);
+      break;
+    }
+    if (next == std::string_view::npos) break;
+    rest.remove_prefix(next + 1);
+  }
+  return {type, false};
 }
 
 std::string attachment(std::string_view title, std::string_view extension) {

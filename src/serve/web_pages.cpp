@@ -6,6 +6,7 @@
 #include "runt/serve/url.hpp"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace runt::serve {
@@ -22,9 +23,43 @@ std::optional<std::string> read_file(const std::filesystem::path& file) {
   return std::move(text).str();
 }
 
+static_assert(web::kCookieMaxAgeSeconds == auth::Accounts::kSessionSeconds, "the cookie lasts as long as its session");
+
+Headers page_headers() {
+  return {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
+}
+
 void login_page(Stream stream, const RequestHead& request, std::string_view problem) {
   respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
-          {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+          page_headers());
+}
+
+// Jupyter's login: the token becomes a session in a cookie and leaves the address bar and the
+// history.
+void log_in(ServerContext& server, Stream stream, const RequestHead& request, std::string_view token,
+            const std::string& location) {
+  const auto session = server.accounts.start_session(token);
+  if (!session) return login_page(std::move(stream), request, "The token in this link is not valid.");
+  server.log(session->user.id + " logged in a browser");
+  const std::string cookie = web::session_cookie(server.cookie_name, session->id);
+  respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
+          {{"Location", location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
+}
+
+// The button of confirm_login_page. Only this server's own page may send it: another site's
+// form would log the reader in to its author's account.
+void log_in_by_form(ServerContext& server, Stream stream, const Request& request) {
+  if (!web::same_origin(request[http::field::origin], request[http::field::host]))
+    return respond(std::move(stream), request, http::status::forbidden,
+                   "Cross-site login refused: log in with this server's own page (open the ?token= link)");
+  std::map<std::string, std::string> form;
+  try {
+    form = parse_form(request.body());
+  } catch (const std::invalid_argument& e) {
+    return respond(std::move(stream), request, http::status::bad_request, "Malformed form: " + std::string(e.what()));
+  }
+  const auto next = form.find("next");
+  log_in(server, std::move(stream), request, form["token"], web::local_path(next == form.end() ? "/" : next->second));
 }
 
 void serve_page(ServerContext& server, Stream stream, const RequestHead& request, std::string_view name,
@@ -64,7 +99,9 @@ void serve_asset(ServerContext& server, Stream stream, const RequestHead& reques
 
 }  // namespace
 
-void serve_web_ui(ServerContext& server, Stream stream, const RequestHead& request) {
+void serve_web_ui(ServerContext& server, Stream stream, const Request& request) {
+  if (request.method() == http::verb::post && target_path(request.target()) == "/login")
+    return log_in_by_form(server, std::move(stream), request);
   if (!is_safe_method(request.method()))
     return respond(std::move(stream), request, http::status::method_not_allowed, "Method not allowed");
   const std::string_view target = request.target();
@@ -75,12 +112,17 @@ void serve_web_ui(ServerContext& server, Stream stream, const RequestHead& reque
   const auto dest = request.find("Sec-Fetch-Dest");
   const bool navigation = dest == request.end() || dest->value() == "document";
   if (auto link = web::token_link(target); link && navigation) {
-    if (!server.accounts.authenticate(link->token))
-      return login_page(std::move(stream), request, "The token in this link is not valid.");
-    // Jupyter's login: the token becomes a cookie and leaves the address bar and the history.
-    const std::string cookie = web::token_cookie(server.cookie_name, link->token);
-    return respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
-                   {{"Location", link->location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
+    const auto user = server.accounts.authenticate(link->token);
+    if (!user) return login_page(std::move(stream), request, "The token in this link is not valid.");
+    const auto site = request.find("Sec-Fetch-Site");
+    if (!web::may_log_in_directly(site == request.end() ? std::nullopt : std::optional<std::string_view>(site->value()))) {
+      // Referrer-Policy same-origin, not no-referrer: under no-referrer a browser sends `Origin:
+      // null` with the form's POST, and /login could not tell its own page from another site's.
+      return respond(std::move(stream), request, http::status::ok, web::confirm_login_page(user->name, link->token, link->location),
+                     "text/html; charset=utf-8",
+                     {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
+    }
+    return log_in(server, std::move(stream), request, link->token, link->location);
   }
   const bool asset = path.starts_with("/assets/");
   if (!caller_of(server, request)) {

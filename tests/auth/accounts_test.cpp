@@ -1,9 +1,11 @@
 #include "runt/auth/accounts.hpp"
+#include "runt/storage/sqlite.hpp"
 
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 
@@ -80,11 +82,24 @@ TEST_F(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
   EXPECT_THROW(accounts_.grant(bob, "nb", "carol", Role::reader), AccessDenied);  // writers cannot grant
   EXPECT_THROW(accounts_.grant(alice, "nb", "carol", Role::owner), std::invalid_argument);
   EXPECT_THROW(accounts_.grant(alice, "nb", "alice", Role::reader), std::invalid_argument);
-  EXPECT_THROW(accounts_.grant(alice, "nb", "nobody", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "local", Role::reader), std::invalid_argument);
+  EXPECT_THROW(accounts_.grant(alice, "nb", "a b", Role::reader), std::invalid_argument);
   EXPECT_THROW(accounts_.grant(alice, "missing", "bob", Role::reader), std::invalid_argument);
   EXPECT_EQ(accounts_.role(carol, "nb"), Role::none);
   accounts_.grant(alice, "nb", "bob", Role::none);
   EXPECT_EQ(accounts_.role(bob, "nb"), Role::none);
+}
+
+TEST_F(AccountsTest, AGrantToAUserNotYetCreatedAppliesOnceTheyAre) {
+  // Granting must not tell an owner which user names exist: an unknown name is kept for later.
+  const User alice = user("alice");
+  accounts_.create_notebook(alice, "nb");
+  EXPECT_NO_THROW(accounts_.grant(alice, "nb", "dave", Role::writer));
+  const User dave = user("dave");
+  EXPECT_EQ(accounts_.role(dave, "nb"), Role::writer);
+  ASSERT_EQ(accounts_.notebooks(dave).size(), 1u);
+  EXPECT_EQ(accounts_.notebooks(dave)[0].role, Role::writer);
+  EXPECT_NO_THROW(accounts_.grant(alice, "nb", "erin", Role::none));  // revoking what no one has
 }
 
 TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {
@@ -102,6 +117,75 @@ TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {
   EXPECT_EQ(of_bob[1].owner_id, "alice");
   EXPECT_EQ(accounts_.notebooks(alice).size(), 2u);
   EXPECT_EQ(accounts_.notebooks(*accounts_.authenticate("server-token")).size(), 3u);
+}
+
+// ---- browser sessions
+
+TEST_F(AccountsTest, ASessionAuthenticatesItsUserAndOnlyItsHashIsStored) {
+  const std::string key = accounts_.create_key("alice");
+  const auto session = accounts_.start_session(key);
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->user, (User{"alice", "alice", false}));
+  EXPECT_EQ(session->id.size(), 64u);
+  EXPECT_NE(session->id, key);
+  EXPECT_EQ(accounts_.session_user(session->id), session->user);
+  EXPECT_NE(accounts_.start_session(key)->id, session->id);  // every login its own
+  // A session id is not a token, and a token is not a session id.
+  EXPECT_FALSE(accounts_.authenticate(session->id));
+  EXPECT_FALSE(accounts_.session_user(key));
+  EXPECT_FALSE(accounts_.session_user(""));
+  EXPECT_FALSE(accounts_.start_session("wrong"));
+  EXPECT_FALSE(accounts_.start_session(""));
+  EXPECT_EQ(accounts_.start_session("server-token")->user, (User{"local", "local", true}));
+
+  Accounts reopened(dir_.path() / "runt.sqlite", "server-token");  // a restart
+  EXPECT_EQ(reopened.session_user(session->id), session->user);
+  std::ifstream file(dir_.path() / "runt.sqlite", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_EQ(bytes.find(session->id), std::string::npos);
+}
+
+TEST_F(AccountsTest, EndingASessionLogsOutThatOneOnly) {
+  const std::string key = accounts_.create_key("alice");
+  const auto a = accounts_.start_session(key), b = accounts_.start_session(key);
+  EXPECT_TRUE(accounts_.end_session(a->id));
+  EXPECT_FALSE(accounts_.session_user(a->id));
+  EXPECT_TRUE(accounts_.session_user(b->id));
+  EXPECT_FALSE(accounts_.end_session(a->id));
+}
+
+TEST_F(AccountsTest, RevokingAUsersKeysEndsTheirSessions) {
+  const auto alice = accounts_.start_session(accounts_.create_key("alice"));
+  const auto bob = accounts_.start_session(accounts_.create_key("bob"));
+  EXPECT_EQ(accounts_.revoke_keys("alice"), 1);
+  EXPECT_FALSE(accounts_.session_user(alice->id));
+  EXPECT_TRUE(accounts_.session_user(bob->id));
+  // A new key for alice does not bring the old login back.
+  accounts_.create_key("alice");
+  EXPECT_FALSE(accounts_.session_user(alice->id));
+}
+
+TEST_F(AccountsTest, AnotherServerTokenEndsTheOperatorsSessions) {
+  const auto op = accounts_.start_session("server-token");
+  EXPECT_TRUE(Accounts(dir_.path() / "runt.sqlite", "server-token").session_user(op->id));
+  EXPECT_FALSE(Accounts(dir_.path() / "runt.sqlite", "new-token").session_user(op->id));
+  EXPECT_FALSE(Accounts(dir_.path() / "runt.sqlite", "").session_user(op->id));
+}
+
+TEST_F(AccountsTest, ASessionExpires) {
+  const auto session = accounts_.start_session(accounts_.create_key("alice"));
+  const auto started = std::chrono::system_clock::now();
+  {
+    storage::sqlite::Database db(dir_.path() / "runt.sqlite", "");
+    storage::sqlite::Statement q(db, "SELECT expires_at - created_at FROM sessions");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.integer(0), Accounts::kSessionSeconds * 1000);
+    q.reset();
+    // As if 30 days had passed.
+    db.exec("UPDATE sessions SET expires_at = " +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count()));
+  }
+  EXPECT_FALSE(accounts_.session_user(session->id));
 }
 
 TEST_F(AccountsTest, ArtifactsBelongToTheirNotebook) {

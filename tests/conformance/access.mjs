@@ -41,7 +41,9 @@ expect('her list has it, Untitled, never updated', r.body.length === 1 && r.body
 expect('bob\'s list is empty', (await json(await api(bob, '/notebooks'))).body.length === 0)
 expect('bob cannot export it (404)', (await api(bob, `/notebooks/${nb}/events`)).status === 404)
 r = await upgradeStatus(server.port, nb, { authToken: bob })
-expect('bob cannot open it: 403 with the reason', r.status === 403 && r.body.includes('bob may not open notebook'))
+expect('bob cannot open it: 404, as if it did not exist', r.status === 404 && r.body === `No notebook ${nb}`)
+r = await json(await api(bob, '/notebooks', { method: 'POST', body: JSON.stringify({ id: nb }) }))
+expect('bob creating her id -> 404, not 409', r.status === 404)
 
 // A runtime agent must act as its token's user.
 r = await upgradeStatus(server.port, nb, { authToken: alice, runtime: true, runtimeId: 'rt', sessionId: 's', userId: 'bob' })
@@ -79,7 +81,10 @@ expect('bob cannot grant himself access (404: not his to see)', r.status === 404
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"bob","role":"admin"}' }))
 expect('unknown role -> 400', r.status === 400)
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"nobody","role":"reader"}' }))
-expect('unknown user -> 400', r.status === 400)
+const known = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"reader"}' }))
+expect('a grant to an unknown user answers as to a known one', r.status === 200 && known.status === 200 &&
+  JSON.stringify(r.body) === JSON.stringify({ ...known.body, userId: 'nobody' }))
+await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"none"}' })
 r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"bob","role":"reader"}' }))
 expect('alice makes bob a reader', r.status === 200 && r.body.role === 'reader')
 r = await json(await api(bob, `/notebooks/${nb}/access`, { method: 'POST', body: '{"userId":"carol","role":"reader"}' }))
@@ -110,6 +115,7 @@ const upload = (token, notebook, body = png, type = 'image/png') =>
   api(token, '/artifacts', { method: 'POST', body, headers: { 'x-notebook-id': notebook, 'content-type': type } })
 expect('upload without a token -> 401', (await upload(null, nb)).status === 401)
 expect('a reader cannot upload (403)', (await upload(bob, nb)).status === 403)
+expect('someone without access cannot upload (404)', (await upload(carol, nb)).status === 404)
 expect('upload without x-notebook-id -> 400', (await api(alice, '/artifacts', { method: 'POST', body: png })).status === 400)
 r = await json(await upload(alice, nb))
 const sha = createHash('sha256').update(png).digest('hex')
@@ -118,7 +124,13 @@ expect('the same bytes get the same id', (await json(await upload(alice, nb))).b
 let res = await api(bob, `/artifacts/${nb}/${sha}`)
 const bytes = Buffer.from(await res.arrayBuffer())
 expect('a reader downloads it with its type, sandboxed', res.status === 200 && bytes.equals(png) &&
-  res.headers.get('content-type') === 'image/png' && res.headers.get('content-security-policy') === 'sandbox')
+  res.headers.get('content-type') === 'image/png' && res.headers.get('content-security-policy') === 'sandbox' &&
+  res.headers.get('cross-origin-resource-policy') === 'same-origin' && !res.headers.has('content-disposition'))
+r = await json(await upload(alice, nb, Buffer.from('alert(document.cookie)'), 'text/javascript'))
+res = await api(bob, `/artifacts/${r.body.artifactId}`)
+expect('an artifact uploaded as JavaScript is served as a download', res.status === 200 &&
+  res.headers.get('content-type') === 'application/octet-stream' && res.headers.get('content-disposition') === 'attachment' &&
+  res.headers.get('x-content-type-options') === 'nosniff')
 expect('download without a token -> 401', (await api(null, `/artifacts/${nb}/${sha}`)).status === 401)
 expect('someone without access gets 404', (await api(carol, `/artifacts/${nb}/${sha}`)).status === 404)
 expect('an unknown artifact -> 404', (await api(alice, `/artifacts/${nb}/${'0'.repeat(64)}`)).status === 404)
@@ -130,18 +142,29 @@ r = await json(await api(alice, `/notebooks/${nb}/access`, { method: 'POST', bod
 expect('alice revokes bob', r.status === 200 && r.body.role === 'none')
 const closed = await Promise.race([bobSocket.closed.then(() => true), sleep(3000).then(() => false)])
 expect('revoking closes his live socket', closed)
-expect('and he cannot reconnect', (await upgradeStatus(server.port, nb, { authToken: bob })).status === 403)
+expect('and he cannot reconnect', (await upgradeStatus(server.port, nb, { authToken: bob })).status === 404)
 expect('the operator sees every notebook', (await json(await api(server.token, '/notebooks'))).body.some((n) => n.id === nb))
 
 // An unknown storeId belongs to whoever opens it first.
 r = await upgradeStatus(server.port, 'carols-own', { authToken: carol })
 expect('opening an unknown notebook creates it for the opener', r.status === 101 &&
   (await json(await api(carol, '/notebooks'))).body.some((n) => n.id === 'carols-own' && n.role === 'owner'))
-expect('... and not for anyone else', (await upgradeStatus(server.port, 'carols-own', { authToken: alice })).status === 403)
+expect('... and not for anyone else', (await upgradeStatus(server.port, 'carols-own', { authToken: alice })).status === 404)
 
-// Revoked keys stop working.
+// A browser login is a session in the cookie, not the token.
+const login = await fetch(`http://127.0.0.1:${server.port}/?token=${carol}`, { redirect: 'manual' })
+const carolCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
+expect('a login link sets a session cookie that is not the token', login.status === 303 &&
+  /^runt_token_\d+=[0-9a-f]{64}$/.test(carolCookie) && !carolCookie.includes(carol))
+const byCookie = () => fetch(`http://127.0.0.1:${server.port}/api/me`, { headers: { Cookie: carolCookie } })
+expect('the session cookie authenticates', (await byCookie()).status === 200)
+expect('a cookie holding the raw token does not', (await fetch(`http://127.0.0.1:${server.port}/api/me`,
+  { headers: { Cookie: carolCookie.replace(/=.*/, `=${carol}`) } })).status === 401)
+
+// Revoked keys stop working, and so do the browser logins they started.
 const revoke = (await import('node:child_process')).spawnSync(runt, ['token', 'revoke', '--user', 'carol', '--data', server.dataDir])
 expect('runt token revoke', revoke.status === 0 && (await api(carol, '/me')).status === 401)
+expect('... ends her browser login', (await byCookie()).status === 401)
 expect('bad user name refused by runt token create', (await import('node:child_process')).spawnSync(runt, ['token', 'create', '--user', 'local', '--data', server.dataDir]).status === 2)
 
 await aliceStore.shutdown().catch(() => {})

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <tuple>
 
 namespace runt::serve {
 namespace {
@@ -120,7 +121,17 @@ class WebTest : public testing::Test {
     return runt::testing_support::run_until(io_, done, limit);
   }
   std::string cookie_name() const { return "runt_token_" + std::to_string(port_); }  // per port
-  std::string cookie() const { return cookie_name() + "=" + kToken; }
+  // `name=value` of the cookie a login link with `token` sets (empty when it sets none).
+  std::string log_in(const std::string& token, const Headers& headers = {}) {
+    const std::string set_cookie(get("/?token=" + token, headers)[http::field::set_cookie]);
+    return set_cookie.substr(0, set_cookie.find(';'));
+  }
+  // The operator's login, once per test.
+  std::string cookie() {
+    if (operator_cookie_.empty()) operator_cookie_ = log_in(kToken);
+    return operator_cookie_;
+  }
+  std::string operator_cookie_;
   std::string api_key(const std::string& user) {
     auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
     return accounts.create_key(user);
@@ -163,11 +174,27 @@ std::string notebook_json(const std::vector<std::pair<std::string, std::string>>
 
 // ---- login
 
+// A session id: 64 hex digits, and never the token itself.
+bool is_session_cookie(const std::string& pair, const std::string& name, const std::string& token) {
+  const std::string value = pair.substr(std::min(pair.size(), name.size() + 1));
+  return pair.starts_with(name + "=") && value.size() == 64 && value.find_first_not_of("0123456789abcdef") == std::string::npos &&
+         value != token;
+}
+
 TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
   auto r = get("/n/nb1?token=" + kToken);
   EXPECT_EQ(r.result(), http::status::see_other);
   EXPECT_EQ(r[http::field::location], "/n/nb1");
-  EXPECT_EQ(r[http::field::set_cookie], cookie_name() + "=operator-token; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
+  // The cookie holds a new session's id, not the token: browsers send cookies to every port of
+  // a host, and a session can be ended without revoking the token.
+  const std::string set_cookie(r[http::field::set_cookie]);
+  const std::string pair = set_cookie.substr(0, set_cookie.find(';'));
+  EXPECT_TRUE(is_session_cookie(pair, cookie_name(), kToken)) << set_cookie;
+  EXPECT_EQ(set_cookie.substr(pair.size()), "; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(set_cookie.find(kToken), std::string::npos);
+  EXPECT_EQ(get("/", {{"Cookie", pair}}).result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", pair}}).body()).at("id"), "local");
+  EXPECT_NE(log_in(kToken), pair);  // every login its own session
   EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
   // Other parameters stay; the redirect never leaves this host.
   r = get("/n/nb1?a=1&token=" + kToken + "&b=2");
@@ -180,10 +207,19 @@ TEST_F(WebTest, ATokenLinkSetsTheCookieAndRedirectsWithoutTheToken) {
   EXPECT_EQ(r[http::field::location], "/");
   // An API key logs its user in the same way.
   const std::string key = api_key("alice");
-  r = get("/?token=" + key);
-  EXPECT_EQ(r.result(), http::status::see_other);
-  EXPECT_EQ(r[http::field::set_cookie].substr(0, cookie_name().size() + 1 + key.size()), cookie_name() + "=" + key);
-  EXPECT_EQ(get("/", {{"Cookie", cookie_name() + "=" + key}}).result(), http::status::ok);
+  const std::string alice = log_in(key);
+  EXPECT_TRUE(is_session_cookie(alice, cookie_name(), key)) << alice;
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", alice}}).body()).at("id"), "alice");
+}
+
+TEST_F(WebTest, ACookieHoldingARawTokenLogsNoOneIn) {
+  // What this server set before sessions: a stolen or stale cookie with a token is not honoured.
+  for (const std::string& token : {kToken, api_key("alice")}) {
+    const std::string old = cookie_name() + "=" + token;
+    EXPECT_EQ(get("/", {{"Cookie", old}}).result(), http::status::unauthorized);
+    EXPECT_EQ(get("/api/me", {{"Cookie", old}}).result(), http::status::unauthorized);
+    EXPECT_EQ(upgrade("/livestore/websocket?storeId=nb1", {{"Cookie", old}, {"Origin", origin()}}).status, 400u);
+  }
 }
 
 TEST_F(WebTest, OnlyANavigationLogsInWithATokenLink) {
@@ -191,14 +227,124 @@ TEST_F(WebTest, OnlyANavigationLogsInWithATokenLink) {
   const std::string key = api_key("mallory");
   for (const std::string dest : {"image", "script", "iframe", "empty"}) {
     SCOPED_TRACE(dest);
-    const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", dest}, {"Cookie", cookie_name() + "=" + kToken}});
+    const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", dest}, {"Cookie", cookie()}});
     EXPECT_TRUE(r[http::field::set_cookie].empty());
     EXPECT_EQ(r.result(), http::status::ok);  // the reader's own login still serves the page
   }
   EXPECT_EQ(get("/?token=" + key, {{"Sec-Fetch-Dest", "image"}}).result(), http::status::unauthorized);
   const auto r = get("/?token=" + key, {{"Sec-Fetch-Dest", "document"}});
   EXPECT_EQ(r.result(), http::status::see_other);
-  EXPECT_EQ(r[http::field::set_cookie].substr(0, cookie_name().size() + 1 + key.size()), cookie_name() + "=" + key);
+  EXPECT_TRUE(r[http::field::set_cookie].starts_with(cookie_name() + "="));
+}
+
+TEST_F(WebTest, ALoginLinkFromAnotherSiteAsksBeforeLoggingIn) {
+  // A link on another site (or another port of this host: same-site) must not log the reader
+  // in to the link author's account: it gets a page with a button, and no cookie.
+  const std::string key = api_key("mallory");
+  for (const std::string site : {"cross-site", "same-site"}) {
+    SCOPED_TRACE(site);
+    const auto r = get("/n/nb1?x=1&token=" + key, {{"Sec-Fetch-Site", site}, {"Sec-Fetch-Dest", "document"}});
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_TRUE(r[http::field::set_cookie].empty());
+    EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+    EXPECT_EQ(r["Content-Security-Policy"], kAppCsp);  // form-action 'self', no inline script, no framing
+    EXPECT_EQ(r["Referrer-Policy"], "same-origin");  // so that the form's POST carries its Origin
+    EXPECT_NE(r.body().find(R"(<form method="post" action="/login">)"), std::string::npos);
+    EXPECT_NE(r.body().find(R"(<input type="hidden" name="token" value=")" + key + R"(">)"), std::string::npos);
+    EXPECT_NE(r.body().find(R"(<input type="hidden" name="next" value="/n/nb1?x=1">)"), std::string::npos);
+    EXPECT_NE(r.body().find("Log in to this runt server</button>"), std::string::npos);
+    EXPECT_NE(r.body().find("<strong>mallory</strong>"), std::string::npos);  // whose account it is
+    EXPECT_EQ(r.body().find("<script"), std::string::npos);
+  }
+  // Typed, bookmarked or opened from a terminal (none), from this server's pages, or not a browser.
+  for (const std::string site : {"none", "same-origin", ""}) {
+    SCOPED_TRACE(site);
+    const auto r = get("/?token=" + key, site.empty() ? Headers{} : Headers{{"Sec-Fetch-Site", site}});
+    EXPECT_EQ(r.result(), http::status::see_other);
+    EXPECT_TRUE(r[http::field::set_cookie].starts_with(cookie_name() + "="));
+  }
+  // A bad token gets the login page, whatever the site.
+  EXPECT_EQ(get("/?token=wrong", {{"Sec-Fetch-Site", "cross-site"}}).result(), http::status::unauthorized);
+}
+
+TEST_F(WebTest, TheLoginButtonLogsInFromThisServersPageOnly) {
+  const std::string key = api_key("alice");
+  const auto post = [&](const std::string& body, const Headers& headers) {
+    Headers all{{"Content-Type", "application/x-www-form-urlencoded"}};
+    all.insert(all.end(), headers.begin(), headers.end());
+    return request(http::verb::post, "/login", all, body);
+  };
+  const std::string form = "token=" + key + "&next=%2Fn%2Fnb1%3Fx%3D1";
+  for (const Headers& headers : std::vector<Headers>{{}, {{"Origin", "http://127.0.0.1:1"}}, {{"Origin", "http://evil.example"}}, {{"Origin", "null"}}}) {
+    const auto r = post(form, headers);
+    EXPECT_EQ(r.result(), http::status::forbidden);
+    EXPECT_TRUE(r[http::field::set_cookie].empty());
+    EXPECT_NE(r.body().find("Cross-site login refused"), std::string::npos);
+  }
+  auto r = post(form, {{"Origin", origin()}});
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(r[http::field::location], "/n/nb1?x=1");
+  const std::string set_cookie(r[http::field::set_cookie]);
+  const std::string pair = set_cookie.substr(0, set_cookie.find(';'));
+  EXPECT_TRUE(is_session_cookie(pair, cookie_name(), key)) << set_cookie;
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", pair}}).body()).at("id"), "alice");
+  // `next` stays on this server; a bad token logs no one in.
+  EXPECT_EQ(post("token=" + key + "&next=%2F%2Fevil.example%2Fx", {{"Origin", origin()}})[http::field::location], "/evil.example/x");
+  EXPECT_EQ(post("token=" + key, {{"Origin", origin()}})[http::field::location], "/");
+  r = post("token=wrong&next=%2F", {{"Origin", origin()}});
+  EXPECT_EQ(r.result(), http::status::unauthorized);
+  EXPECT_TRUE(r[http::field::set_cookie].empty());
+  EXPECT_EQ(post("token=%zz", {{"Origin", origin()}}).result(), http::status::bad_request);
+}
+
+TEST_F(WebTest, ALoginSurvivesARestartOfTheServer) {
+  const std::string session = cookie();
+  ASSERT_FALSE(session.empty());
+  server_.reset();
+  server_ = std::make_unique<runt::testing_support::ServerThread>(dir_.path() / "data", port_, kToken, web_);
+  ASSERT_EQ(server_->port(), port_);  // the cookie is named after the port
+  EXPECT_EQ(get("/", {{"Cookie", session}}).result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", session}}).body()).at("id"), "local");
+  // Restarted with another server token, the old token's logins end.
+  server_.reset();
+  server_ = std::make_unique<runt::testing_support::ServerThread>(dir_.path() / "data", port_, "new-token", web_);
+  EXPECT_EQ(get("/", {{"Cookie", session}}).result(), http::status::unauthorized);
+}
+
+TEST_F(WebTest, RevokingAUsersKeysEndsTheirLogins) {
+  const std::string alice = log_in(api_key("alice")), bob = log_in(api_key("bob"));
+  ASSERT_EQ(get("/api/me", {{"Cookie", alice}}).result(), http::status::ok);
+  {
+    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", "");  // as `runt token revoke` opens it
+    EXPECT_EQ(accounts.revoke_keys("alice"), 1);
+  }
+  EXPECT_EQ(get("/api/me", {{"Cookie", alice}}).result(), http::status::unauthorized);
+  EXPECT_EQ(get("/", {{"Cookie", alice}}).result(), http::status::unauthorized);
+  EXPECT_EQ(upgrade("/livestore/websocket?storeId=nb1", {{"Cookie", alice}, {"Origin", origin()}}).status, 400u);
+  EXPECT_EQ(get("/api/me", {{"Cookie", bob}}).result(), http::status::ok);
+}
+
+TEST_F(WebTest, LogoutEndsThisBrowsersLoginOnly) {
+  const std::string key = api_key("alice");
+  const std::string here = log_in(key), elsewhere = log_in(key);
+  // Like every change by cookie: from this server's pages only, and not as a form.
+  EXPECT_EQ(request(http::verb::post, "/api/logout", {{"Cookie", here}}).result(), http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/logout", {{"Cookie", here}, {"Origin", "http://evil.example"}}).result(),
+            http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/logout", {{"Cookie", here}, {"Origin", origin()}, {"Content-Type", "text/plain"}}).result(),
+            http::status::unsupported_media_type);
+  EXPECT_EQ(get("/api/logout", {{"Cookie", here}}).result(), http::status::method_not_allowed);
+  EXPECT_EQ(get("/api/me", {{"Cookie", here}}).result(), http::status::ok);
+
+  const auto r = request(http::verb::post, "/api/logout", {{"Cookie", here}, {"Origin", origin()}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(r[http::field::set_cookie], cookie_name() + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(get("/api/me", {{"Cookie", here}}).result(), http::status::unauthorized);
+  EXPECT_EQ(get("/", {{"Cookie", here}}).result(), http::status::unauthorized);
+  EXPECT_EQ(get("/api/me", {{"Cookie", elsewhere}}).result(), http::status::ok);
+  // A token is no browser login: it is revoked with runt token revoke.
+  EXPECT_EQ(request(http::verb::post, "/api/logout", {{"Authorization", "Bearer " + key}}).result(), http::status::bad_request);
+  EXPECT_EQ(get("/api/me", {{"Authorization", "Bearer " + key}}).result(), http::status::ok);
 }
 
 TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
@@ -364,6 +510,137 @@ TEST_F(WebTest, TheSyncSocketTakesTheCookieFromThisServersPagesOnly) {
   EXPECT_EQ(u.body, "Invalid auth token");
   const std::string good_payload = "/livestore/websocket?storeId=nb1&payload=%257B%2522authToken%2522%253A%2522operator-token%2522%257D";
   EXPECT_EQ(upgrade(good_payload, {}).status, 101u);
+}
+
+// ---- someone else's notebook, unknown users, artifacts
+
+TEST_F(WebTest, ANotebookYouCannotReadAnswersAsOneThatDoesNotExist) {
+  const std::string alice = api_key("alice"), bob = api_key("bob");
+  const Headers as_alice{{"Authorization", "Bearer " + alice}}, as_bob{{"Authorization", "Bearer " + bob}};
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", as_alice, R"({"id":"hers"})").result(), http::status::created);
+  auto r = request(http::verb::post, "/api/artifacts", {as_alice[0], {"x-notebook-id", "hers"}, {"Content-Type", "image/png"}}, "PNG");
+  const std::string hash = schema::parse_json(r.body()).at("artifactId").get<std::string>().substr(5);
+
+  // Each call on alice's notebook answers bob exactly as on a notebook that does not exist.
+  struct Call {
+    http::verb method;
+    std::string target;
+    std::string body;
+    Headers headers;
+  };
+  const auto calls = [&](const std::string& id) {
+    return std::vector<Call>{
+        {http::verb::get, "/api/notebooks/" + id, "", {}},
+        {http::verb::get, "/api/notebooks/" + id + "/events", "", {}},
+        {http::verb::get, "/api/notebooks/" + id + "/ipynb", "", {}},
+        {http::verb::post, "/api/notebooks/" + id + "/ipynb", notebook_json({{"code", "1"}}), {}},
+        {http::verb::post, "/api/notebooks/" + id + "/access", R"({"userId":"bob","role":"writer"})", {}},
+        {http::verb::post, "/api/artifacts", "JS", {{"x-notebook-id", id}, {"Content-Type", "text/plain"}}},
+        {http::verb::get, "/api/artifacts/" + id + "/" + hash, "", {}},
+    };
+  };
+  const auto hers = calls("hers"), missing = calls("nothere");
+  for (std::size_t i = 0; i < hers.size(); ++i) {
+    SCOPED_TRACE(hers[i].target);
+    Headers headers = as_bob;
+    headers.insert(headers.end(), hers[i].headers.begin(), hers[i].headers.end());
+    const auto theirs = request(hers[i].method, hers[i].target, headers, hers[i].body);
+    headers = as_bob;
+    headers.insert(headers.end(), missing[i].headers.begin(), missing[i].headers.end());
+    const auto none = request(missing[i].method, missing[i].target, headers, missing[i].body);
+    EXPECT_EQ(theirs.result(), http::status::not_found);
+    EXPECT_EQ(none.result(), http::status::not_found);
+    std::string body = theirs.body();
+    for (auto at = body.find("hers"); at != std::string::npos; at = body.find("hers")) body.replace(at, 4, "nothere");
+    EXPECT_EQ(body, none.body());
+  }
+  // Creating it: 404 for someone who cannot see it (409 would say it exists).
+  r = request(http::verb::post, "/api/notebooks", as_bob, R"({"id":"hers"})");
+  EXPECT_EQ(r.result(), http::status::not_found);
+  EXPECT_EQ(r.body(), R"({"error":"No notebook hers you can use"})");
+  // The sync socket: 404 too (an id no one has is created for its opener, as before).
+  const std::string payload = "&payload=%257B%2522authToken%2522%253A%2522" + bob + "%2522%257D";
+  auto u = upgrade("/livestore/websocket?storeId=hers" + payload, {});
+  EXPECT_EQ(u.status, 404u);
+  EXPECT_EQ(u.body, "No notebook hers");
+  EXPECT_EQ(upgrade("/livestore/websocket?storeId=bobs-own" + payload, {}).status, 101u);
+
+  // A reader sees it: 409 for its id, and 403 for what readers may not do.
+  grant("hers", "bob", auth::Role::reader);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks", as_bob, R"({"id":"hers"})").result(), http::status::conflict);
+  EXPECT_EQ(request(http::verb::post, "/api/artifacts", {as_bob[0], {"x-notebook-id", "hers"}}, "x").result(), http::status::forbidden);
+  EXPECT_EQ(request(http::verb::post, "/api/notebooks/hers/access", as_bob, R"({"userId":"bob","role":"writer"})").result(),
+            http::status::forbidden);
+  EXPECT_EQ(upgrade("/livestore/websocket?storeId=hers" + payload, {}).status, 101u);
+  EXPECT_EQ(request(http::verb::post, "/api/artifacts", {as_bob[0], {"x-notebook-id", "a/b"}}, "x").result(), http::status::bad_request);
+}
+
+TEST_F(WebTest, GrantingAnswersTheSameForUsersWhoDoNotExist) {
+  const std::string alice = api_key("alice");
+  api_key("bob");
+  const Headers as_alice{{"Authorization", "Bearer " + alice}};
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", as_alice, R"({"id":"nb"})").result(), http::status::created);
+  const auto grant_to = [&](const std::string& user, const std::string& role) {
+    return request(http::verb::post, "/api/notebooks/nb/access", as_alice, R"({"userId":")" + user + R"(","role":")" + role + R"("})");
+  };
+  for (const std::string role : {"reader", "writer", "none"}) {
+    SCOPED_TRACE(role);
+    const auto known = grant_to("bob", role), unknown = grant_to("bot", role);
+    EXPECT_EQ(known.result(), http::status::ok);
+    EXPECT_EQ(unknown.result(), known.result());
+    EXPECT_EQ(unknown.body(), R"({"notebookId":"nb","userId":"bot","role":")" + role + R"("})");
+    EXPECT_EQ(known.body(), R"({"notebookId":"nb","userId":"bob","role":")" + role + R"("})");
+  }
+  // The grant waits for its user: created later, they have it.
+  EXPECT_EQ(grant_to("carol", "writer").result(), http::status::ok);
+  const std::string carol = api_key("carol");
+  const auto r = get("/api/notebooks/nb", {{"Authorization", "Bearer " + carol}});
+  EXPECT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(r.body()).at("role"), "writer");
+  // Names no user can have are refused as such, whoever asks.
+  EXPECT_EQ(grant_to("a b", "reader").result(), http::status::bad_request);
+  EXPECT_EQ(grant_to("local", "reader").result(), http::status::bad_request);
+}
+
+TEST_F(WebTest, ArtifactsThatCouldRunAsScriptAreDownloads) {
+  ASSERT_EQ(request(http::verb::post, "/api/notebooks", {{"Authorization", "Bearer " + kToken}}, R"({"id":"nb1"})").result(),
+            http::status::created);
+  const auto upload = [&](const std::string& type, const std::string& body) {
+    const auto r = request(http::verb::post, "/api/artifacts",
+                           {{"Authorization", "Bearer " + kToken}, {"x-notebook-id", "nb1"}, {"Content-Type", type}}, body);
+    EXPECT_EQ(r.result(), http::status::ok) << r.body();
+    return get("/api/artifacts/" + schema::parse_json(r.body()).at("artifactId").get<std::string>(), {{"Cookie", cookie()}});
+  };
+  // (uploaded as, served as, a download?)
+  const std::vector<std::tuple<std::string, std::string, bool>> cases{
+      {"text/javascript", "application/octet-stream", true},
+      {"application/javascript; charset=utf-8", "application/octet-stream", true},
+      {"application/ecmascript", "application/octet-stream", true},
+      {"application/wasm", "application/octet-stream", true},
+      {"application/xml", "application/octet-stream", true},
+      {"application/x-unknown", "application/octet-stream", true},
+      {"text/plain, text/javascript", "application/octet-stream", true},  // browsers would take the last
+      {"image/png", "image/png", false},
+      {"IMAGE/JPEG", "image/jpeg", false},
+      {"image/svg+xml", "image/svg+xml", false},
+      {"text/html; charset=utf-8", "text/html; charset=utf-8", false},
+      {"text/plain;charset=\",text/javascript", "text/plain", false},
+      {"text/csv", "text/csv", false},
+      {"application/json", "application/json", false},
+      {"application/vnd.plotly.v1+json", "application/vnd.plotly.v1+json", false},
+      {"application/pdf", "application/pdf", false},
+  };
+  int n = 0;
+  for (const auto& [uploaded, served, download] : cases) {
+    SCOPED_TRACE(uploaded);
+    const auto r = upload(uploaded, "artifact " + std::to_string(n++));
+    EXPECT_EQ(r.result(), http::status::ok);
+    EXPECT_EQ(r[http::field::content_type], served);
+    EXPECT_EQ(r[http::field::content_disposition], download ? "attachment" : "");
+    EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(r["Cross-Origin-Resource-Policy"], "same-origin");
+    EXPECT_EQ(r["Content-Security-Policy"], "sandbox");
+  }
 }
 
 // ---- .ipynb

@@ -146,7 +146,29 @@ try {
     return !!banner && !banner.hidden && banner.textContent.includes('runt agent --notebook lonely --sync-url ws://') && document.querySelector('.runtime')?.dataset.status === 'none'
   }) === true)
   await page.screenshot({ path: `${shots}/9-no-runtime.png` })
+
+  // --- A login link followed from another site's page (here another port: same-site, not
+  // same-origin) does not log in by itself: it asks first, and the button does.
+  const visitor = await browser.newContext()
+  const visitorPage = await visitor.newPage()
+  await visitorPage.goto(`http://127.0.0.1:${port}/?token=serve-token`)
+  await visitorPage.evaluate((url) => { location.href = url }, up.url)
+  await visitorPage.waitForURL((u) => u.port === String(up.port))
+  await visitorPage.waitForLoadState()
+  t.ok('a login link from another site shows a button instead of logging in', /Log in to this runt server/.test(await visitorPage.innerText('body')) &&
+    !(await visitor.cookies()).some((c) => c.name === `runt_token_${up.port}`))
+  await visitorPage.click('button[type=submit]')
+  t.ok('...and the button logs in and opens the notebook', await until(visitorPage, () => document.querySelector('.notebook-page')?.dataset.loaded === 'true') === true,
+    visitorPage.url())
+  await visitor.close()
   await new Promise((resolve) => { serve.once('exit', resolve); serve.kill('SIGTERM') })
+
+  // --- Log out: the session ends, and the app asks for a login again.
+  await page.goto(`${up.origin}/`)
+  await until(page, () => !!document.querySelector('.logout'))
+  await page.click('.logout')
+  t.ok('Log out ends the login', await until(page, () => document.title === 'runt: log in') === true)
+  t.ok('...for good', (await page.goto(`${up.origin}/`)).status() === 401)
 } catch (e) {
   t.ok('the run finished', false, e.stack)
   await page?.screenshot({ path: `${shots}/editing-failure.png` }).catch(() => {})

@@ -53,8 +53,9 @@ try {
   const csp = (await response.allHeaders())['content-security-policy'] ?? ''
   t.ok('the page has a Content-Security-Policy without unsafe-inline scripts', /script-src 'self'/.test(csp) && !/script-src[^;]*unsafe-inline/.test(csp), csp)
   const cookies = await context.cookies()
-  const tokenCookie = cookies.find((c) => c.value === up.token)
-  t.ok('the token is kept in an HttpOnly, SameSite=Strict cookie', !!tokenCookie && tokenCookie.httpOnly && tokenCookie.sameSite === 'Strict')
+  const loginCookie = cookies.find((c) => c.name === `runt_token_${up.port}`)
+  t.ok('the login is a session id (not the token) in an HttpOnly, SameSite=Strict cookie', !!loginCookie &&
+    /^[0-9a-f]{64}$/.test(loginCookie.value) && loginCookie.httpOnly && loginCookie.sameSite === 'Strict', JSON.stringify(cookies))
   t.ok('the notebook loads', await until(page, () => document.querySelector('.notebook-page')?.dataset.loaded === 'true') === true)
   t.ok('a fresh notebook is titled Untitled', await until(page, () => document.querySelector('.title')?.value === 'Untitled') === true)
   t.ok('the Python runtime shows as alive', await until(page, () => document.querySelector('.runtime')?.dataset.status === 'alive', undefined, 30_000) === true,

@@ -40,7 +40,12 @@ export async function renderList(root: HTMLElement, user: { id: string; name: st
   root.className = 'list-page'
   document.title = 'Notebooks · runt'
   const bar = el('header', 'topbar')
-  bar.append(el('span', 'home', 'runt'), el('span', 'who', `signed in as ${user.name}`))
+  const logout = el('button', 'logout', 'Log out')
+  logout.addEventListener('click', async () => {
+    await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' })
+    location.href = '/'
+  })
+  bar.append(el('span', 'home', 'runt'), el('span', 'who', `signed in as ${user.name}`), logout)
   const actions = el('div', 'list-actions')
   const create = el('button', 'new-notebook', 'New notebook')
   create.addEventListener('click', async () => { location.href = `/n/${encodeURIComponent(await createNotebook('Untitled'))}` })

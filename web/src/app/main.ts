@@ -1,5 +1,5 @@
 // Entry point: / lists notebooks, /n/<id> opens one. The page was served only because the
-// browser holds the token cookie; every request below rides on it.
+// browser holds the login cookie (a session); every request below rides on it.
 import { renderList } from './list'
 import { NotebookPage } from './notebook'
 

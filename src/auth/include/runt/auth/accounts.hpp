@@ -2,9 +2,10 @@
 // Who may do what: users, their API keys, and per-notebook roles. The server token (like
 // Jupyter's) authenticates as the operator, user "local", who owns every notebook. API keys
 // (`runt token create --user NAME`) authenticate named users; only their SHA-256 is stored.
-// A notebook's creator owns it; owners grant `writer` or `reader` to other users.
+// A notebook's creator owns it; owners grant `writer` or `reader` to other users. Browsers
+// log in with a session (the login cookie) started from a token.
 //
-// Lives in the server's SQLite file (tables users, api_keys, notebooks, grants,
+// Lives in the server's SQLite file (tables users, api_keys, sessions, notebooks, grants,
 // artifacts). Errors are exceptions: AccessDenied for a refused action, std::invalid_argument
 // for bad names, storage::StorageError for the database.
 
@@ -57,13 +58,27 @@ class Accounts {
   // A new API key for `user_name` (creating the user). The key is returned once; only its
   // hash is kept.
   std::string create_key(std::string_view user_name);
-  // Removes every key of a user; returns how many there were.
+  // Removes every key of a user and ends their sessions; returns how many keys there were.
   int revoke_keys(std::string_view user_name);
   std::optional<User> authenticate(std::string_view token);
-  // Moves whenever credentials are revoked, by this process or another one writing the same
-  // file (`runt token revoke` while the server runs): holders of open connections re-check
-  // theirs when it moves. One small query.
+  // Moves whenever credentials are revoked (keys revoked, a logout), by this process or another
+  // one writing the same file (`runt token revoke` while the server runs): holders of open
+  // connections re-check theirs when it moves. One small query.
   std::uint64_t revision();
+
+  // A browser's login: a random id (only its SHA-256 is stored) for whoever `token`
+  // authenticates, nullopt for a bad token. It lasts kSessionSeconds, until it is ended, or
+  // until the token that started it stops working (its user's keys revoked, another server
+  // token), whichever comes first.
+  struct Session {
+    std::string id;
+    User user;
+  };
+  static constexpr std::int64_t kSessionSeconds = 30 * 24 * 3600;
+  std::optional<Session> start_session(std::string_view token);
+  std::optional<User> session_user(std::string_view session_id);
+  // A logout; false when there was no such session.
+  bool end_session(std::string_view session_id);
   std::optional<User> find_user(std::string_view id);
 
   Role role(const User& user, std::string_view notebook_id);
@@ -71,8 +86,10 @@ class Accounts {
   Role open_notebook(const User& user, std::string_view notebook_id);
   // Creates a notebook owned by `user`; false when the id is taken.
   bool create_notebook(const User& user, std::string_view notebook_id);
-  // An owner sets `to`'s role (writer, reader, or none to revoke). Throws AccessDenied when `by`
-  // is not an owner, std::invalid_argument for the owner's own role or an unknown user.
+  // An owner sets `to`'s role (writer, reader, or none to revoke). `to` need not exist yet: the
+  // grant applies once that user is created, so the answer never tells whether a user exists.
+  // Throws AccessDenied when `by` is not an owner, std::invalid_argument for an invalid user
+  // name, the operator or the owner's own role.
   void grant(const User& by, std::string_view notebook_id, std::string_view to_user_id, Role role);
   // Notebooks the user can read (the operator: every registered notebook).
   std::vector<NotebookAccess> notebooks(const User& user);

@@ -19,6 +19,10 @@ std::string decode_payload_parameter(std::string_view query_value);
 // user decodes it as its encoding requires). The first of repeated keys wins.
 std::map<std::string, std::string> parse_query(std::string_view target);
 
+// An application/x-www-form-urlencoded body (an HTML form's POST): names and values decoded.
+// The first of repeated names wins.
+std::map<std::string, std::string> parse_form(std::string_view body);
+
 // The path of a request target, without its query.
 inline std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
