@@ -61,14 +61,15 @@ Json read_notebook(std::istream& in) {
     throw IpynbError(std::string("not JSON: ") + e.what());
   }
   if (!doc.is_object()) throw IpynbError("not a notebook: the top level is not a JSON object");
-  if (!doc.contains("nbformat") || !doc["nbformat"].is_number_integer() || doc["nbformat"].get<int>() != 4)
+  if (!doc.contains("nbformat") || !doc["nbformat"].is_number_integer() || doc["nbformat"] != 4)
     throw IpynbError("only nbformat 4 notebooks are supported (\"nbformat\": 4)");
   if (!doc.contains("cells") || !doc["cells"].is_array()) throw IpynbError("\"cells\" is missing or not a list");
   std::size_t i = 0;
   for (const auto& cell : doc["cells"]) {
     const std::string where = "cell " + std::to_string(i++) + ": ";
     if (!cell.is_object()) throw IpynbError(where + "not an object");
-    const std::string type = cell.value("cell_type", "");
+    const auto type_field = cell.find("cell_type");  // value() would throw a json type_error for a non-string
+    const std::string type = type_field != cell.end() && type_field->is_string() ? type_field->get<std::string>() : "";
     if (type != "code" && type != "markdown" && type != "raw") throw IpynbError(where + "unknown cell_type \"" + type + "\"");
     if (!cell.contains("source")) throw IpynbError(where + "no source");
     const auto& source = cell["source"];
@@ -90,8 +91,11 @@ std::string cell_source(const Json& cell) {
 }
 
 std::vector<schema::Event> import_cells(Json& notebook, const std::string& created_by) {
+  const auto found = notebook.find("nbformat_minor");
+  const Json minor = found != notebook.end() && found->is_number_integer() && *found > 5 ? *found : Json(5);
+  // Before taking `cells`: adding a key may move the notebook's members.
+  notebook["nbformat_minor"] = minor;
   auto& cells = notebook["cells"];
-  notebook["nbformat_minor"] = std::max(5, notebook.value("nbformat_minor", 0));
   std::set<std::string> seen;
   for (auto& cell : cells) {
     std::string id = cell.contains("id") && cell["id"].is_string() ? cell["id"].get<std::string>() : "";

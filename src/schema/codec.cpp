@@ -333,7 +333,8 @@ template <class V> MediaRepresentation decode_media(const V& j, const Path& path
   static constexpr std::array<std::string_view, 4> keys{"type", "data", "metadata", "artifactId"};
   const auto [type, data, metadata_value, artifact_id] = pick(j, keys);
   if (!type) missing(path.field("type"));
-  const auto metadata = [&]() -> std::optional<Object> {
+  // An init-capture: clang before 16 cannot capture a structured binding.
+  const auto metadata = [&, &metadata_value = metadata_value]() -> std::optional<Object> {
     if (!metadata_value) return std::nullopt;
     return decode_value<Object>(*metadata_value, path.field("metadata"));
   };
