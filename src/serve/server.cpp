@@ -22,8 +22,6 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-std::filesystem::path default_web_dir() { return web::default_web_dir(); }
-
 ServerContext::ServerContext(Options o, asio::io_context& loop)
     : options(std::move(o)),
       io(loop),

@@ -1,5 +1,6 @@
 #include "web.hpp"
 
+#include "runt/serve/server.hpp"
 #include "runt/serve/url.hpp"
 
 #include <algorithm>
@@ -274,3 +275,9 @@ bool is_form_content_type(std::string_view content_type) {
 }
 
 }  // namespace runt::serve::web
+
+namespace runt::serve {
+
+std::filesystem::path default_web_dir() { return web::default_web_dir(); }
+
+}  // namespace runt::serve

@@ -2,9 +2,9 @@
 // server's body limit, then the helpers the server applies to a request's target and headers.
 // Besides not crashing, each helper keeps its promise: an asset path never leaves the assets
 // directory, a login redirect never leaves the server, a token survives its cookie.
-// TODO: the query parser (parse_query, internal to server.cpp) once it is public.
 
 #include "runt/serve/server.hpp"
+#include "runt/serve/url.hpp"
 #include "web.hpp"
 
 #include <boost/beast/http.hpp>
@@ -44,6 +44,13 @@ void percent_decodings(std::string_view text) {
 
 void target_helpers(std::string_view target) {
   percent_decodings(target);
+  try {
+    const auto query = serve::parse_query(target);
+    if (target.find('?') == std::string_view::npos) check(query.empty(), "parse_query finds a query in a path", target);
+  } catch (const std::invalid_argument&) {
+  }
+  const std::string local = serve::web::local_path(target);
+  check(local.starts_with('/') && !local.starts_with("//") && !local.starts_with("/\\"), "local_path leaves the server", local);
   if (const auto q = target.find('?'); q != std::string_view::npos) percent_decodings(target.substr(q + 1));
   if (const auto link = serve::web::token_link(target)) {
     const std::string& to = link->location;
@@ -63,10 +70,13 @@ void target_helpers(std::string_view target) {
 void header_helpers(const http::request<http::string_body>& request) {
   const std::string name = serve::web::cookie_name(8787);
   const std::string_view cookies = request[http::field::cookie];
-  if (const auto token = serve::web::cookie_value(cookies, name)) {
-    const std::string set_cookie = serve::web::token_cookie(name, *token);
-    check(serve::web::cookie_value(set_cookie, name) == token, "a token does not survive its cookie", set_cookie);
+  if (const auto session = serve::web::cookie_value(cookies, name)) {
+    const std::string set_cookie = serve::web::session_cookie(name, *session);
+    check(serve::web::cookie_value(set_cookie, name) == session, "a session id does not survive its cookie", set_cookie);
   }
+  const auto artifact = serve::web::artifact_type(request[http::field::content_type]);
+  check(artifact.download || artifact.content_type.find("script") == std::string::npos, "an artifact type that runs as script",
+        artifact.content_type);
   serve::web::same_origin(request[http::field::origin], request[http::field::host]);
   serve::web::is_form_content_type(request[http::field::content_type]);
 }
