@@ -504,18 +504,22 @@ template <class V> Event decode_named(std::string_view name, const std::optional
   }
 }
 
-template <class V> Event decode_object(const V& j) {
+enum class Args { decode, keep };
+
+template <class V> Event decode_object(const V& j, Args mode = Args::decode) {
   if (j.kind() != Kind::object) throw DecodeError("", "", "expected an event object, got " + describe(j));
   static constexpr std::array<std::string_view, 2> keys{"name", "args"};
   const auto [name, args] = pick(j, keys);
   if (!name) throw DecodeError("", "", "missing \"name\"");
   if (name->kind() != Kind::string) throw DecodeError("", "", "\"name\" must be a string, got " + describe(*name));
+  if (mode == Args::keep)
+    return events::Unknown{std::string(name->string()), args ? std::optional<Json>(args->to_json()) : std::nullopt};
   return decode_named(name->string(), args);
 }
 
-template <class V> LoggedEvent decode_logged(const V& j) {
+template <class V> LoggedEvent decode_logged(const V& j, Args mode = Args::decode) {
   LoggedEvent out;
-  out.event = decode_object(j);
+  out.event = decode_object(j, mode);
   const std::string_view name = event_name(out.event);
   static constexpr std::array<std::string_view, 4> keys{"seqNum", "parentSeqNum", "clientId", "sessionId"};
   const auto values = pick(j, keys);
@@ -580,8 +584,17 @@ Event EventDecoder::decode_event(std::string_view json_text) {
   return decode_text<Event>(impl_->parser, json_text, [](const auto& view) { return decode_object(view); });
 }
 
+Event EventDecoder::decode_event(std::string_view name, std::optional<std::string_view> args_text) {
+  if (!args_text) return decode_named(name, std::optional<SimdView>());
+  return decode_text<Event>(impl_->parser, *args_text, [name](const auto& view) { return decode_named(name, std::optional(view)); });
+}
+
 LoggedEvent EventDecoder::decode_logged_event(std::string_view json_text) {
   return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view); });
+}
+
+LoggedEvent EventDecoder::decode_logged_envelope(std::string_view json_text) {
+  return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view, Args::keep); });
 }
 
 std::string_view event_name(const Event& event) {
