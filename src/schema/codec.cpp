@@ -556,6 +556,7 @@ LoggedEvent decode_logged_event(const Json& encoded) { return decode_logged(Nloh
 struct EventDecoder::Impl {
   static_assert(kMaxJsonDepth == simdjson::DEFAULT_MAX_DEPTH, "both parsers must refuse the same depth");
   simdjson::dom::parser parser;
+  std::string buffer;  // the text and the padding simdjson reads past its end, kept between calls
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -567,10 +568,12 @@ namespace {
 // overflow to Infinity): those, and malformed text, take the slower nlohmann path, which
 // accepts exactly what it accepts elsewhere and words the syntax errors.
 template <class R, class F>
-R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) {
+R decode_text(simdjson::dom::parser& parser, std::string& buffer, std::string_view text, F&& decode) {
   check_json_bytes(text);
+  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(text);
   simdjson::dom::element root;
-  const auto error = parser.parse(text.data(), text.size()).get(root);
+  const auto error = parser.parse(buffer.data(), buffer.size(), /*realloc_if_needed=*/false).get(root);
   if (error == simdjson::SUCCESS) return decode(SimdView(root));
   if (error == simdjson::DEPTH_ERROR)
     throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -581,20 +584,20 @@ R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) 
 }  // namespace
 
 Event EventDecoder::decode_event(std::string_view json_text) {
-  return decode_text<Event>(impl_->parser, json_text, [](const auto& view) { return decode_object(view); });
+  return decode_text<Event>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_object(view); });
 }
 
 Event EventDecoder::decode_event(std::string_view name, std::optional<std::string_view> args_text) {
   if (!args_text) return decode_named(name, std::optional<SimdView>());
-  return decode_text<Event>(impl_->parser, *args_text, [name](const auto& view) { return decode_named(name, std::optional(view)); });
+  return decode_text<Event>(impl_->parser, impl_->buffer, *args_text, [name](const auto& view) { return decode_named(name, std::optional(view)); });
 }
 
 LoggedEvent EventDecoder::decode_logged_event(std::string_view json_text) {
-  return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view); });
+  return decode_text<LoggedEvent>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_logged(view); });
 }
 
 LoggedEvent EventDecoder::decode_logged_envelope(std::string_view json_text) {
-  return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view, Args::keep); });
+  return decode_text<LoggedEvent>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_logged(view, Args::keep); });
 }
 
 std::string_view event_name(const Event& event) {
