@@ -63,7 +63,7 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
   Socket& socket = it->second;
   ClientMessage message;
   try {
-    message = decode_client_message(frame);
+    message = frames_.decode_client_message(frame);
   } catch (const FrameError& e) {
     log_("bad frame on " + socket.store_id + ": " + e.what());
     socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), e.what()}}));

@@ -111,6 +111,7 @@ class Hub {
 
   storage::EventStore& store_;
   std::function<std::int64_t()> now_ms_;
+  protocol::FrameDecoder frames_;
   schema::EventDecoder decoder_;  // checks pushed args (check_event)
   std::function<void(const std::string&)> log_ = [](const std::string&) {};
   std::map<ConnectionId, Socket> sockets_;
