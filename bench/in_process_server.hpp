@@ -1,9 +1,11 @@
 #pragma once
-// `runt serve` inside a benchmark: ServerThread on a fresh data directory under /tmp, token
+// `runt serve` inside a benchmark: ServerThread on a fresh data directory under $TMPDIR (default
+// /tmp; TMPDIR=/dev/shm takes fsync out of the figures and leaves the CPU's work), token
 // "bench-token"; destroying it stops the server and removes the directory.
 
 #include "server_thread.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -30,7 +32,8 @@ class InProcessServer {
 
  private:
   static std::filesystem::path make_dir(const std::string& name) {
-    std::string pattern = "/tmp/runt-bench-" + name + "-XXXXXX";
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/runt-bench-" + name + "-XXXXXX";
     return mkdtemp(pattern.data());
   }
   std::filesystem::path dir_;

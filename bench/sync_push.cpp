@@ -3,7 +3,8 @@
 // committing BATCH events and waiting until the server has confirmed them, over and over (as an
 // agent streaming outputs does). Next to the bare SQLite loop at the same durability, measured
 // in the same run: one transaction (one fsync) per batch.
-// Usage: sync_push [SECONDS_PER_CASE]   (default 3)
+// Usage: sync_push [SECONDS_PER_CASE] [BATCH]   (default 3 s; every case, or only those with
+// batches of BATCH, e.g. to profile one)
 
 #include "bare_sqlite.hpp"
 #include "in_process_server.hpp"
@@ -64,6 +65,7 @@ double through_server(std::uint16_t port, int clients, int batch, double seconds
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
+  const int only_batch = argc > 2 ? std::atoi(argv[2]) : 0;
   runt::bench::InProcessServer server("sync");
   const fs::path& dir = server.dir();
 
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
   };
   int round = 0;
   for (const Case c : {Case{1, 1}, Case{1, 50}, Case{10, 1}, Case{100, 1}}) {
+    if (only_batch && c.batch != only_batch) continue;
     const double peer = runt::bench::bare_sqlite(dir / ("peer" + std::to_string(round) + ".sqlite"), c.batch == 1 ? 2000 : 50000, c.batch);
     const double runt_rate = through_server(server.port(), c.clients, c.batch, seconds, round++);
     std::printf("  %3d client(s), batches of %2d: runt serve %9.0f ev/s   bare SQLite (1 writer, batches of %2d) %9.0f ev/s   %.2fx\n",

@@ -18,6 +18,7 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
   State state;
   EventDecoder decoder;
   std::map<std::string, size_t> unknown;
+  size_t invalid = 0;  // events whose args anode clients cannot decode: skipped
   std::optional<std::int64_t> head;
   std::string line;
   size_t line_number = 0;
@@ -32,12 +33,21 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     LoggedEvent logged;
+    std::optional<std::string> args_problem;
     try {
       logged = decoder.decode_logged_event(line);
     } catch (const JsonSyntaxError& e) {
       return fail(std::string("malformed JSON: ") + e.what());
     } catch (const DecodeError& e) {
-      return fail(e.what());
+      // Servers that stored whatever they were pushed left such events in logs. Every anode
+      // client fails on them; skipping them keeps the rest of the notebook readable. A broken
+      // envelope is still an error: without it the chain cannot be checked.
+      try {
+        logged = decoder.decode_logged_envelope(line);
+      } catch (const DecodeError& envelope) {
+        return fail(envelope.what());
+      }
+      args_problem = e.what();
     }
     if (logged.parentSeqNum < 0 || logged.seqNum < 1)
       return fail("seqNum " + std::to_string(logged.seqNum) + " / parentSeqNum " +
@@ -49,6 +59,11 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
       return fail("parentSeqNum " + std::to_string(logged.parentSeqNum) +
                   " does not continue the log (previous seqNum " + std::to_string(*head) + ")");
     head = logged.seqNum;
+    if (args_problem) {
+      err << "runt replay: line " << line_number << ": skipped " << *args_problem << "\n";
+      ++invalid;
+      continue;
+    }
     try {
       if (materialize(state, logged.event))
         ++applied;
@@ -73,6 +88,9 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
     err << "runt replay: skipped " << total << " event" << (total == 1 ? "" : "s")
         << " with unknown names: " << names << "\n";
   }
+  if (invalid > 0)
+    err << "runt replay: skipped " << invalid << " event" << (invalid == 1 ? "" : "s")
+        << " whose args anode clients cannot decode\n";
   out << to_js_string(state_to_json(state), options.indent) << "\n";
   return 0;
 }

@@ -11,9 +11,10 @@ struct ReplayOptions {
 };
 
 // Reads events from `in`; on success writes the state to `out` and returns 0. On a malformed
-// line, invalid args, a broken seqNum chain or an event anode clients cannot materialize it
-// writes `line N: problem` to `err`, nothing to `out`, and returns 2. Unknown event names are
-// skipped and reported on `err`.
+// line (bad JSON, a broken envelope), a broken seqNum chain or an event anode clients cannot
+// materialize it writes `line N: problem` to `err`, nothing to `out`, and returns 2. Events
+// whose args do not decode (stored before servers refused them) are skipped, each reported on
+// `err` with its line, then counted; unknown event names are skipped and counted on `err`.
 int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayOptions& options);
 
 }  // namespace runt::cli

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -15,7 +16,7 @@ namespace {
 
 // ---- encoding --------------------------------------------------------------------------------
 
-void put_string(std::string& out, std::string_view s) { schema::append_js_string(out, Json(std::string(s))); }
+void put_string(std::string& out, std::string_view s) { schema::append_quoted_js_string(out, s); }
 
 void put_event(std::string& out, const WireEvent& e) {
   out += R"({"name":)";
@@ -100,9 +101,8 @@ class Reader {
 // The exact text of each "args" value in a batch: the last "batch" key's elements, each one's
 // last "args" key (JSON.parse keeps the last of repeated keys). `event_key` names the member
 // holding the event inside each element ("" when the element is the event itself).
-std::vector<std::optional<std::string>> raw_args(std::string_view frame, std::string_view event_key) {
-  simdjson::ondemand::parser parser;
-  const simdjson::padded_string padded(frame);
+std::vector<std::optional<std::string>> raw_args(simdjson::ondemand::parser& parser, simdjson::padded_string_view padded,
+                                                 std::string_view event_key) {
   std::vector<std::optional<std::string>> found;
   const auto raw_value = [](simdjson::ondemand::value value) -> std::string {
     std::string_view text;
@@ -160,6 +160,108 @@ std::vector<std::optional<std::string>> raw_args(std::string_view frame, std::st
     }
   }
   return found;
+}
+
+// ---- the fast path: simdjson's DOM, for the frames that carry events ----------------------
+// Anything it does not expect (a missing key, a wrong type, a seqNum written 1.0) answers
+// nullopt, and the general path decides, with its exact error messages.
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+bool take_string(const std::optional<element>& e, std::string& out) {
+  std::string_view v;
+  if (!e || e->get_string().get(v) != simdjson::SUCCESS) return false;
+  out.assign(v);
+  return true;
+}
+
+bool take_integer(const std::optional<element>& e, std::int64_t& out) {
+  return e && e->type() == simdjson::dom::element_type::INT64 && e->get_int64().get(out) == simdjson::SUCCESS;
+}
+
+bool take_object(const std::optional<element>& e, object& out) {
+  return e && e->get_object().get(out) == simdjson::SUCCESS;
+}
+
+// Each key's last value, as JSON.parse keeps it.
+template <size_t N>
+std::array<std::optional<element>, N> pick(object o, const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<element>, N> found;
+  for (auto field : o)
+    for (size_t i = 0; i < N; ++i)
+      if (field.key == keys[i]) found[i] = field.value;
+  return found;
+}
+
+bool fast_event(object o, WireEvent& e) {
+  static constexpr std::array<std::string_view, 5> keys{"name", "seqNum", "parentSeqNum", "clientId", "sessionId"};
+  const auto v = pick(o, keys);
+  return take_string(v[0], e.name) && take_integer(v[1], e.seqNum) && take_integer(v[2], e.parentSeqNum) &&
+         take_string(v[3], e.clientId) && take_string(v[4], e.sessionId);
+}
+
+std::string_view tag_of(object root) {
+  static constexpr std::array<std::string_view, 1> keys{"_tag"};
+  std::string_view tag;
+  if (const auto v = pick(root, keys)[0]; v && v->get_string().get(tag) == simdjson::SUCCESS) return tag;
+  return "";
+}
+
+std::optional<PushReq> fast_push(object root) {
+  static constexpr std::array<std::string_view, 2> keys{"requestId", "batch"};
+  const auto v = pick(root, keys);
+  PushReq m;
+  simdjson::dom::array batch;
+  if (!take_string(v[0], m.requestId) || !v[1] || v[1]->get_array().get(batch) != simdjson::SUCCESS) return std::nullopt;
+  m.batch.reserve(batch.size());
+  for (const element item : batch) {
+    object o;
+    WireEvent e;
+    if (item.get_object().get(o) != simdjson::SUCCESS || !fast_event(o, e)) return std::nullopt;
+    m.batch.push_back(std::move(e));
+  }
+  return m;
+}
+
+std::optional<PullRes> fast_pull_res(object root) {
+  static constexpr std::array<std::string_view, 3> keys{"batch", "requestId", "remaining"};
+  const auto v = pick(root, keys);
+  PullRes m;
+  simdjson::dom::array batch;
+  object request;
+  std::string context;
+  if (!v[0] || v[0]->get_array().get(batch) != simdjson::SUCCESS || !take_object(v[1], request) ||
+      !take_integer(v[2], m.remaining))
+    return std::nullopt;
+  static constexpr std::array<std::string_view, 2> request_keys{"context", "requestId"};
+  const auto r = pick(request, request_keys);
+  if (!take_string(r[0], context) || (context != "pull" && context != "push") || !take_string(r[1], m.requestId))
+    return std::nullopt;
+  m.context = context == "pull" ? Context::pull : Context::push;
+  m.batch.reserve(batch.size());
+  static constexpr std::array<std::string_view, 2> item_keys{"eventEncoded", "metadata"};
+  static constexpr std::array<std::string_view, 2> option_keys{"_tag", "value"};
+  static constexpr std::array<std::string_view, 1> value_keys{"createdAt"};
+  for (const element item : batch) {
+    object o, event, metadata, value;
+    if (item.get_object().get(o) != simdjson::SUCCESS) return std::nullopt;
+    const auto parts = pick(o, item_keys);
+    SyncedEvent e;
+    std::string option;
+    if (!take_object(parts[0], event) || !fast_event(event, e.event) || !take_object(parts[1], metadata)) return std::nullopt;
+    const auto m_parts = pick(metadata, option_keys);
+    if (!take_string(m_parts[0], option)) return std::nullopt;
+    if (option == "Some") {
+      std::string created_at;
+      if (!take_object(m_parts[1], value) || !take_string(pick(value, value_keys)[0], created_at)) return std::nullopt;
+      e.createdAt = std::move(created_at);
+    } else if (option != "None") {
+      return std::nullopt;
+    }
+    m.batch.push_back(std::move(e));
+  }
+  return m;
 }
 
 WireEvent read_event(const Reader& r, const Json& e, const std::string& path, std::optional<std::string> args) {
@@ -292,7 +394,17 @@ std::string encode(const ServerMessage& message) {
   return out;
 }
 
-ClientMessage decode_client_message(std::string_view frame) {
+namespace {
+
+// ---- the general path: every message, exact errors -----------------------------------------
+
+std::vector<std::optional<std::string>> raw_args_of(simdjson::ondemand::parser& parser, std::string_view frame,
+                                                    std::string_view event_key) {
+  const simdjson::padded_string padded(frame);
+  return raw_args(parser, padded, event_key);
+}
+
+ClientMessage general_client_message(std::string_view frame, simdjson::ondemand::parser& parser) {
   std::string tag;
   const Json j = parse_frame(frame, tag);
   const Reader r(tag);
@@ -308,7 +420,7 @@ ClientMessage decode_client_message(std::string_view frame) {
     for (size_t i = 0; i < batch.size(); ++i)
       m.batch.push_back(read_event(r, batch[i], "batch[" + std::to_string(i) + "].", std::nullopt));
     // Only a well-formed batch gets here; now take each args value's exact text.
-    auto args = raw_args(frame, "");
+    auto args = raw_args_of(parser, frame, "");
     for (size_t i = 0; i < m.batch.size(); ++i) m.batch[i].args = std::move(args.at(i));
     return m;
   }
@@ -321,7 +433,7 @@ ClientMessage decode_client_message(std::string_view frame) {
   throw FrameError("unknown message \"_tag\" " + schema::to_js_string(Json(tag)) + " from a client");
 }
 
-ServerMessage decode_server_message(std::string_view frame) {
+ServerMessage general_server_message(std::string_view frame, simdjson::ondemand::parser& parser) {
   std::string tag;
   const Json j = parse_frame(frame, tag);
   const Reader r(tag);
@@ -346,7 +458,7 @@ ServerMessage decode_server_message(std::string_view frame) {
     m.context = context == "pull" ? Context::pull : Context::push;
     m.requestId = r.string(request, "requestId", "requestId.");
     m.remaining = r.integer(j, "remaining");
-    auto args = raw_args(frame, "eventEncoded");
+    auto args = raw_args_of(parser, frame, "eventEncoded");
     for (size_t i = 0; i < m.batch.size(); ++i) m.batch[i].event.args = std::move(args.at(i));
     return m;
   }
@@ -361,6 +473,63 @@ ServerMessage decode_server_message(std::string_view frame) {
     return AdminInfoRes{r.string(j, "requestId"), r.string(r.object(j, "info"), "durableObjectId", "info.")};
   throw FrameError("unknown message \"_tag\" " + schema::to_js_string(Json(tag)) + " from a server");
 }
+
+}  // namespace
+
+struct FrameDecoder::Impl {
+  std::string buffer;  // the frame, followed by the padding simdjson reads past its end
+  simdjson::dom::parser dom;
+  simdjson::ondemand::parser ondemand;
+
+  // The frame's root object, or nullopt when simdjson does not take it (the general path then
+  // words the error) or it has bytes JSON.parse refuses and simdjson would skip.
+  std::optional<object> load(std::string_view frame) {
+    if (frame.starts_with("\xEF\xBB\xBF") || frame.find('\0') != std::string_view::npos) return std::nullopt;
+    buffer.reserve(frame.size() + simdjson::SIMDJSON_PADDING);
+    buffer.assign(frame);
+    object root;
+    if (dom.parse(buffer.data(), buffer.size(), /*realloc_if_needed=*/false).get_object().get(root) != simdjson::SUCCESS)
+      return std::nullopt;
+    return root;
+  }
+  // The exact args text of each event of the frame just loaded.
+  std::vector<std::optional<std::string>> args(std::string_view event_key) {
+    return raw_args(ondemand, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()), event_key);
+  }
+};
+
+FrameDecoder::FrameDecoder() : impl_(std::make_unique<Impl>()) {}
+FrameDecoder::~FrameDecoder() = default;
+FrameDecoder::FrameDecoder(FrameDecoder&&) noexcept = default;
+FrameDecoder& FrameDecoder::operator=(FrameDecoder&&) noexcept = default;
+
+ClientMessage FrameDecoder::decode_client_message(std::string_view frame) {
+  if (const auto root = impl_->load(frame); root && tag_of(*root) == "WSMessage.PushReq")
+    if (auto m = fast_push(*root)) {
+      auto args = impl_->args("");
+      if (args.size() == m->batch.size()) {
+        for (size_t i = 0; i < args.size(); ++i) m->batch[i].args = std::move(args[i]);
+        return std::move(*m);
+      }
+    }
+  return general_client_message(frame, impl_->ondemand);
+}
+
+ServerMessage FrameDecoder::decode_server_message(std::string_view frame) {
+  if (const auto root = impl_->load(frame); root && tag_of(*root) == "WSMessage.PullRes")
+    if (auto m = fast_pull_res(*root)) {
+      auto args = impl_->args("eventEncoded");
+      if (args.size() == m->batch.size()) {
+        for (size_t i = 0; i < args.size(); ++i) m->batch[i].event.args = std::move(args[i]);
+        return std::move(*m);
+      }
+    }
+  return general_server_message(frame, impl_->ondemand);
+}
+
+ClientMessage decode_client_message(std::string_view frame) { return FrameDecoder().decode_client_message(frame); }
+
+ServerMessage decode_server_message(std::string_view frame) { return FrameDecoder().decode_server_message(frame); }
 
 namespace {
 

@@ -505,18 +505,22 @@ template <class V> Event decode_named(std::string_view name, const std::optional
   }
 }
 
-template <class V> Event decode_object(const V& j) {
+enum class Args { decode, keep };
+
+template <class V> Event decode_object(const V& j, Args mode = Args::decode) {
   if (j.kind() != Kind::object) throw DecodeError("", "", "expected an event object, got " + describe(j));
   static constexpr std::array<std::string_view, 2> keys{"name", "args"};
   const auto [name, args] = pick(j, keys);
   if (!name) throw DecodeError("", "", "missing \"name\"");
   if (name->kind() != Kind::string) throw DecodeError("", "", "\"name\" must be a string, got " + describe(*name));
+  if (mode == Args::keep)
+    return events::Unknown{std::string(name->string()), args ? std::optional<Json>(args->to_json()) : std::nullopt};
   return decode_named(name->string(), args);
 }
 
-template <class V> LoggedEvent decode_logged(const V& j) {
+template <class V> LoggedEvent decode_logged(const V& j, Args mode = Args::decode) {
   LoggedEvent out;
-  out.event = decode_object(j);
+  out.event = decode_object(j, mode);
   const std::string_view name = event_name(out.event);
   static constexpr std::array<std::string_view, 4> keys{"seqNum", "parentSeqNum", "clientId", "sessionId"};
   const auto values = pick(j, keys);
@@ -553,6 +557,7 @@ LoggedEvent decode_logged_event(const Json& encoded) { return decode_logged(Nloh
 struct EventDecoder::Impl {
   static_assert(kMaxJsonDepth == simdjson::DEFAULT_MAX_DEPTH, "both parsers must refuse the same depth");
   simdjson::dom::parser parser;
+  std::string buffer;  // the text and the padding simdjson reads past its end, kept between calls
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -564,10 +569,12 @@ namespace {
 // overflow to Infinity): those, and malformed text, take the slower nlohmann path, which
 // accepts exactly what it accepts elsewhere and words the syntax errors.
 template <class R, class F>
-R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) {
+R decode_text(simdjson::dom::parser& parser, std::string& buffer, std::string_view text, F&& decode) {
   check_json_bytes(text);
+  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(text);
   simdjson::dom::element root;
-  const auto error = parser.parse(text.data(), text.size()).get(root);
+  const auto error = parser.parse(buffer.data(), buffer.size(), /*realloc_if_needed=*/false).get(root);
   if (error == simdjson::SUCCESS) return decode(SimdView(root));
   if (error == simdjson::DEPTH_ERROR)
     throw JsonSyntaxError("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -578,11 +585,20 @@ R decode_text(simdjson::dom::parser& parser, std::string_view text, F&& decode) 
 }  // namespace
 
 Event EventDecoder::decode_event(std::string_view json_text) {
-  return decode_text<Event>(impl_->parser, json_text, [](const auto& view) { return decode_object(view); });
+  return decode_text<Event>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_object(view); });
+}
+
+Event EventDecoder::decode_event(std::string_view name, std::optional<std::string_view> args_text) {
+  if (!args_text) return decode_named(name, std::optional<SimdView>());
+  return decode_text<Event>(impl_->parser, impl_->buffer, *args_text, [name](const auto& view) { return decode_named(name, std::optional(view)); });
 }
 
 LoggedEvent EventDecoder::decode_logged_event(std::string_view json_text) {
-  return decode_text<LoggedEvent>(impl_->parser, json_text, [](const auto& view) { return decode_logged(view); });
+  return decode_text<LoggedEvent>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_logged(view); });
+}
+
+LoggedEvent EventDecoder::decode_logged_envelope(std::string_view json_text) {
+  return decode_text<LoggedEvent>(impl_->parser, impl_->buffer, json_text, [](const auto& view) { return decode_logged(view, Args::keep); });
 }
 
 std::string_view event_name(const Event& event) {

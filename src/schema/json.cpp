@@ -206,19 +206,27 @@ size_t utf8_sequence(std::string_view s) {
 // a client's bytes, cut mid-character) may not be: a byte that starts no well-formed sequence
 // becomes U+FFFD, so every text frame is valid UTF-8 (a WebSocket client must fail the
 // connection otherwise).
-void append_escaped(std::string& out, const std::string& s) {
+void append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  // Runs that need no escape (nearly everything) are copied whole.
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = i;
+    for (;;) {
+      while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+      if (run == s.size() || static_cast<unsigned char>(s[run]) < 0x80) break;
+      const size_t length = utf8_sequence(s.substr(run));
+      if (length == 0) break;
+      run += length;
+    }
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    i = run + 1;
+    const auto c = static_cast<unsigned char>(s[run]);
     if (c >= 0x80) {
-      const size_t length = utf8_sequence(std::string_view(s).substr(i));
-      if (length == 0) {
-        out += "\ufffd";
-      } else {
-        out.append(s, i, length);
-        i += length - 1;
-      }
+      out += "\xEF\xBF\xBD";  // U+FFFD, written as JSON.stringify writes it
       continue;
     }
     switch (c) {
@@ -230,19 +238,17 @@ void append_escaped(std::string& out, const std::string& s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
     }
   }
   out.push_back('"');
 }
 
 }  // namespace
+
+void append_quoted_js_string(std::string& out, std::string_view text) { append_escaped(out, text); }
 
 namespace {
 

@@ -63,19 +63,19 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
   Socket& socket = it->second;
   ClientMessage message;
   try {
-    message = decode_client_message(frame);
+    message = frames_.decode_client_message(frame);
   } catch (const FrameError& e) {
     log_("bad frame on " + socket.store_id + ": " + e.what());
     socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), e.what()}}));
     return;
   }
   std::visit(
-      [&](const auto& m) {
+      [&](auto& m) {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, PullReq>) {
           pull(socket, m);
         } else if constexpr (std::is_same_v<M, PushReq>) {
-          push(id, socket, m);
+          push(id, socket, std::move(m));
         } else if constexpr (std::is_same_v<M, Ping>) {
           socket.connection->send(encode(ServerMessage{Pong{}}));
         } else {
@@ -126,11 +126,15 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
   socket.position = socket.sent_max = std::max(socket.from(), after);
 }
 
-void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
+void Hub::push(ConnectionId id, Socket& socket, PushReq request) {
   if (!socket.may_push) {
     log_("refused a reader's push to " + socket.store_id);
     socket.connection->send(encode(ServerMessage{Error{
         request.requestId, "Push refused: you may read notebook " + socket.store_id + " but not change it"}}));
+    return;
+  }
+  if (request.batch.empty()) {  // sync-cf acknowledges it at once; it says nothing of the client's log
+    socket.connection->send(encode(ServerMessage{PushAck{request.requestId}}));
     return;
   }
   const std::int64_t stored = stored_head(socket.store_id);
@@ -139,10 +143,8 @@ void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
   const std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
   // ...but not for the pusher's position: it has not had their echo yet. The push says where
   // the client's log ends (it may not have processed what we sent since).
-  if (!request.batch.empty()) {
-    socket.position = std::min(request.batch.front().parentSeqNum, stored);
-    socket.known = true;
-  }
+  socket.position = std::min(request.batch.front().parentSeqNum, stored);
+  socket.known = true;
   if (auto problem = check_push(request.batch, head)) {
     // A stale parent is ordinary concurrency (the client rebases); anything else is a bad client.
     if (!is_invalid_parent_message(*problem)) log_("refused a push to " + socket.store_id + ": " + *problem);
@@ -151,8 +153,14 @@ void Hub::push(ConnectionId id, Socket& socket, const PushReq& request) {
     if (socket.from() < stored) catch_up(socket, stored, request.requestId);
     return;
   }
-  pending_.push_back(Pending{id, socket.store_id, request, schema::format_iso(schema::Timestamp{now_ms_()})});
-  pending_heads_[socket.store_id] = request.batch.back().seqNum;
+  if (auto problem = check_events(request.batch, decoder_)) {
+    log_("refused a push to " + socket.store_id + ": " + *problem);
+    socket.connection->send(encode(ServerMessage{Error{request.requestId, *problem}}));
+    return;
+  }
+  const std::int64_t new_head = request.batch.back().seqNum;
+  pending_.push_back(Pending{id, socket.store_id, std::move(request), schema::format_iso(schema::Timestamp{now_ms_()})});
+  pending_heads_[socket.store_id] = new_head;
   if (!group_commit_) flush();
 }
 
@@ -199,6 +207,7 @@ std::int64_t Hub::append(const std::string& store_id, std::vector<WireEvent> eve
   const std::int64_t stored = stored_head(store_id);
   if (first_sight) unbroken_.emplace(store_id, stored);
   if (events.empty()) return stored;
+  for (const auto& e : events) check_event(e, decoder_);  // before anything waits to be written
   const auto waiting = pending_heads_.find(store_id);
   std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
   const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});

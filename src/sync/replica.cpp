@@ -107,7 +107,7 @@ void Replica::on_frame(std::string_view frame) {
   ServerMessage message;
   Change change;
   try {
-    message = decode_server_message(frame);
+    message = frames_.decode_server_message(frame);
   } catch (const FrameError& e) {
     change.error = std::string("unreadable frame from the server: ") + e.what();
     return notify(change);

@@ -51,6 +51,44 @@ e = await errorFor({ _tag: 'WSMessage.PushReq', requestId: 'p3', batch: Array.fr
 expect('51 events -> Error', e.message === 'A push must carry 1 to 50 events, got 51')
 expect('nothing reached the other socket', b.frames.length === 0)
 
+// Events no anode client could apply: refused with an Error naming the event (its index and
+// name) and the field; nothing of their push is written or broadcast, and the socket goes on.
+const d = await rawSocket(server.url, server.token, 'nb2')
+const watcher = await rawSocket(server.url, server.token, 'nb2')
+watcher.send({ _tag: 'WSMessage.PullReq', requestId: 'pw' })
+await watcher.next((m) => m.requestId?.requestId === 'pw')
+const pushTo = (socket, requestId, batch) => socket.send({ _tag: 'WSMessage.PushReq', requestId, batch: batch.map((e, i) => ({ ...e, seqNum: i + 1, parentSeqNum: i, clientId: 'c', sessionId: 's' })) })
+const cell = { id: 'c1', fractionalIndex: 'a0', cellType: 'code', createdBy: 'u' }
+const refusals = [
+  ['number where a string belongs', { name: 'v2.CellCreated', args: { ...cell, id: 5 } }, 'v2.CellCreated: field "id": expected a string, got 5'],
+  ['missing field', { name: 'v2.CellCreated', args: { id: 'c1', cellType: 'code', createdBy: 'u' } }, 'v2.CellCreated: field "fractionalIndex": missing'],
+  ['args not an object', { name: 'v1.CellSourceChanged', args: 'c1' }, 'v1.CellSourceChanged: args: expected an object, got the string "c1"'],
+  ['bad literal', { name: 'v2.CellCreated', args: { ...cell, cellType: 'spreadsheet' } }, 'v2.CellCreated: field "cellType": expected one of "code" | "markdown" | "sql" | "ai" | "raw", got the string "spreadsheet"'],
+]
+for (const [what, bad, message] of refusals) {
+  // In the middle of a batch whose other events are valid.
+  pushTo(d, what, [{ name: 'v1.Debug', args: { id: 'before' } }, bad, { name: 'v1.Debug', args: { id: 'after' } }])
+  e = await d.next((m) => m._tag === 'WSMessage.Error' && m.requestId === what)
+  expect(`${what} -> Error naming event and field`, e.message === `Event 1 of the push is refused: ${message}`)
+}
+expect('no refused push was acknowledged', !d.frames.some((m) => m._tag === 'WSMessage.PushAck'))
+// sync-cf: an empty push gets an immediate PushAck (and changes nothing).
+d.send({ _tag: 'WSMessage.PushReq', requestId: 'empty', batch: [] })
+const emptyAck = await d.next((m) => m._tag === 'WSMessage.PushAck')
+expect('empty push -> PushAck', emptyAck.requestId === 'empty')
+// What anode clients accept still goes through: an extra key, a Schema.Void event without args.
+pushTo(d, 'fine', [{ name: 'v1.Debug', args: { id: 'x', pad: 'extra keys are ignored' } }, { name: 'v1.AllExecutionsCancelled' }])
+const fineAck = await d.next((m) => m._tag === 'WSMessage.PushAck')
+expect('the socket pushes a valid batch after the refusals', fineAck.requestId === 'fine')
+const heard = await watcher.next((m) => m._tag === 'WSMessage.PullRes')
+expect('the other socket heard only the valid batch', heard.requestId.requestId === 'fine' && heard.batch.length === 2 &&
+  watcher.frames.length === 0 && !('args' in heard.batch[1].eventEncoded))
+const fresh = await rawSocket(server.url, server.token, 'nb2')
+fresh.send({ _tag: 'WSMessage.PullReq', requestId: 'pf' })
+const stored = await fresh.next((m) => m.requestId?.requestId === 'pf')
+expect('only the valid batch was written', stored.batch.length === 2 && stored.batch[0].eventEncoded.args.pad === 'extra keys are ignored')
+d.close(); watcher.close(); fresh.close()
+
 // An oversized frame: an Error, then a 1009 close; the other socket is unaffected.
 a.sendRaw('x'.repeat(17 * 1024 * 1024))
 e = await a.next((m) => m._tag === 'WSMessage.Error')

@@ -117,6 +117,58 @@ TEST(Frames, BadFramesSayWhatIsWrong) {
   EXPECT_THROW(decode_server_message(R"({"_tag":"WSMessage.PullReq","requestId":"r"})"), FrameError);
 }
 
+// One FrameDecoder decodes frame after frame (its buffers reused, the frames bigger and smaller)
+// exactly as the free functions do, errors included; its fast path must refuse what JSON.parse
+// refuses anywhere in the frame, even in keys it does not read.
+TEST(FrameDecoder, DecodesFrameAfterFrameLikeTheFreeFunctions) {
+  FrameDecoder decoder;
+  const auto push = [](int n, const std::string& extra = "") {
+    PushReq p{"r" + std::to_string(n), {}};
+    for (int i = 0; i < n; ++i)
+      p.batch.push_back(WireEvent{"v1.CellSourceChanged", R"({"id":"c","source":"x = \"\u00e9\"\n","modifiedBy":"u"})", i + 1, i, "c", "s"});
+    std::string frame = encode(ClientMessage{p});
+    if (!extra.empty()) frame.insert(1, extra + ",");
+    return frame;
+  };
+  const std::vector<std::string> good{
+      push(50), push(1), push(0), push(3, R"("extra":{"ignored":[1,2,{"deep":null}]})"),
+      R"({"_tag":"WSMessage.PushReq","requestId":"f","batch":[{"name":"x","seqNum":1.0,"parentSeqNum":0,"clientId":"c","sessionId":"s"}]})",
+      R"({"_tag":"WSMessage.PullReq","requestId":"p","cursor":4})", R"({"_tag":"WSMessage.Ping","requestId":"ping"})"};
+  for (const auto& frame : good) EXPECT_EQ(decoder.decode_client_message(frame), decode_client_message(frame)) << frame;
+  EXPECT_EQ(std::get<PushReq>(decoder.decode_client_message(good[4])).batch[0].seqNum, 1);
+
+  const std::vector<std::string> bad{
+      push(2, R"("extra":[1,,2])"), push(2, R"("extra":tru)"), "\xEF\xBB\xBF" + push(1), push(1) + std::string(1, '\0'),
+      R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","seqNum":2.5,"parentSeqNum":1,"clientId":"c","sessionId":"s"}]})",
+      R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{"name":"x","args":{"a":"1)" "\n" R"("},"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"}]})"};
+  for (const auto& frame : bad) {
+    std::string fresh, reused;
+    try {
+      decode_client_message(frame);
+    } catch (const FrameError& e) {
+      fresh = e.what();
+    }
+    try {
+      decoder.decode_client_message(frame);
+    } catch (const FrameError& e) {
+      reused = e.what();
+    }
+    EXPECT_FALSE(fresh.empty()) << frame;
+    EXPECT_EQ(reused, fresh) << frame;
+  }
+  // And the server's frames: a broadcast, pages with and without metadata.
+  PullRes page{{}, Context::push, "p", 2};
+  for (int i = 0; i < 40; ++i)
+    page.batch.push_back(SyncedEvent{WireEvent{"v1.Debug", i % 3 ? std::optional<std::string>(R"({"id":"x"})") : std::nullopt, i + 1, i, "c", "s"},
+                                     i % 2 ? std::optional<std::string>("2025-06-23T03:44:09.014Z") : std::nullopt});
+  for (const auto& frame : {encode(ServerMessage{page}), encode(ServerMessage{PushAck{"a"}}), encode(ServerMessage{PullRes{}})}) {
+    EXPECT_EQ(decoder.decode_server_message(frame), decode_server_message(frame));
+    EXPECT_EQ(encode(decoder.decode_server_message(frame)), frame);
+  }
+  EXPECT_THROW(decoder.decode_server_message(R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"later","requestId":"r"},"remaining":0})"),
+               FrameError);
+}
+
 // What `new URLSearchParams({storeId, payload: encodeURIComponent(JSON.stringify(p))})` gives in
 // node 20 (sync-cf 0.3.1 builds its URL that way).
 TEST(Frames, SyncQueryIsEncodedLikeTheTypeScriptClient) {

@@ -266,6 +266,54 @@ TEST(EventDecoder, MalformedTextIsAJsonSyntaxError) {
   EXPECT_EQ(event_name(decoder.decode_event(R"({"name":"v1.Debug","args":{"id":"x"}})")), "v1.Debug");
 }
 
+// What a server checks pushed events with: the name, and the args as the text they came in.
+TEST(EventDecoder, DecodesArgsGivenAsTextExactlyAsAWholeEvent) {
+  EventDecoder decoder;
+  for (const char* line : kTypeScriptEncoded) {
+    const Json j = parse_json(line);
+    const auto args = j.contains("args") ? std::optional(to_js_string(j["args"])) : std::nullopt;
+    EXPECT_EQ(decoder.decode_event(j["name"].get<std::string>(), args), decode_event(j)) << line;
+  }
+  EXPECT_EQ(decoder.decode_event("v1.Debug", R"({"id":"x","pad":"ignored"})"), Event(events::Debug{"x"}));
+  EXPECT_EQ(decoder.decode_event("x.Later", std::nullopt), Event(events::Unknown{"x.Later", std::nullopt}));
+  const std::vector<std::pair<std::optional<std::string>, std::string>> bad{
+      {R"({"id":5,"fractionalIndex":"a","cellType":"code","createdBy":"u"})", R"(v2.CellCreated: field "id": expected a string, got 5)"},
+      {R"({"id":"c","fractionalIndex":"a","cellType":"table","createdBy":"u"})",
+       R"(v2.CellCreated: field "cellType": expected one of "code" | "markdown" | "sql" | "ai" | "raw", got the string "table")"},
+      {"[]", "v2.CellCreated: args: expected an object, got an array"},
+      {std::nullopt, "v2.CellCreated: args: missing"},
+  };
+  for (const auto& [args, message] : bad) {
+    try {
+      decoder.decode_event("v2.CellCreated", args);
+      ADD_FAILURE() << "decoded: " << args.value_or("(no args)");
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  }
+  EXPECT_THROW(decoder.decode_event("v1.Debug", R"({"id":)"), JsonSyntaxError);
+}
+
+// For readers that skip events whose args do not decode but still need their place in the log.
+TEST(EventDecoder, DecodesTheEnvelopeAloneLeavingTheArgsAsTheyAre) {
+  EventDecoder decoder;
+  const LoggedEvent logged = decoder.decode_logged_envelope(
+      R"({"name":"v2.CellCreated","args":{"id":5},"seqNum":7,"parentSeqNum":6,"clientId":"c","sessionId":"s"})");
+  EXPECT_EQ(logged.event, Event(events::Unknown{"v2.CellCreated", parse_json(R"({"id":5})")}));
+  EXPECT_EQ(logged.seqNum, 7);
+  EXPECT_EQ(logged.parentSeqNum, 6);
+  EXPECT_EQ(logged.clientId, "c");
+  EXPECT_EQ(logged.sessionId, "s");
+  EXPECT_THROW(decoder.decode_logged_event(R"({"name":"v2.CellCreated","args":{"id":5},"seqNum":7,"parentSeqNum":6,"clientId":"c","sessionId":"s"})"),
+               DecodeError);
+  try {
+    decoder.decode_logged_envelope(R"({"name":"v2.CellCreated","args":{"id":5},"seqNum":7,"parentSeqNum":6,"clientId":"c"})");
+    ADD_FAILURE();
+  } catch (const DecodeError& e) {
+    EXPECT_STREQ(e.what(), R"(v2.CellCreated: missing "sessionId")");
+  }
+}
+
 TEST(Codec, AcceptsIntegralFloatsForIntegerFields) {
   // JavaScript cannot tell 3 from 3.0; both land in the integer column as 3.
   EXPECT_EQ(roundtrip(R"({"name":"v1.ExecutionRequested","args":{"queueId":"q","cellId":"c","executionCount":3.0,"requestedBy":"u"}})"),

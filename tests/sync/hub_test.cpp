@@ -1,5 +1,7 @@
 #include "runt/sync/hub.hpp"
 
+#include "runt/schema/codec.hpp"
+
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -279,6 +281,131 @@ TEST_F(HubTest, ASocketBehindGetsWhatItMissedBeforeTheBroadcast) {
   for (const auto& m : a.take())
     for (auto s : seqs(std::get<PullRes>(m))) all.push_back(s);
   EXPECT_EQ(all, (std::vector<std::int64_t>{2, 3, 4, 5}));
+}
+
+// A push of `events`, given as (name, args text or nullopt) pairs, on `parent`.
+std::string push_of(const std::string& request, std::int64_t parent,
+                    const std::vector<std::pair<std::string, std::optional<std::string>>>& events) {
+  PushReq p{request, {}};
+  for (const auto& [name, args] : events) {
+    p.batch.push_back(WireEvent{name, args, parent + 1, parent, "c", "s"});
+    ++parent;
+  }
+  return encode(ClientMessage{p});
+}
+
+const std::string kCell = R"({"id":"c1","fractionalIndex":"a0","cellType":"code","createdBy":"u"})";
+
+// Each event no anode client could apply, alone or in the middle of a valid batch: refused with
+// an error that names the event (index and name) and the field; nothing is stored, acknowledged
+// or broadcast, and the socket goes on pushing.
+TEST_F(HubTest, AnEventClientsCannotApplyIsRefusedAndNothingOfItsPushIsStored) {
+  struct Case {
+    std::string name, args, message;
+  };
+  const std::vector<Case> cases{
+      {"v2.CellCreated", R"({"id":5,"fractionalIndex":"a0","cellType":"code","createdBy":"u"})",
+       R"(Event 1 of the push is refused: v2.CellCreated: field "id": expected a string, got 5)"},
+      {"v2.CellCreated", R"({"id":"c2","cellType":"code","createdBy":"u"})",
+       R"(Event 1 of the push is refused: v2.CellCreated: field "fractionalIndex": missing)"},
+      {"v1.CellSourceChanged", R"("c1")",
+       R"(Event 1 of the push is refused: v1.CellSourceChanged: args: expected an object, got the string "c1")"},
+      {"v2.CellCreated", R"({"id":"c2","fractionalIndex":"a1","cellType":"spreadsheet","createdBy":"u"})",
+       R"(Event 1 of the push is refused: v2.CellCreated: field "cellType": expected one of "code" | "markdown" | "sql" | "ai" | "raw", got the string "spreadsheet")"},
+      {"v9.FromTheFuture", R"([1,2])", R"(Event 1 of the push is refused: v9.FromTheFuture: args: expected an object, got an array)"},
+  };
+  Socket a, b;
+  const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b);
+  for (auto [id, s] : {std::pair{ia, &a}, {ib, &b}}) {
+    hub_->on_frame(id, pull_frame("p"));
+    s->frames.clear();
+  }
+  std::int64_t head = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    const std::string request = "bad" + std::to_string(i);
+    // A valid event before the bad one and one after it.
+    hub_->on_frame(ia, push_of(request, head, {{"v1.Debug", R"({"id":"before"})"}, {c.name, c.args}, {"v1.Debug", R"({"id":"after"})"}}));
+    const auto replies = a.take();
+    ASSERT_EQ(replies.size(), 1u) << c.args;
+    EXPECT_EQ(std::get<Error>(replies[0]), (Error{request, c.message}));
+    EXPECT_EQ(store_->head("nb"), head) << c.args;
+    EXPECT_TRUE(b.frames.empty()) << c.args;
+    // The socket is still usable: a valid push goes through.
+    hub_->on_frame(ia, push_of("good" + std::to_string(i), head, {{"v2.CellCreated", kCell}}));
+    const auto after = a.take();
+    ASSERT_EQ(after.size(), 2u);
+    EXPECT_EQ(std::get<PushAck>(after[0]).requestId, "good" + std::to_string(i));
+    EXPECT_EQ(store_->head("nb"), ++head);
+    b.frames.clear();
+  }
+  for (const auto& stored : store_->read("nb", 0, 100)) EXPECT_EQ(stored.event.name, "v2.CellCreated");
+
+  // What anode clients accept passes, byte for byte: extra keys (Effect Schema ignores them), a
+  // Schema.Void event without args or with sync-cf's stored null, unknown names.
+  const std::vector<std::pair<std::string, std::optional<std::string>>> accepted{
+      {"v1.Debug", R"({"id":"x","pad":"extra keys are ignored"})"},
+      {"v1.AllExecutionsCancelled", std::nullopt},
+      {"v1.AllExecutionsCancelled", "null"},
+      {"v9.FromTheFuture", R"({"anything": [1.0, {"b":2}]})"},
+      {"v9.FromTheFuture", std::nullopt},
+  };
+  hub_->on_frame(ia, push_of("accepted", head, accepted));
+  EXPECT_EQ(std::get<PushAck>(a.take()[0]).requestId, "accepted");
+  const auto stored = store_->read("nb", head, 100);
+  ASSERT_EQ(stored.size(), accepted.size());
+  for (size_t i = 0; i < accepted.size(); ++i) {
+    EXPECT_EQ(stored[i].event.name, accepted[i].first);
+    EXPECT_EQ(stored[i].event.args, accepted[i].second);
+  }
+}
+
+// sync-cf 0.3.1: "An empty batch gets an immediate PushAck". Nothing is stored or broadcast,
+// even while other pushes wait for the group commit.
+TEST_F(HubTest, AnEmptyPushIsAcknowledgedAtOnceAndChangesNothing) {
+  Hub hub(*store_, [this] { return clock_ms_; }, /*group_commit=*/true);
+  Socket a, b;
+  const auto ia = hub.attach("nb", a), ib = hub.attach("nb", b);
+  for (auto [id, s] : {std::pair{ia, &a}, {ib, &b}}) {
+    hub.on_frame(id, pull_frame("p"));
+    s->frames.clear();
+  }
+  hub.on_frame(ib, push_frame("waiting", 0, 1));
+  hub.on_frame(ia, R"({"_tag":"WSMessage.PushReq","requestId":"empty","batch":[]})");
+  ASSERT_EQ(a.frames.size(), 1u);
+  EXPECT_EQ(a.frames[0], R"({"_tag":"WSMessage.PushAck","requestId":"empty"})");
+  a.frames.clear();
+  EXPECT_TRUE(b.frames.empty());
+  EXPECT_EQ(store_->head("nb"), 0);
+  hub.flush();  // only the waiting push is written and broadcast
+  EXPECT_EQ(store_->head("nb"), 1);
+  const auto heard = a.take();
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(seqs(std::get<PullRes>(heard[0])), (std::vector<std::int64_t>{1}));
+  hub.on_frame(ia, push_frame("next", 1, 1));  // the empty push did not move a's position
+  hub.flush();
+  EXPECT_EQ(std::get<PushAck>(a.take()[0]).requestId, "next");
+}
+
+TEST_F(HubTest, TheServersOwnAppendOfAnEventClientsCannotApplyThrowsAndStoresNothing) {
+  Socket a;
+  const auto ia = hub_->attach("nb", a);
+  hub_->on_frame(ia, pull_frame("p"));
+  a.frames.clear();
+  std::vector<WireEvent> events{WireEvent{"v1.Debug", R"({"id":"ok"})", 0, 0, "server", "s"},
+                                WireEvent{"v2.CellCreated", R"({"id":5})", 0, 0, "server", "s"}};
+  try {
+    hub_->append("nb", events);
+    ADD_FAILURE() << "append accepted v2.CellCreated {\"id\":5}";
+  } catch (const schema::DecodeError& e) {
+    EXPECT_EQ(e.event_name(), "v2.CellCreated");
+    EXPECT_EQ(e.field_path(), "id");
+  }
+  EXPECT_THROW(hub_->append("nb", {WireEvent{"v1.Debug", "{not json", 0, 0, "server", "s"}}), schema::DecodeError);
+  EXPECT_THROW(hub_->append("nb", {WireEvent{"x.Other", "7", 0, 0, "server", "s"}}), schema::DecodeError);
+  EXPECT_EQ(store_->head("nb"), 0);
+  EXPECT_TRUE(a.frames.empty());
+  EXPECT_EQ(hub_->append("nb", {events[0]}), 1);
 }
 
 // Counts the transactions the Hub asks for, and can fail them.

@@ -8,6 +8,7 @@
 // compare their own events with what comes back.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -102,6 +103,27 @@ std::string encode(const ClientMessage& message);
 std::string encode(const ServerMessage& message);
 ClientMessage decode_client_message(std::string_view frame);
 ServerMessage decode_server_message(std::string_view frame);
+
+// The same decoding (same results, same errors), with its parsers and buffers kept between
+// calls: what a connection that decodes frame after frame holds. The frames that carry events
+// (PushReq, PullRes) are read in one validating simdjson pass plus one pass for the args' exact
+// text; anything unusual takes the exact general path. One per thread.
+class FrameDecoder {
+ public:
+  FrameDecoder();
+  ~FrameDecoder();
+  FrameDecoder(const FrameDecoder&) = delete;
+  FrameDecoder& operator=(const FrameDecoder&) = delete;
+  FrameDecoder(FrameDecoder&&) noexcept;
+  FrameDecoder& operator=(FrameDecoder&&) noexcept;
+
+  ClientMessage decode_client_message(std::string_view frame);
+  ServerMessage decode_server_message(std::string_view frame);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // One event as `{name, args, seqNum, parentSeqNum, clientId, sessionId}` (args omitted when the
 // event has none): a LiveStore-encoded event, one line of what `runt replay` reads.

@@ -51,7 +51,15 @@ class EventDecoder {
   EventDecoder& operator=(const EventDecoder&) = delete;
 
   Event decode_event(std::string_view json_text);
+  // The event `name` whose args arrived as `args_text` (exact JSON text; nullopt: no `args`
+  // key), decoded as decode_event decodes `{"name": name, "args": args}`: how a server checks
+  // the events it is pushed, whose args it keeps as text.
+  Event decode_event(std::string_view name, std::optional<std::string_view> args_text);
   LoggedEvent decode_logged_event(std::string_view json_text);
+  // decode_logged_event without decoding the args: `event` is events::Unknown{name, args}
+  // whatever the name, so only a malformed envelope throws. For readers that skip the events
+  // whose args do not decode and still need their place in the log.
+  LoggedEvent decode_logged_envelope(std::string_view json_text);
 
  private:
   struct Impl;

@@ -47,6 +47,8 @@ inline void append_new_member(Json& object, std::string key, Json value) {
 // compact when indent is 0.
 std::string to_js_string(const Json& value, int indent = 0);
 void append_js_string(std::string& out, const Json& value, int indent = 0);
+// `JSON.stringify(text)` for a string, appended without building a Json value.
+void append_quoted_js_string(std::string& out, std::string_view text);
 
 // `Number.prototype.toString()` for a finite double (shortest round-trip digits).
 std::string js_number(double value);

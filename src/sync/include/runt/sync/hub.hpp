@@ -23,8 +23,12 @@
 //   saw the notebook. After that, the log as it was when the socket connected. A silent client
 //   that also missed events while away in that second case cannot be told them (0.3.1 does
 //   not detect gaps).
+// - Events anode clients could not apply (check_event: args that do not decode, args that are
+//   not an object) are refused before anything is stored: one writer must not make a notebook
+//   unreadable for everyone. An empty push is acknowledged at once and changes nothing.
 // - Bad frames get a WSMessage.Error and change nothing.
 
+#include "runt/schema/codec.hpp"
 #include "runt/storage/event_store.hpp"
 
 #include <cstdint>
@@ -78,8 +82,9 @@ class Hub {
   // kMaxPushBatch events and about kMaxAppendBytes, written durably at once (flushing the
   // waiting group with them), then broadcast to every socket of the notebook with the usual
   // catch-up bookkeeping. Only name, args, clientId and sessionId of `events` are used:
-  // seqNums are assigned here. Returns the new head; throws storage::StorageError when they
-  // could not be stored (then nothing was).
+  // seqNums are assigned here. Returns the new head. Throws schema::DecodeError for an event
+  // a client's push of it would be refused for (check_event), storage::StorageError when they
+  // could not be stored; either way nothing was.
   std::int64_t append(const std::string& store_id, std::vector<protocol::WireEvent> events);
 
   static constexpr size_t kPullPageSize = 100;
@@ -98,7 +103,7 @@ class Hub {
     std::int64_t from() const { return std::max(position, sent_max); }
   };
   void pull(Socket& socket, const protocol::PullReq& request);
-  void push(ConnectionId id, Socket& socket, const protocol::PushReq& request);
+  void push(ConnectionId id, Socket& socket, protocol::PushReq request);
   std::int64_t stored_head(const std::string& store_id);  // cached: one query per log, not per frame
   std::vector<protocol::SyncedEvent> page_after(const std::string& store_id, std::int64_t after);
   // Sends `socket` every stored event after Socket::from() up to `head`, as context "push".
@@ -106,6 +111,8 @@ class Hub {
 
   storage::EventStore& store_;
   std::function<std::int64_t()> now_ms_;
+  protocol::FrameDecoder frames_;
+  schema::EventDecoder decoder_;  // checks pushed args (check_event)
   std::function<void(const std::string&)> log_ = [](const std::string&) {};
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;

@@ -102,6 +102,7 @@ class Replica {
   bool retry_wanted_ = false;       // a push was not stored; try again after a pause
   std::uint64_t next_request_ = 1;
   std::vector<std::string> outgoing_;
+  protocol::FrameDecoder frames_;
   std::vector<Listener> listeners_;
 };
 
