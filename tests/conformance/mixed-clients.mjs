@@ -60,7 +60,7 @@ const snapshot = (s) => JSON.stringify(s.query(queryDb(cells.select().orderBy('i
   .map(({ id, fractionalIndex, cellType, source }) => ({ id, fractionalIndex, cellType, source })))
 
 const a = await open('alice'), b = await open('bob')
-const cpp = spawn(driver, [server.url, storeId, server.token, 'cpp', String(ROUNDS.cpp), '200', String(TOTAL)], { stdio: ['ignore', 'pipe', 'pipe'] })
+const cpp = spawn(driver, [server.url, storeId, server.token, 'cpp', String(ROUNDS.cpp), '400', String(TOTAL)], { stdio: ['ignore', 'pipe', 'pipe'] })
 let cppOut = '', cppErr = ''
 cpp.stdout.on('data', (d) => { cppOut += d })
 cpp.stderr.on('data', (d) => { cppErr += d })
