@@ -3,6 +3,8 @@
 // artifacts, the sync Hub, the live sync sessions and the event loop they all run on. One per
 // server; used from the loop's thread only.
 
+#include "open_notebooks.hpp"
+
 #include "runt/serve/server.hpp"
 
 #include "runt/auth/accounts.hpp"
@@ -39,6 +41,7 @@ struct ServerContext {
   sync::Hub hub;
   std::string cookie_name;  // the login cookie, named after this server's port
   std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
+  OpenNotebooks open_notebooks{options};
 
  private:
   bool flush_scheduled_ = false;
