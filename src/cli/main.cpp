@@ -74,6 +74,13 @@ int main(int argc, char** argv) {
   up->add_option("--kernel", up_options.kernel, "Kernelspec the agent runs (runt kernels lists them)")->capture_default_str();
   up->add_option("--web-dir", up_web_dir, "Directory of the built web UI (default: the build's)");
   up->add_flag("-v,--verbose", up_options.verbose, "Log the server's connections on stderr");
+  up->add_option("--max-kernels", up_options.max_kernels, "Kernels running at once; notebooks opened beyond that get none until one stops")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  double up_idle_minutes = 30;
+  up->add_option("--kernel-idle-minutes", up_idle_minutes, "Stop a kernel when nobody has had its notebook open this long (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 
   auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
   token->require_subcommand(1);
@@ -219,6 +226,7 @@ int main(int argc, char** argv) {
   if (up->parsed()) {
     up_options.data_dir = up_data_dir;
     up_options.web_dir = up_web_dir;
+    up_options.kernel_idle = std::chrono::milliseconds(static_cast<std::int64_t>(up_idle_minutes * 60000));
     return runt::cli::run_up(up_options, std::cout, std::cerr);
   }
 
