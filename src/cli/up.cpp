@@ -111,7 +111,10 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
   agents->ready("ws://" + authority + "/livestore");
   agents->start_essential(notebook);
 
-  out << "runt up: notebook " << notebook << " with a " << spec->display_name << " agent\n"
+  out << "runt up: notebook " << notebook;
+  if (const auto refused = agents->refusal(notebook)) out << ", without a runtime: " << refused->message << " " << refused->command << "\n";
+  else out << " with a " << spec->display_name << " agent\n";
+  out
       << "    " << local << "/n/" << notebook << "?token=" << serve_options.token << "\n"
       << "Other notebooks get their own kernel when opened, if their owner may run code (you, and users you allow\n"
       << "with runt token allow-runtime), up to " << options.max_kernels << " at once"
