@@ -32,6 +32,7 @@ class KernelRuntime final : public Runtime {
   void start() override {
     kernel::LaunchOptions launch;
     launch.runtime_dir = options_.runtime_dir;
+    launch.hidden_env = runt_env_names();
     kernel_ = kernel::Kernel::launch(spec_, launch);
   }
 
@@ -222,6 +223,10 @@ class KernelRuntime final : public Runtime {
 };
 
 }  // namespace
+
+std::vector<std::string> runt_env_names() {
+  return {"RUNT_*", "AUTH_TOKEN", "LIVESTORE_SYNC_URL", "NOTEBOOK_ID", "RUNTIME_ID", "RUNTIME_TYPE", "IMAGE_ARTIFACT_THRESHOLD_BYTES"};
+}
 
 std::unique_ptr<Runtime> make_kernel_runtime(kernel::KernelSpec spec, KernelRuntimeOptions options) {
   return std::make_unique<KernelRuntime>(std::move(spec), std::move(options));

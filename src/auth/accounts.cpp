@@ -50,6 +50,10 @@ constexpr std::string_view kSchema = R"(
   CREATE TABLE IF NOT EXISTS grants (
     notebook_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
     PRIMARY KEY (notebook_id, user_id)) STRICT, WITHOUT ROWID;
+  -- Its own table, not a users column, so that data directories of earlier versions gain it
+  -- by this CREATE alone.
+  CREATE TABLE IF NOT EXISTS runtime_grants (
+    user_id TEXT PRIMARY KEY REFERENCES users(id), granted_at INTEGER NOT NULL) STRICT;
   CREATE TABLE IF NOT EXISTS artifacts (
     notebook_id TEXT NOT NULL, sha256 TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
     created_at INTEGER NOT NULL, PRIMARY KEY (notebook_id, sha256)) STRICT, WITHOUT ROWID;
@@ -105,6 +109,9 @@ struct Accounts::Impl {
                     "LEFT JOIN users u ON u.id = k.user_id WHERE s.id_sha256 = ? AND s.expires_at > ?"};
   Statement key_user{db, "SELECT u.id, u.name FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_sha256 = ?"};
   Statement user_by_id{db, "SELECT id, name FROM users WHERE id = ?"};
+  Statement runtime_grant{db, "SELECT 1 FROM runtime_grants WHERE user_id = ?"};
+  Statement insert_runtime_grant{db, "INSERT OR IGNORE INTO runtime_grants (user_id, granted_at) VALUES (?, ?)"};
+  Statement delete_runtime_grant{db, "DELETE FROM runtime_grants WHERE user_id = ?"};
   Statement notebook_owner{db, "SELECT owner_id FROM notebooks WHERE id = ?"};
   Statement insert_notebook{db, "INSERT OR IGNORE INTO notebooks (id, owner_id, created_at) VALUES (?, ?, ?)"};
   Statement grant_role{db, "SELECT role FROM grants WHERE notebook_id = ? AND user_id = ?"};
@@ -142,7 +149,7 @@ Accounts::Accounts(const std::filesystem::path& sqlite_file, std::string server_
     : impl_(std::make_unique<Impl>(sqlite_file, std::move(server_token))) {}
 Accounts::~Accounts() = default;
 
-std::string Accounts::create_key(std::string_view user_name) {
+std::string Accounts::create_key(std::string_view user_name, KeyOptions options) {
   if (!is_valid_user_name(user_name))
     throw std::invalid_argument("Invalid user name: use 1 to 64 characters from A-Z a-z 0-9 _ . - (not \"local\")");
   const std::string key = "runt_" + random_hex(48);
@@ -154,6 +161,10 @@ std::string Accounts::create_key(std::string_view user_name) {
   {
     Reset r{impl_->insert_key};
     impl_->insert_key.bind(1, storage::sha256_hex(key)).bind(2, user_name).bind(3, now_ms()).step();
+  }
+  if (options.grant_runtimes) {
+    Reset r{impl_->insert_runtime_grant};
+    impl_->insert_runtime_grant.bind(1, user_name).bind(2, now_ms()).step();
   }
   transaction.commit();
   return key;
@@ -257,6 +268,31 @@ std::optional<User> Accounts::find_user(std::string_view id) {
   impl_->user_by_id.bind(1, id);
   if (!impl_->user_by_id.step()) return std::nullopt;
   return User{impl_->user_by_id.text(0), impl_->user_by_id.text(1), false};
+}
+
+bool Accounts::may_run_code(std::string_view user_id) {
+  if (user_id == kOperatorId) return true;
+  Reset r{impl_->runtime_grant};
+  impl_->runtime_grant.bind(1, user_id);
+  return impl_->runtime_grant.step();
+}
+
+void Accounts::set_may_run_code(std::string_view user_id, bool allowed) {
+  if (user_id == kOperatorId) throw std::invalid_argument("The operator (local) may always run code");
+  if (!find_user(user_id))
+    throw std::invalid_argument("Unknown user " + std::string(user_id) + " (runt token create --user NAME creates one)");
+  Statement& change = allowed ? impl_->insert_runtime_grant : impl_->delete_runtime_grant;
+  Reset r{change};
+  change.bind(1, user_id);
+  if (allowed) change.bind(2, now_ms());
+  change.step();
+}
+
+std::optional<std::string> Accounts::owner(std::string_view notebook_id) {
+  Reset r{impl_->notebook_owner};
+  impl_->notebook_owner.bind(1, notebook_id);
+  if (!impl_->notebook_owner.step()) return std::nullopt;
+  return impl_->notebook_owner.text(0);
 }
 
 Role Accounts::role(const User& user, std::string_view notebook_id) {

@@ -82,13 +82,27 @@ int main(int argc, char** argv) {
   up->add_option("--kernel", up_options.kernel, "Kernelspec the agent runs (runt kernels lists them)")->capture_default_str();
   up->add_option("--web-dir", up_web_dir, "Directory of the built web UI (default: the build's)");
   up->add_flag("-v,--verbose", up_options.verbose, "Log the server's connections on stderr");
+  up->add_option("--max-kernels", up_options.max_kernels, "Kernels running at once; notebooks opened beyond that get none until one stops")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  double up_idle_minutes = 30;
+  up->add_option("--kernel-idle-minutes", up_idle_minutes, "Stop a kernel when nobody has had its notebook open this long (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 
   auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
   token->require_subcommand(1);
   std::string token_user;
+  bool token_runtime = false;
   auto* token_create = token->add_subcommand("create", "Create an API key for a user (created when new) and print it");
+  token_create->add_flag("--runtime", token_runtime,
+                         "Also let the user run code: runt up starts kernels for notebooks they own (as this OS user)");
   auto* token_revoke = token->add_subcommand("revoke", "Revoke every API key of a user and end their browser logins");
-  for (auto* sub : {token_create, token_revoke}) {
+  auto* token_allow = token->add_subcommand(
+      "allow-runtime", "Let a user run code: runt up starts kernels (as this OS user) for notebooks they own");
+  auto* token_deny = token->add_subcommand(
+      "deny-runtime", "Withdraw that: runt up stops and no longer starts kernels for notebooks the user owns");
+  for (auto* sub : {token_create, token_revoke, token_allow, token_deny}) {
     sub->add_option("--user", token_user, "User name: 1 to 64 of A-Z a-z 0-9 _ . -")->required();
     sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
   }
@@ -220,6 +234,7 @@ int main(int argc, char** argv) {
   if (up->parsed()) {
     up_options.data_dir = up_data_dir;
     up_options.web_dir = up_web_dir;
+    up_options.kernel_idle = std::chrono::milliseconds(static_cast<std::int64_t>(up_idle_minutes * 60000));
     return runt::cli::run_up(up_options, std::cout, std::cerr);
   }
 
@@ -256,9 +271,17 @@ int main(int argc, char** argv) {
     try {
       runt::auth::Accounts accounts(std::filesystem::path(data_dir) / "runt.sqlite", "");
       if (token_create->parsed()) {
-        std::cout << accounts.create_key(token_user) << "\n";
+        std::cout << accounts.create_key(token_user, {.grant_runtimes = token_runtime}) << "\n";
         std::cerr << "runt token: created an API key for " << token_user
                   << "; it is shown only this once (the server keeps its SHA-256)\n";
+        if (token_runtime) std::cerr << "runt token: " << token_user << " may run code (runt up starts kernels for their notebooks)\n";
+      } else if (token_allow->parsed() || token_deny->parsed()) {
+        const bool allowed = token_allow->parsed();
+        accounts.set_may_run_code(token_user, allowed);
+        std::cerr << "runt token: " << token_user
+                  << (allowed ? " may run code: runt up starts kernels for notebooks they own"
+                              : " may not run code: runt up stops and no longer starts kernels for notebooks they own")
+                  << "\n";
       } else {
         const int n = accounts.revoke_keys(token_user);
         std::cerr << "runt token: revoked " << n << " key" << (n == 1 ? "" : "s") << " of " << token_user

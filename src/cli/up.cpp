@@ -1,19 +1,15 @@
 #include "up.hpp"
 
+#include "agent_pool.hpp"
 #include "environment.hpp"
 #include "signals.hpp"
 #include "transfer.hpp"
 
-#include "runt/agent/agent.hpp"
-#include "runt/agent/kernel_runtime.hpp"
 #include "runt/kernel/kernelspec.hpp"
+#include "runt/schema/json.hpp"
 #include "runt/serve/server.hpp"
+#include "runt/sync/client.hpp"
 
-#include <atomic>
-#include <csignal>
-#include <map>
-#include <mutex>
-#include <set>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -28,88 +24,6 @@ std::filesystem::path default_notebook_file(const std::filesystem::path& data_di
 bool is_ipynb_file(const std::string& arg) {
   return arg.size() > 6 && arg.ends_with(".ipynb") && std::filesystem::is_regular_file(arg);
 }
-
-// One runtime agent (and kernel) per notebook someone opens, as Jupyter starts a kernel per open
-// notebook: agents start on the server's thread when a browser connects (they only spawn a
-// thread there) and all end their sessions on Ctrl-C.
-class AgentPool {
- public:
-  AgentPool(const kernel::KernelSpec& spec, std::string kernel, std::string token, std::ostream& err)
-      : spec_(spec), kernel_(std::move(kernel)), token_(std::move(token)), err_(err) {}
-  ~AgentPool() { stop_all(); }
-
-  // Agents wanted before the server's address is known start once it is.
-  void ready(std::string sync_url) {
-    std::lock_guard lock(mutex_);
-    sync_url_ = std::move(sync_url);
-    for (const auto& id : waiting_) start_locked(id);
-    waiting_.clear();
-  }
-
-  void open(const std::string& notebook) {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || agents_.contains(notebook)) return;
-    if (sync_url_.empty()) waiting_.insert(notebook);
-    else start_locked(notebook);
-  }
-
-  // Failures of this notebook's agent stop runt up (it is the one the printed URL opens).
-  void set_essential(std::string notebook) { essential_ = std::move(notebook); }
-
-  void stop_all() {
-    std::map<std::string, std::unique_ptr<Slot>> agents;
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-      agents.swap(agents_);
-    }
-    for (auto& [id, slot] : agents) slot->runner->stop();  // each pushes its Terminated{shutdown}
-    for (auto& [id, slot] : agents) slot->thread.join();
-  }
-
-  int failures() const { return failures_; }
-
- private:
-  struct Slot {
-    std::unique_ptr<agent::RuntimeAgent> runner;
-    std::thread thread;
-  };
-
-  void start_locked(const std::string& notebook) {
-    if (agents_.contains(notebook)) return;
-    agent::AgentConfig config;
-    config.sync_url = sync_url_;
-    config.notebook_id = notebook;
-    config.auth_token = token_;
-    config.runtime_type = kernel_;
-    config.log = [this](const std::string& line) { err_ << "runt agent: " << line << std::endl; };
-    agent::KernelRuntimeOptions kernel_options;
-    kernel_options.runtime_dir = kernel_runtime_dir();
-    auto slot = std::make_unique<Slot>();
-    slot->runner = std::make_unique<agent::RuntimeAgent>(config, agent::make_kernel_runtime(spec_, kernel_options));
-    slot->thread = std::thread([this, notebook, runner = slot->runner.get()] {
-      try {
-        runner->run();
-      } catch (const std::exception& e) {
-        err_ << "runt up: the agent of notebook " << notebook << " stopped: " << e.what() << "\n";
-        ++failures_;
-        if (notebook == essential_) ::kill(::getpid(), SIGTERM);  // wakes run_up's signal wait
-      }
-    });
-    agents_.emplace(notebook, std::move(slot));
-  }
-
-  const kernel::KernelSpec spec_;
-  const std::string kernel_, token_;
-  std::ostream& err_;
-  std::mutex mutex_;
-  std::string sync_url_;
-  std::set<std::string> waiting_;
-  std::map<std::string, std::unique_ptr<Slot>> agents_;
-  std::string essential_;
-  bool stopping_ = false;
-  std::atomic<int> failures_{0};
-};
 
 }  // namespace
 
@@ -135,10 +49,20 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
   serve_options.log = [&err, verbose = options.verbose](const std::string& line) {
     if (verbose) err << "runt serve: " << line << std::endl;
   };
-  AgentPool agents(*spec, options.kernel, serve_options.token, err);
-  serve_options.on_notebook_opened = [&agents](const std::string& notebook) { agents.open(notebook); };
+  std::unique_ptr<AgentPool> agents;
   std::unique_ptr<serve::Server> server;
   try {
+    AgentPoolOptions pool;
+    pool.spec = *spec;
+    pool.runtime_type = options.kernel;
+    pool.token = serve_options.token;
+    pool.accounts_file = data_dir / "runt.sqlite";
+    pool.max_kernels = options.max_kernels;
+    pool.idle = options.kernel_idle;
+    agents = std::make_unique<AgentPool>(std::move(pool), err);
+    serve_options.on_notebook_opened = [&agents](const std::string& notebook) { agents->opened(notebook); };
+    serve_options.on_notebook_closed = [&agents](const std::string& notebook) { agents->closed(notebook); };
+    serve_options.runtime_refusal = [&agents](const std::string& notebook) { return agents->refusal(notebook); };
     server = std::make_unique<serve::Server>(serve_options);
   } catch (const std::exception& e) {
     err << "runt up: " << e.what() << "\n";
@@ -171,6 +95,12 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
         notebook = create_notebook(access, "Untitled", {}, "runt-up");
         std::ofstream(default_notebook_file(data_dir)) << notebook << "\n";
       }
+    } else {
+      // A new id becomes the operator's before anyone else can open it; an existing one keeps its owner.
+      const auto created = sync::http_request(local, "POST", "/api/notebooks", serve_options.token,
+                                              schema::to_js_string(schema::Json{{"id", notebook}}));
+      if (created.status != 201 && created.status != 409)
+        throw std::runtime_error("cannot open notebook " + notebook + " (HTTP " + std::to_string(created.status) + "): " + created.body);
     }
   } catch (const std::exception& e) {
     err << "runt up: " << e.what() << "\n";
@@ -178,20 +108,25 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
     return 1;
   }
 
-  agents.set_essential(notebook);
-  agents.ready("ws://" + authority + "/livestore");
-  agents.open(notebook);
+  agents->ready("ws://" + authority + "/livestore");
+  agents->start_essential(notebook);
 
-  out << "runt up: notebook " << notebook << " with a " << spec->display_name << " agent\n"
-      << "    " << local << "/n/" << notebook << "?token=" << serve_options.token
-      << "\n"
-      << "Other notebooks get their own agent when opened. Press Ctrl-C to stop." << std::endl;
+  out << "runt up: notebook " << notebook;
+  if (const auto refused = agents->refusal(notebook)) out << ", without a runtime: " << refused->message << " " << refused->command << "\n";
+  else out << " with a " << spec->display_name << " agent\n";
+  out
+      << "    " << local << "/n/" << notebook << "?token=" << serve_options.token << "\n"
+      << "Other notebooks get their own kernel when opened, if their owner may run code (you, and users you allow\n"
+      << "with runt token allow-runtime), up to " << options.max_kernels << " at once"
+      << (options.kernel_idle.count() > 0 ? "; kernels nobody has open stop after " : "");
+  if (options.kernel_idle.count() > 0) out << static_cast<double>(options.kernel_idle.count()) / 60000.0 << " min";
+  out << ". Press Ctrl-C to stop." << std::endl;
 
   signals.wait();
   err << "runt up: stopping (ending the agents' sessions, then the server)\n";
-  agents.stop_all();  // each pushes v1.RuntimeSessionTerminated before its run() returns
-  stop_server();      // every acknowledged event is already durable; this closes the sockets
-  return agents.failures() > 0 ? 1 : 0;
+  agents->stop_all();  // each pushes v1.RuntimeSessionTerminated before its run() returns
+  stop_server();       // every acknowledged event is already durable; this closes the sockets
+  return agents->failures() > 0 ? 1 : 0;
 }
 
 }  // namespace runt::cli

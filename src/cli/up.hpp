@@ -1,8 +1,11 @@
 #pragma once
 // `runt up [NOTEBOOK]`: the whole system on one machine. The sync server on the embedded SQLite
-// store, a runtime agent on a local Jupyter kernel for the notebook, and one URL (with the token)
-// to open in a browser. Ctrl-C ends the agent's session, then stops the server.
+// store, a runtime agent on a local Jupyter kernel for the notebook (and for other notebooks when
+// opened, as far as AgentPool allows), and one URL (with the token) to open in a browser. Ctrl-C
+// ends the agents' sessions, then stops the server.
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
@@ -18,6 +21,10 @@ struct UpOptions {
   // A notebook id, a .ipynb file to import, or empty: the notebook created on the first run.
   std::string notebook;
   std::string kernel = "python3";
+  // Kernels running at once; notebooks opened beyond it get none until one stops.
+  std::size_t max_kernels = 8;
+  // A kernel whose notebook nobody has had open this long stops (0: never).
+  std::chrono::milliseconds kernel_idle{std::chrono::minutes(30)};
   bool verbose = false;  // the server's connection log on stderr
 };
 

@@ -3,6 +3,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
 #include <cstring>
@@ -146,11 +147,16 @@ void Kernel::start() {
   std::vector<std::string> args;
   for (const auto& a : spec_.argv)
     args.push_back(replace_all(replace_all(a, "{connection_file}", connection_file_.string()), "{resource_dir}", spec_.resource_dir.string()));
+  const auto hidden = [this](std::string_view name) {
+    return std::any_of(options_.hidden_env.begin(), options_.hidden_env.end(), [name](std::string_view pattern) {
+      return pattern.ends_with('*') ? name.starts_with(pattern.substr(0, pattern.size() - 1)) : name == pattern;
+    });
+  };
   std::map<std::string, std::string> env;
   for (char** e = environ; *e; ++e) {
     const std::string_view kv(*e);
     const auto eq = kv.find('=');
-    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    if (eq != std::string_view::npos && !hidden(kv.substr(0, eq))) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
   }
   env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1";  // else debugpy warns about frozen modules on stderr
   // ipykernel polls this parent and exits when it is gone: a killed agent leaves no kernel behind.

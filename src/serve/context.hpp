@@ -4,6 +4,7 @@
 // server; used from the loop's thread only.
 
 #include "queued_frames.hpp"
+#include "open_notebooks.hpp"
 
 #include "runt/serve/server.hpp"
 
@@ -48,6 +49,7 @@ struct ServerContext {
   std::string cookie_name;  // the login cookie, named after this server's port
   std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
   QueuedFrames queued;
+  OpenNotebooks open_notebooks{options};
   // Work too slow for the event loop (hashing an upload, parsing a large .ipynb); its results
   // come back to the loop with asio::post(io, ...). Last member: joined before the rest goes.
   boost::asio::thread_pool workers{1};

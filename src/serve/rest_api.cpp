@@ -132,12 +132,17 @@ void RestApi::notebooks(Stream& stream, const Request& request, const std::vecto
   if (role == auth::Role::none) return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id);
   if (parts.size() == 2 && method == http::verb::get) {
     const Summary& s = summary(id);
-    return reply_json(std::move(stream), request, http::status::ok,
-                      json_text({{"id", id},
-                                 {"title", s.title},
-                                 {"updatedAt", s.updated_at ? schema::Json(*s.updated_at) : schema::Json(nullptr)},
-                                 {"head", s.head},
-                                 {"role", std::string(auth::role_name(role))}}));
+    schema::Json info{{"id", id},
+                      {"title", s.title},
+                      {"updatedAt", s.updated_at ? schema::Json(*s.updated_at) : schema::Json(nullptr)},
+                      {"head", s.head},
+                      {"role", std::string(auth::role_name(role))}};
+    if (server_.options.runtime_refusal)
+      if (const auto refusal = server_.options.runtime_refusal(id)) {
+        info["runtimeRefused"] = {{"reason", refusal->reason}, {"message", refusal->message}};
+        if (!refusal->command.empty()) info["runtimeRefused"]["command"] = refusal->command;
+      }
+    return reply_json(std::move(stream), request, http::status::ok, json_text(info));
   }
   if (parts.size() == 3 && parts[2] == "events" && method == http::verb::get) {
     std::int64_t after = 0;

@@ -17,6 +17,7 @@ SyncSession::SyncSession(ServerContext& server, websocket::stream<Stream> ws, Sy
 void SyncSession::start() {
   id_ = server_.hub.attach(peer_.store_id, *this, peer_.may_push);
   server_.sessions[id_] = weak_from_this();
+  if (peer_.holds_open) server_.open_notebooks.add(peer_.store_id);
   ws_.text(true);
   ws_.read_message_max(0);  // no Beast limit: read() enforces max_frame_bytes with an Error frame
   read();
@@ -101,6 +102,7 @@ void SyncSession::detach() {
   detached_ = true;
   server_.hub.detach(id_);
   server_.sessions.erase(id_);
+  if (peer_.holds_open) server_.open_notebooks.remove(peer_.store_id);
 }
 
 void SyncSession::write() {
@@ -182,17 +184,16 @@ void open_sync_socket(ServerContext& server, Stream stream, Request request) {
   peer.user_id = user->id;
   peer.may_push = role >= auth::Role::writer;
   peer.credential = std::move(credential);
+  peer.holds_open = !is_runtime && peer.may_push;
 
   stream.expires_never();  // the WebSocket layer has its own timeouts and keep-alive pings
   auto ws = std::make_shared<websocket::stream<Stream>>(std::move(stream));
   ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   auto upgrade = std::make_shared<Request>(std::move(request));
-  ws->async_accept(*upgrade, [&server, ws, upgrade, peer = std::move(peer), role, is_runtime](beast::error_code ec) mutable {
+  ws->async_accept(*upgrade, [&server, ws, upgrade, peer = std::move(peer), role](beast::error_code ec) mutable {
     if (ec) return;
     server.log("sync connection for " + peer.store_id + " by " + peer.user_id + " (" + std::string(auth::role_name(role)) + ")");
-    const std::string store_id = peer.store_id;
     std::make_shared<SyncSession>(server, std::move(*ws), std::move(peer))->start();
-    if (!is_runtime && role >= auth::Role::writer && server.options.on_notebook_opened) server.options.on_notebook_opened(store_id);
   });
 }
 

@@ -15,6 +15,7 @@ struct SyncPeer {
   std::string user_id;
   bool may_push = false;
   Credential credential;  // checked again when credentials are revoked
+  bool holds_open = false;  // not a runtime, and may change it: keeps the notebook open (OpenNotebooks)
 };
 
 class SyncSession final : public sync::Connection, public std::enable_shared_from_this<SyncSession> {

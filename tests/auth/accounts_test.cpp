@@ -1,6 +1,9 @@
 #include "runt/auth/accounts.hpp"
 #include "runt/storage/sqlite.hpp"
 
+#include "runt/storage/artifact_store.hpp"
+#include "runt/storage/sqlite.hpp"
+
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -195,6 +198,74 @@ TEST_F(AccountsTest, ArtifactsBelongToTheirNotebook) {
   EXPECT_EQ(accounts_.find_artifact("nb", "abc")->content_type, "image/png");
   EXPECT_EQ(accounts_.find_artifact("nb", "abc")->size, 10);
   EXPECT_FALSE(accounts_.find_artifact("other", "abc"));
+}
+
+TEST_F(AccountsTest, OnlyTheOperatorAndGrantedUsersMayRunCode) {
+  user("alice");
+  EXPECT_TRUE(accounts_.may_run_code("local"));
+  EXPECT_FALSE(accounts_.may_run_code("alice"));  // a key and notebooks of one's own are not enough
+  accounts_.set_may_run_code("alice", true);
+  EXPECT_TRUE(accounts_.may_run_code("alice"));
+  accounts_.set_may_run_code("alice", true);  // granting twice is harmless
+  accounts_.set_may_run_code("alice", false);
+  EXPECT_FALSE(accounts_.may_run_code("alice"));
+  EXPECT_FALSE(accounts_.may_run_code("nobody"));
+}
+
+TEST_F(AccountsTest, BadRuntimeGrantsChangeNothing) {
+  EXPECT_THROW(accounts_.set_may_run_code("nobody", true), std::invalid_argument);
+  EXPECT_FALSE(accounts_.find_user("nobody"));  // not created on the way
+  EXPECT_FALSE(accounts_.may_run_code("nobody"));
+  EXPECT_THROW(accounts_.set_may_run_code("local", false), std::invalid_argument);
+  EXPECT_TRUE(accounts_.may_run_code("local"));
+}
+
+TEST_F(AccountsTest, AKeyCanComeWithTheRightToRunCodeButNeverTakesItAway) {
+  accounts_.create_key("alice", {.grant_runtimes = true});
+  EXPECT_TRUE(accounts_.may_run_code("alice"));
+  accounts_.create_key("alice");
+  EXPECT_TRUE(accounts_.may_run_code("alice"));
+  accounts_.create_key("bob");
+  EXPECT_FALSE(accounts_.may_run_code("bob"));
+  Accounts reopened(dir_.path() / "runt.sqlite", "");
+  EXPECT_TRUE(reopened.may_run_code("alice"));
+}
+
+TEST_F(AccountsTest, NotebooksKnowTheirOwner) {
+  const User alice = user("alice");
+  accounts_.create_notebook(alice, "nb");
+  EXPECT_EQ(accounts_.owner("nb"), "alice");
+  EXPECT_FALSE(accounts_.owner("missing"));
+}
+
+// A data directory written before runtime grants existed keeps its users, keys and notebooks,
+// and its users may not run code until granted.
+TEST(AccountsMigration, OlderDataDirectoriesGainRuntimeGrants) {
+  runt::testing_support::TempDir dir{"runt-accounts-old"};
+  const std::string key = "runt_" + std::string(48, 'a');
+  {
+    storage::sqlite::Database old(dir.path() / "runt.sqlite", R"(
+      CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
+      CREATE TABLE api_keys (
+        key_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), created_at INTEGER NOT NULL) STRICT;
+      CREATE TABLE notebooks (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
+      CREATE TABLE grants (
+        notebook_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+        PRIMARY KEY (notebook_id, user_id)) STRICT, WITHOUT ROWID;
+      CREATE TABLE artifacts (
+        notebook_id TEXT NOT NULL, sha256 TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, PRIMARY KEY (notebook_id, sha256)) STRICT, WITHOUT ROWID;
+      INSERT INTO users VALUES ('bob', 'bob', 1);
+      INSERT INTO notebooks VALUES ('nb', 'bob', 1);
+    )");
+    old.exec("INSERT INTO api_keys VALUES ('" + storage::sha256_hex(key) + "', 'bob', 1)");
+  }
+  Accounts accounts(dir.path() / "runt.sqlite", "");
+  ASSERT_TRUE(accounts.authenticate(key));
+  EXPECT_EQ(accounts.owner("nb"), "bob");
+  EXPECT_FALSE(accounts.may_run_code("bob"));
+  accounts.set_may_run_code("bob", true);
+  EXPECT_TRUE(accounts.may_run_code("bob"));
 }
 
 TEST(Roles, NamesRoundTrip) {

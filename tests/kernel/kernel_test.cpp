@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 namespace runt::kernel {
@@ -237,6 +238,31 @@ TEST(KernelLaunch, AKernelThatCannotStartSaysWhy) {
   }
   spec.argv = {"/nonexistent/kernel"};
   EXPECT_THROW(Kernel::launch(spec, options), KernelError);
+}
+
+// The process's environment as the kernel receives it: a "kernel" that prints the variables
+// it got and exits, so that the launch fails with its output in the error.
+TEST(KernelLaunch, HiddenVariablesAreNotInherited) {
+  runt::testing_support::TempDir dir{"runt-kernel"};
+  ::setenv("RUNT_KERNEL_TEST_SECRET", "s", 1);
+  ::setenv("KERNEL_TEST_EXACT", "e", 1);
+  ::setenv("KERNEL_TEST_EXACTLY_NOT", "kept", 1);
+  KernelSpec spec;
+  spec.name = "env";
+  spec.argv = {"/usr/bin/python3", "-c",
+               "import os, sys; print('got', sorted(k for k in os.environ if 'KERNEL_TEST' in k), file=sys.stderr); sys.exit(3)"};
+  LaunchOptions options;
+  options.runtime_dir = dir.path();
+  options.ready_timeout = 10s;
+  options.hidden_env = {"RUNT_*", "KERNEL_TEST_EXACT"};
+  std::string error;
+  try {
+    Kernel::launch(spec, options);
+  } catch (const KernelError& e) {
+    error = e.what();
+  }
+  for (const char* name : {"RUNT_KERNEL_TEST_SECRET", "KERNEL_TEST_EXACT", "KERNEL_TEST_EXACTLY_NOT"}) ::unsetenv(name);
+  EXPECT_NE(error.find("got ['KERNEL_TEST_EXACTLY_NOT']"), std::string::npos) << error;
 }
 
 }  // namespace

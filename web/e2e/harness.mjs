@@ -8,10 +8,11 @@ import { chromium } from 'playwright-core'
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-// `runt up` on a free port (or `port`), in its own data directory; resolves once it printed the URL.
-export async function startUp(runt, { dataDir, port = 0, args = [] } = {}) {
+// `runt up` on a free port (or `port`), in its own data directory, with `env` added to this
+// process's environment; resolves once it printed the URL.
+export async function startUp(runt, { dataDir, port = 0, args = [], env = {} } = {}) {
   dataDir ??= mkdtempSync(join(tmpdir(), 'runt-e2e-'))
-  const proc = spawn(runt, ['up', '--port', String(port), '--data', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(runt, ['up', '--port', String(port), '--data', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let log = ''
   proc.stderr.on('data', (d) => { log += d; if (process.env.RUNT_E2E_LOG) process.stderr.write(d) })
   const url = await new Promise((resolve, reject) => {

@@ -60,6 +60,10 @@ export class NotebookPage {
   }
   private cellsEl: HTMLElement
   private runtimeTimer: ReturnType<typeof setInterval>
+  // Why the host runs no runtime here (runt up's decision, from GET /api/notebooks/ID), re-read
+  // while the notebook has none: a grant or a freed kernel changes it.
+  private refusal: { reason: string; message: string; command?: string } | null = null
+  private refusalAskedAt = 0
   // Editors are built for cells near the viewport only (see LazyEditor).
   private nearViewport = new IntersectionObserver((entries) => {
     for (const e of entries) {
@@ -338,7 +342,17 @@ export class NotebookPage {
     // No live runtime: say how to start one, with this notebook's id and server filled in.
     const banner = this.header.banner
     banner.hidden = r.status === 'alive' || !this.store.loaded
-    if (!banner.hidden) {
+    if (r.status === 'alive') this.refusal = null
+    else if (this.store.loaded && Date.now() - this.refusalAskedAt > 3000) void this.askRefusal()
+    banner.dataset.refusal = this.refusal?.reason ?? ''
+    if (!banner.hidden && this.refusal) {
+      const { message, command } = this.refusal
+      if (banner.dataset.command !== message + command) {
+        banner.dataset.command = message + command
+        banner.replaceChildren(el('span', undefined, message))
+        if (command) banner.append(el('span', undefined, ' '), el('code', undefined, command))
+      }
+    } else if (!banner.hidden) {
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/livestore`
       const what = r.status === 'stale' ? 'The runtime stopped answering (its session renewals expired).' : 'No runtime is running for this notebook, so cells cannot run yet.'
       const command = `runt agent --notebook ${this.notebookId} --sync-url ${url} --auth-token YOUR_TOKEN`
@@ -350,6 +364,20 @@ export class NotebookPage {
     }
     const q = model.queueSummary(this.store.state)
     this.header.queue.textContent = q
+  }
+
+  private async askRefusal(): Promise<void> {
+    this.refusalAskedAt = Date.now()
+    try {
+      const r = await fetch(`/api/notebooks/${encodeURIComponent(this.notebookId)}`, { credentials: 'same-origin' })
+      if (!r.ok) return
+      const info: { runtimeRefused?: { reason: string; message: string; command?: string } } = await r.json()
+      const before = JSON.stringify(this.refusal)
+      this.refusal = info.runtimeRefused ?? null
+      if (JSON.stringify(this.refusal) !== before) this.showRuntime()
+    } catch {
+      // offline: the connection status says so; asked again on the next tick
+    }
   }
 
   private showPresence(): void {

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace runt::agent {
 
@@ -32,6 +34,13 @@ struct KernelRuntimeOptions {
   // --allow-errors); otherwise every request runs.
   bool stop_on_error = false;
 };
+
+// Kernels of this runtime never inherit these (kernel::LaunchOptions::hidden_env): what runt
+// reads from the environment, its tokens first (RUNT_*, AUTH_TOKEN, the agent's settings). A
+// kernel runs whatever its users type, and a token there would give them the server. A list of
+// what to hide rather than of what to pass: a kernel needs the rest as Jupyter passes it (PATH,
+// virtualenvs, LANG, proxies, CUDA settings).
+std::vector<std::string> runt_env_names();
 
 std::unique_ptr<Runtime> make_kernel_runtime(kernel::KernelSpec spec, KernelRuntimeOptions options);
 

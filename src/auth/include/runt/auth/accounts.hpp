@@ -5,8 +5,12 @@
 // A notebook's creator owns it; owners grant `writer` or `reader` to other users. Browsers
 // log in with a session (the login cookie) started from a token.
 //
+// Running code on a kernel is the host's power, not a notebook role: a runtime starts for a
+// notebook (under `runt up`) only when its owner may run code. The operator always may;
+// other users only once granted (`runt token create --runtime`, `runt token allow-runtime`).
+//
 // Lives in the server's SQLite file (tables users, api_keys, sessions, notebooks, grants,
-// artifacts). Errors are exceptions: AccessDenied for a refused action, std::invalid_argument
+// runtime_grants, artifacts). Errors are exceptions: AccessDenied for a refused action, std::invalid_argument
 // for bad names, storage::StorageError for the database.
 
 #include <cstdint>
@@ -48,6 +52,10 @@ struct NotebookAccess {
 // A user name (also the user's id): 1 to 64 of A-Z a-z 0-9 _ . -, and not "local".
 bool is_valid_user_name(std::string_view name);
 
+struct KeyOptions {
+  bool grant_runtimes = false;  // also let the user run code (never withdraws it)
+};
+
 class Accounts {
  public:
   Accounts(const std::filesystem::path& sqlite_file, std::string server_token);
@@ -57,7 +65,7 @@ class Accounts {
 
   // A new API key for `user_name` (creating the user). The key is returned once; only its
   // hash is kept.
-  std::string create_key(std::string_view user_name);
+  std::string create_key(std::string_view user_name, KeyOptions options = {});
   // Removes every key of a user and ends their sessions; returns how many keys there were.
   int revoke_keys(std::string_view user_name);
   std::optional<User> authenticate(std::string_view token);
@@ -81,6 +89,13 @@ class Accounts {
   bool end_session(std::string_view session_id);
   std::optional<User> find_user(std::string_view id);
 
+  // Whether runtimes may run code for notebooks this user owns (always, for the operator).
+  bool may_run_code(std::string_view user_id);
+  // Grants or withdraws that. Throws std::invalid_argument for an unknown user or the operator.
+  void set_may_run_code(std::string_view user_id, bool allowed);
+
+  // The notebook's owner, when the notebook is registered.
+  std::optional<std::string> owner(std::string_view notebook_id);
   Role role(const User& user, std::string_view notebook_id);
   // Opening an unknown notebook creates it, owned by `user`. Returns the user's role.
   Role open_notebook(const User& user, std::string_view notebook_id);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace runt::kernel {
 
@@ -38,6 +39,9 @@ class KernelError : public std::runtime_error {
 struct LaunchOptions {
   std::filesystem::path runtime_dir;              // connection file and the kernel's log go here
   std::map<std::string, std::string> extra_env;   // on top of this process's environment and the spec's
+  // Variables of this process the kernel must not inherit (its code could read them); a name
+  // ending in * stands for every name with that prefix.
+  std::vector<std::string> hidden_env;
   std::chrono::milliseconds ready_timeout{60000};
   std::string username = "runt";
 };

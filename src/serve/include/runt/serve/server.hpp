@@ -7,12 +7,19 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace runt::serve {
 
 // The web UI this build bundles (its web-ui directory).
 std::filesystem::path default_web_dir();
+
+struct RuntimeRefusal {
+  std::string reason;   // "not-allowed" (the owner may not run code) or "kernel-limit"
+  std::string message;  // for people: what happened and what would change it
+  std::string command;  // the command that would change it, when there is one
+};
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -37,8 +44,14 @@ struct Options {
   std::size_t max_total_queued_bytes = 512u << 20;
   std::function<void(const std::string&)> log = [](const std::string&) {};
   // Called on the server's thread when someone other than a runtime agent opens a notebook they
-  // may change (`runt up` starts an agent for it). Must return quickly.
+  // may change (`runt up` starts an agent for it), and when the last of them leaves it (`runt
+  // up` stops an idle agent). Must return quickly.
   std::function<void(const std::string& notebook_id)> on_notebook_opened;
+  std::function<void(const std::string& notebook_id)> on_notebook_closed;
+  // Why the host runs no runtime for a notebook, when it decided not to (`runt up`: the owner
+  // may not run code, or the kernel limit is reached); GET /api/notebooks/ID shows it to the
+  // browser as `runtimeRefused`. Called on the server's thread; must return quickly.
+  std::function<std::optional<RuntimeRefusal>(const std::string& notebook_id)> runtime_refusal;
   bool trace_frames = false;  // log every frame (truncated), for debugging clients
   // The browser notebook: index.html (served for every page path), frame.html (the sandbox of
   // rich outputs) and assets/.
