@@ -47,6 +47,10 @@ Statement& Statement::bind(int i, std::string_view text) {
   check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
   return *this;
 }
+Statement& Statement::bind_unowned(int i, std::string_view text) {
+  check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+  return *this;
+}
 Statement& Statement::bind(int i, std::int64_t value) {
   check(sqlite3_bind_int64(stmt_, i, value));
   return *this;
