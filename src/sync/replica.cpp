@@ -46,10 +46,9 @@ void Replica::apply(schema::State& state, const schema::Event& event, std::strin
 }
 
 std::int64_t Replica::commit(const schema::Event& event) {
-  const auto args = schema::encode_args(event);  // throws for an event that cannot be encoded
+  auto args = schema::encode_args_text(event);  // throws for an event that cannot be encoded
   const std::int64_t parent = pending_.empty() ? head_ : pending_.back().wire.seqNum;
-  WireEvent wire{std::string(schema::event_name(event)), args ? std::optional(schema::to_js_string(*args)) : std::nullopt,
-                 parent + 1, parent, client_id_, session_id_};
+  WireEvent wire{std::string(schema::event_name(event)), std::move(args), parent + 1, parent, client_id_, session_id_};
   // A server refuses frames over its limit (16 MiB by default) and the push could never go.
   if (wire.args && wire.args->size() > kMaxEventBytes)
     throw std::length_error(wire.name + " of " + std::to_string(wire.args->size()) + " bytes is larger than the " +
