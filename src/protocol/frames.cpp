@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace runt::protocol {
 
@@ -32,6 +33,19 @@ void put_event(std::string& out, const WireEvent& e) {
   out += R"(,"sessionId":)";
   put_string(out, e.sessionId);
   out += '}';
+}
+
+// One element of a PullRes batch.
+void put_synced_event(std::string& out, const WireEvent& e, const std::string* created_at) {
+  out += R"({"eventEncoded":)";
+  put_event(out, e);
+  if (created_at) {
+    out += R"(,"metadata":{"_tag":"Some","value":{"createdAt":)";
+    put_string(out, *created_at);
+    out += "}}}";
+  } else {
+    out += R"(,"metadata":{"_tag":"None"}})";
+  }
 }
 
 void put_tag(std::string& out, std::string_view tag) {
@@ -310,7 +324,69 @@ std::string not_stored_message(std::string_view why) { return "Push not stored: 
 
 bool is_not_stored_message(std::string_view message) { return message.starts_with("Push not stored: "); }
 
+namespace {
+
+template <class Events, class EventOf, class CreatedAtOf>
+std::string pull_res(const Events& events, EventOf event_of, CreatedAtOf created_at_of, Context context,
+                     std::string_view request_id, std::int64_t remaining) {
+  std::string out;
+  put_tag(out, "WSMessage.PullRes");
+  out += R"(,"batch":[)";
+  bool first = true;
+  for (const auto& e : events) {
+    if (!first) out += ',';
+    first = false;
+    put_synced_event(out, event_of(e), created_at_of(e));
+  }
+  out += R"(],"requestId":{"context":)";
+  out += context == Context::pull ? R"("pull")" : R"("push")";
+  put_request_id(out, request_id);
+  out += R"(},"remaining":)" + std::to_string(remaining);
+  out += '}';
+  return out;
+}
+
+template <class Events, class EventOf>
+std::string push_req(std::string_view request_id, const Events& events, EventOf event_of) {
+  std::string out;
+  put_tag(out, "WSMessage.PushReq");
+  put_request_id(out, request_id);
+  out += R"(,"batch":[)";
+  bool first = true;
+  for (const auto& e : events) {
+    if (!first) out += ',';
+    first = false;
+    put_event(out, event_of(e));
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace
+
+std::string encode(const PullRes& m) {
+  return pull_res(
+      m.batch, [](const SyncedEvent& e) -> const WireEvent& { return e.event; },
+      [](const SyncedEvent& e) { return e.createdAt ? &*e.createdAt : nullptr; }, m.context, m.requestId, m.remaining);
+}
+
+std::string encode_pull_res(std::span<const WireEvent> events, const std::string& created_at, Context context,
+                            std::string_view request_id, std::int64_t remaining) {
+  return pull_res(
+      events, [](const WireEvent& e) -> const WireEvent& { return e; }, [&](const WireEvent&) { return &created_at; },
+      context, request_id, remaining);
+}
+
+std::string encode(const PushReq& m) {
+  return push_req(m.requestId, m.batch, [](const WireEvent& e) -> const WireEvent& { return e; });
+}
+
+std::string encode_push_req(std::string_view request_id, std::span<const WireEvent* const> events) {
+  return push_req(request_id, events, [](const WireEvent* e) -> const WireEvent& { return *e; });
+}
+
 std::string encode(const ClientMessage& message) {
+  if (const auto* push = std::get_if<PushReq>(&message)) return encode(*push);
   std::string out;
   std::visit(
       [&](const auto& m) {
@@ -320,14 +396,7 @@ std::string encode(const ClientMessage& message) {
           put_request_id(out, m.requestId);
           if (m.cursor) out += R"(,"cursor":)" + std::to_string(*m.cursor);
         } else if constexpr (std::is_same_v<M, PushReq>) {
-          put_tag(out, "WSMessage.PushReq");
-          put_request_id(out, m.requestId);
-          out += R"(,"batch":[)";
-          for (size_t i = 0; i < m.batch.size(); ++i) {
-            if (i) out += ',';
-            put_event(out, m.batch[i]);
-          }
-          out += ']';
+          // encoded above
         } else if constexpr (std::is_same_v<M, Ping>) {
           put_tag(out, "WSMessage.Ping");
           put_request_id(out, "ping");
@@ -344,29 +413,13 @@ std::string encode(const ClientMessage& message) {
 }
 
 std::string encode(const ServerMessage& message) {
+  if (const auto* pull = std::get_if<PullRes>(&message)) return encode(*pull);
   std::string out;
   std::visit(
       [&](const auto& m) {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, PullRes>) {
-          put_tag(out, "WSMessage.PullRes");
-          out += R"(,"batch":[)";
-          for (size_t i = 0; i < m.batch.size(); ++i) {
-            if (i) out += ',';
-            out += R"({"eventEncoded":)";
-            put_event(out, m.batch[i].event);
-            if (m.batch[i].createdAt) {
-              out += R"(,"metadata":{"_tag":"Some","value":{"createdAt":)";
-              put_string(out, *m.batch[i].createdAt);
-              out += "}}}";
-            } else {
-              out += R"(,"metadata":{"_tag":"None"}})";
-            }
-          }
-          out += R"(],"requestId":{"context":)";
-          out += m.context == Context::pull ? R"("pull")" : R"("push")";
-          put_request_id(out, m.requestId);
-          out += R"(},"remaining":)" + std::to_string(m.remaining);
+          // encoded above
         } else if constexpr (std::is_same_v<M, PushAck>) {
           put_tag(out, "WSMessage.PushAck");
           put_request_id(out, m.requestId);

@@ -55,6 +55,19 @@ TEST(Frames, BuildsTheServerFramesFromValues) {
             R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u1"},"seqNum":42,"parentSeqNum":41,"clientId":"pS7RC","sessionId":"Km84y"},"metadata":{"_tag":"None"}}],"requestId":{"context":"push","requestId":"p1"},"remaining":3})");
 }
 
+TEST(Frames, EventsEncodedWhereTheyAreGiveTheSameFrames) {
+  const WireEvent event{"v1.CellSourceChanged", R"({"id":"c1","source":"1+1","modifiedBy":"u1"})", 42, 41, "pS7RC", "Km84y"};
+  EXPECT_EQ(encode_pull_res(std::vector{event}, "2025-06-23T03:44:09.014Z", Context::pull, "V1StGXR8_Z5jdHi6B-myT", 0), kPullRes);
+  const WireEvent next{"v1.Debug", std::nullopt, 43, 42, "pS7RC", "Km84y"};
+  const std::vector events{event, next};
+  EXPECT_EQ(encode_pull_res(events, "t", Context::push, "p1", 2),
+            encode(ServerMessage{PullRes{{SyncedEvent{event, "t"}, SyncedEvent{next, "t"}}, Context::push, "p1", 2}}));
+  const PushReq push = std::get<PushReq>(decode_client_message(kPushReq));
+  EXPECT_EQ(encode_push_req(push.requestId, std::vector{&push.batch[0]}), kPushReq);
+  EXPECT_EQ(encode_push_req("p2", std::vector{&event, &next}), encode(ClientMessage{PushReq{"p2", events}}));
+  EXPECT_EQ(encode_push_req("p3", std::vector<const WireEvent*>{}), R"({"_tag":"WSMessage.PushReq","requestId":"p3","batch":[]})");
+}
+
 TEST(Frames, ArgsTravelAsTheExactTextReceived) {
   // Key order, number spelling and escapes are kept: clients compare their own events with
   // what comes back, and a server must not re-encode them.
