@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
@@ -206,16 +207,32 @@ size_t utf8_sequence(std::string_view s) {
 // a client's bytes, cut mid-character) may not be: a byte that starts no well-formed sequence
 // becomes U+FFFD, so every text frame is valid UTF-8 (a WebSocket client must fail the
 // connection otherwise).
+// Where the run of ASCII that needs no escape starting at `i` ends. Eight bytes at a time: a
+// word is plain when no byte is below 0x20, '"', '\\' or above 0x7f (the borrow of the "below"
+// test only spreads from a byte that is below, so a hit always means a byte to look at).
+size_t plain_run_end(std::string_view s, size_t i) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const auto below = [&](std::uint64_t x, std::uint64_t n) { return (x - kOnes * n) & ~x; };
+  while (i + 8 <= s.size()) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if ((x | below(x, 0x20) | below(x ^ (kOnes * '"'), 1) | below(x ^ (kOnes * '\\'), 1)) & kHigh) break;
+    i += 8;
+  }
+  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
+  while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
 void append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   // Runs that need no escape (nearly everything) are copied whole.
-  const auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
   size_t i = 0;
   while (i < s.size()) {
     size_t run = i;
     for (;;) {
-      while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+      run = plain_run_end(s, run);
       if (run == s.size() || static_cast<unsigned char>(s[run]) < 0x80) break;
       const size_t length = utf8_sequence(s.substr(run));
       if (length == 0) break;
