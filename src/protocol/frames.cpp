@@ -1,5 +1,7 @@
 #include "runt/protocol/frames.hpp"
 
+#include "args_text.hpp"
+
 #include "runt/schema/json.hpp"
 
 #include <simdjson.h>
@@ -560,6 +562,13 @@ struct FrameDecoder::Impl {
   }
   // The exact args text of each event of the frame just loaded.
   std::vector<std::optional<std::string>> args(std::string_view event_key) {
+    if (const auto found = find_args_text(buffer, event_key)) {
+      std::vector<std::optional<std::string>> out;
+      out.reserve(found->size());
+      for (const auto& text : *found) out.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+      return out;
+    }
+    // Keys written with escapes: simdjson's on-demand parser reads them as JSON.parse does.
     return raw_args(ondemand, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()), event_key);
   }
 };

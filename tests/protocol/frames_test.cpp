@@ -182,6 +182,34 @@ TEST(FrameDecoder, DecodesFrameAfterFrameLikeTheFreeFunctions) {
                FrameError);
 }
 
+// The args' text is found by a light pass over the already validated frame: strings that look
+// like structure, escapes before quotes, nesting, spacing, repeated and escaped keys.
+TEST(FrameDecoder, FindsEachArgsTextExactly) {
+  FrameDecoder decoder;
+  const std::string tail = R"(,"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"})";
+  const auto args_of_push = [&](const std::string& members) {
+    const std::string frame = R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{)" + members + tail + "]}";
+    return std::get<PushReq>(decoder.decode_client_message(frame)).batch.at(0).args;
+  };
+  EXPECT_EQ(args_of_push(R"("name":"x","args":{"s":"}\"]\\","t":"\\"})"), R"({"s":"}\"]\\","t":"\\"})");
+  EXPECT_EQ(args_of_push(R"("name":"x" , "args" :  [ {"a":[1,{"b":"]"}]} , "}" ]  )"), R"([ {"a":[1,{"b":"]"}]} , "}" ])");
+  EXPECT_EQ(args_of_push(R"("extra":{"args":1},"name":"x","args":{"args":2})"), R"({"args":2})");
+  EXPECT_EQ(args_of_push(R"("name":"x","args":-1.5e3)"), "-1.5e3");
+  EXPECT_EQ(args_of_push(R"("name":"x","args":true)"), "true");
+  EXPECT_EQ(args_of_push(R"("name":"x","\u0061rgs":{"v":1})"), R"({"v":1})");  // JSON.parse reads it as "args"
+  EXPECT_EQ(args_of_push(R"("name":"x","args":{"v":1},"note":"args")"), R"({"v":1})");
+  EXPECT_EQ(args_of_push(R"("name":"\"args\"","x":"\\")"), std::nullopt);
+
+  const std::string later_batch = R"({"_tag":"WSMessage.PushReq","batch":[],"requestId":"r","batch":[{"name":"x","args":{"v":3})" + tail + "]}";
+  EXPECT_EQ(std::get<PushReq>(decoder.decode_client_message(later_batch)).batch.at(0).args, R"({"v":3})");
+  const std::string page = R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"x","args":{"v":1}}, "eventEncoded" : {"name":"x","seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"},"metadata":{"_tag":"None"}},)"
+                           R"({"metadata":{"_tag":"None","args":0},"eventEncoded":{"name":"x","args":{"v":"{"},"seqNum":2,"parentSeqNum":1,"clientId":"c","sessionId":"s"}}],"requestId":{"context":"pull","requestId":"r"},"remaining":0})";
+  const auto res = std::get<PullRes>(decoder.decode_server_message(page));
+  ASSERT_EQ(res.batch.size(), 2u);
+  EXPECT_EQ(res.batch[0].event.args, std::nullopt);  // the last eventEncoded has none
+  EXPECT_EQ(res.batch[1].event.args, R"({"v":"{"})");
+}
+
 // What `new URLSearchParams({storeId, payload: encodeURIComponent(JSON.stringify(p))})` gives in
 // node 20 (sync-cf 0.3.1 builds its URL that way).
 TEST(Frames, SyncQueryIsEncodedLikeTheTypeScriptClient) {
