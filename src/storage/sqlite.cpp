@@ -79,6 +79,8 @@ std::string Statement::text(int col) const {
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
+size_t Statement::bytes(int col) const { return static_cast<size_t>(sqlite3_column_bytes(stmt_, col)); }
+
 void Statement::check(int rc) const {
   if (rc != SQLITE_OK) throw StorageError(std::string("sqlite: ") + sqlite3_errmsg(db_));
 }

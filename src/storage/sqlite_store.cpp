@@ -78,12 +78,20 @@ class SqliteStore final : public EventStore {
     return head_locked(store_id);
   }
 
-  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit) override {
+  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) override {
     const std::lock_guard lock(mutex_);
     std::vector<StoredEvent> out;
     Reset r{read_};
     read_.bind(1, store_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-    while (read_.step()) out.push_back(row_event(read_));
+    size_t bytes = 0;
+    while (read_.step()) {
+      // Measured before the row is copied: an event that does not fit stays in the database.
+      size_t size = 0;
+      for (int col = 2; col <= 6; ++col) size += read_.bytes(col);
+      if (!out.empty() && bytes + size > max_bytes) break;
+      bytes += size;
+      out.push_back(row_event(read_));
+    }
     return out;
   }
 

@@ -93,7 +93,7 @@ std::int64_t Hub::stored_head(const std::string& store_id) {
 
 std::vector<SyncedEvent> Hub::page_after(const std::string& store_id, std::int64_t after) {
   std::vector<SyncedEvent> page;
-  for (auto& stored : store_.read(store_id, after, kPullPageSize))
+  for (auto& stored : store_.read(store_id, after, kPullPageSize, kMaxPageBytes))
     page.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
   return page;
 }

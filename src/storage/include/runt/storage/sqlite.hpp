@@ -49,6 +49,7 @@ class Statement {
   std::int64_t integer(int col) const;
   bool is_null(int col) const;
   std::string text(int col) const;
+  size_t bytes(int col) const;  // the size of a text column's value
   // Runs a statement that returns no rows.
   void run() {
     step();
