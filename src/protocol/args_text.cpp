@@ -1,5 +1,7 @@
 #include "args_text.hpp"
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 
 namespace runt::protocol {
@@ -24,9 +26,9 @@ class Cursor {
   bool key(std::string_view& key) {
     if (!at('"')) return false;
     const char* start = p_ + 1;
-    skip_string();
+    if (skip_string()) return false;
     key = std::string_view(start, static_cast<size_t>(p_ - 1 - start));
-    return key.find('\\') == std::string_view::npos && take(':');
+    return take(':');
   }
   // The text of the value here, without the space around it.
   std::string_view value() {
@@ -43,30 +45,51 @@ class Cursor {
   }
 
  private:
+  static bool space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
   void skip_space() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    while (p_ < end_ && space(*p_)) ++p_;
   }
-  // From the opening quote to just past the closing one.
-  void skip_string() {
+  // The first quote or backslash at or after `p`, eight bytes at a time (a byte equal to the
+  // one sought becomes zero; the lowest zero byte is exact).
+  const char* quote_or_backslash(const char* p) const {
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+      const auto zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+      for (; end_ - p >= 8; p += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        if (const std::uint64_t hit = zero(x ^ (kOnes * '"')) | zero(x ^ (kOnes * '\\')))
+          return p + std::countr_zero(hit) / 8;
+      }
+    }
+    while (p < end_ && *p != '"' && *p != '\\') ++p;
+    return p;
+  }
+  // From the opening quote to just past the closing one; true when the string has escapes.
+  bool skip_string() {
+    bool escaped = false;
     const char* q = p_ + 1;
     for (;;) {
-      q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end_ - q)));
-      if (!q) {
+      q = quote_or_backslash(q);
+      if (q >= end_) {
         p_ = end_;
-        return;
+        return escaped;
       }
-      size_t backslashes = 0;
-      while (q[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') ++backslashes;
-      ++q;
-      if (backslashes % 2 == 0) break;
+      if (*q == '"') break;
+      escaped = true;
+      q += 2;  // the escaped byte cannot end the string
     }
-    p_ = q;
+    p_ = q + 1;
+    return escaped;
   }
   void skip_value() {
     if (p_ == end_) return;
-    if (*p_ == '"') return skip_string();
+    if (*p_ == '"') {
+      skip_string();
+      return;
+    }
     if (*p_ != '{' && *p_ != '[') {  // a number, true, false or null
-      while (p_ < end_ && !std::strchr(",}] \n\r\t", *p_)) ++p_;
+      while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && !space(*p_)) ++p_;
       return;
     }
     int depth = 0;
