@@ -1,8 +1,10 @@
 #include "args_text.hpp"
 
 #include <bit>
-#include <cstdint>
-#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace runt::protocol {
 
@@ -49,19 +51,17 @@ class Cursor {
   void skip_space() {
     while (p_ < end_ && space(*p_)) ++p_;
   }
-  // The first quote or backslash at or after `p`, eight bytes at a time (a byte equal to the
-  // one sought becomes zero; the lowest zero byte is exact).
+  // The first quote or backslash at or after `p`: sixteen bytes at a time with SSE2 (part of
+  // x86-64 itself, so no dispatch is needed).
   const char* quote_or_backslash(const char* p) const {
-    if constexpr (std::endian::native == std::endian::little) {
-      constexpr std::uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
-      const auto zero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-      for (; end_ - p >= 8; p += 8) {
-        std::uint64_t x;
-        std::memcpy(&x, p, 8);
-        if (const std::uint64_t hit = zero(x ^ (kOnes * '"')) | zero(x ^ (kOnes * '\\')))
-          return p + std::countr_zero(hit) / 8;
-      }
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (; end_ - p >= 16; p += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      if (const int hit = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))))
+        return p + std::countr_zero(static_cast<unsigned>(hit));
     }
+#endif
     while (p < end_ && *p != '"' && *p != '\\') ++p;
     return p;
   }

@@ -199,6 +199,10 @@ TEST(FrameDecoder, FindsEachArgsTextExactly) {
   EXPECT_EQ(args_of_push(R"("name":"x","\u0061rgs":{"v":1})"), R"({"v":1})");  // JSON.parse reads it as "args"
   EXPECT_EQ(args_of_push(R"("name":"x","args":{"v":1},"note":"args")"), R"({"v":1})");
   EXPECT_EQ(args_of_push(R"("name":"\"args\"","x":"\\")"), std::nullopt);
+  for (size_t at = 0; at < 40; ++at) {  // an escaped quote at each offset of a long string
+    const std::string text = R"({"s":")" + std::string(at, 'a') + R"(\"\\)" + std::string(40 - at, 'b') + R"("})";
+    EXPECT_EQ(args_of_push(R"("name":"x","args":)" + text + R"(,"t":"\"")"), text);
+  }
 
   const std::string later_batch = R"({"_tag":"WSMessage.PushReq","batch":[],"requestId":"r","batch":[{"name":"x","args":{"v":3})" + tail + "]}";
   EXPECT_EQ(std::get<PushReq>(decoder.decode_client_message(later_batch)).batch.at(0).args, R"({"v":3})");
