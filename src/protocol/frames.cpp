@@ -1,5 +1,7 @@
 #include "runt/protocol/frames.hpp"
 
+#include "args_text.hpp"
+
 #include "runt/schema/json.hpp"
 
 #include <simdjson.h>
@@ -7,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace runt::protocol {
 
@@ -32,6 +35,19 @@ void put_event(std::string& out, const WireEvent& e) {
   out += R"(,"sessionId":)";
   put_string(out, e.sessionId);
   out += '}';
+}
+
+// One element of a PullRes batch.
+void put_synced_event(std::string& out, const WireEvent& e, const std::string* created_at) {
+  out += R"({"eventEncoded":)";
+  put_event(out, e);
+  if (created_at) {
+    out += R"(,"metadata":{"_tag":"Some","value":{"createdAt":)";
+    put_string(out, *created_at);
+    out += "}}}";
+  } else {
+    out += R"(,"metadata":{"_tag":"None"}})";
+  }
 }
 
 void put_tag(std::string& out, std::string_view tag) {
@@ -310,7 +326,82 @@ std::string not_stored_message(std::string_view why) { return "Push not stored: 
 
 bool is_not_stored_message(std::string_view message) { return message.starts_with("Push not stored: "); }
 
+namespace {
+
+// About the size of a frame of `events`, each with `overhead` bytes of keys and metadata: one
+// allocation instead of a dozen doublings.
+template <class Events, class EventOf> size_t frame_size(const Events& events, EventOf event_of, size_t overhead) {
+  size_t size = 120;
+  for (const auto& item : events) {
+    const WireEvent& e = event_of(item);
+    size += overhead + 64 + e.name.size() + (e.args ? e.args->size() : 0) + e.clientId.size() + e.sessionId.size();
+  }
+  return size;
+}
+
+template <class Events, class EventOf, class CreatedAtOf>
+std::string pull_res(const Events& events, EventOf event_of, CreatedAtOf created_at_of, Context context,
+                     std::string_view request_id, std::int64_t remaining) {
+  std::string out;
+  out.reserve(frame_size(events, event_of, 120));
+  put_tag(out, "WSMessage.PullRes");
+  out += R"(,"batch":[)";
+  bool first = true;
+  for (const auto& e : events) {
+    if (!first) out += ',';
+    first = false;
+    put_synced_event(out, event_of(e), created_at_of(e));
+  }
+  out += R"(],"requestId":{"context":)";
+  out += context == Context::pull ? R"("pull")" : R"("push")";
+  put_request_id(out, request_id);
+  out += R"(},"remaining":)" + std::to_string(remaining);
+  out += '}';
+  return out;
+}
+
+template <class Events, class EventOf>
+std::string push_req(std::string_view request_id, const Events& events, EventOf event_of) {
+  std::string out;
+  out.reserve(frame_size(events, event_of, 60));
+  put_tag(out, "WSMessage.PushReq");
+  put_request_id(out, request_id);
+  out += R"(,"batch":[)";
+  bool first = true;
+  for (const auto& e : events) {
+    if (!first) out += ',';
+    first = false;
+    put_event(out, event_of(e));
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace
+
+std::string encode(const PullRes& m) {
+  return pull_res(
+      m.batch, [](const SyncedEvent& e) -> const WireEvent& { return e.event; },
+      [](const SyncedEvent& e) { return e.createdAt ? &*e.createdAt : nullptr; }, m.context, m.requestId, m.remaining);
+}
+
+std::string encode_pull_res(std::span<const WireEvent> events, const std::string& created_at, Context context,
+                            std::string_view request_id, std::int64_t remaining) {
+  return pull_res(
+      events, [](const WireEvent& e) -> const WireEvent& { return e; }, [&](const WireEvent&) { return &created_at; },
+      context, request_id, remaining);
+}
+
+std::string encode(const PushReq& m) {
+  return push_req(m.requestId, m.batch, [](const WireEvent& e) -> const WireEvent& { return e; });
+}
+
+std::string encode_push_req(std::string_view request_id, std::span<const WireEvent* const> events) {
+  return push_req(request_id, events, [](const WireEvent* e) -> const WireEvent& { return *e; });
+}
+
 std::string encode(const ClientMessage& message) {
+  if (const auto* push = std::get_if<PushReq>(&message)) return encode(*push);
   std::string out;
   std::visit(
       [&](const auto& m) {
@@ -320,14 +411,7 @@ std::string encode(const ClientMessage& message) {
           put_request_id(out, m.requestId);
           if (m.cursor) out += R"(,"cursor":)" + std::to_string(*m.cursor);
         } else if constexpr (std::is_same_v<M, PushReq>) {
-          put_tag(out, "WSMessage.PushReq");
-          put_request_id(out, m.requestId);
-          out += R"(,"batch":[)";
-          for (size_t i = 0; i < m.batch.size(); ++i) {
-            if (i) out += ',';
-            put_event(out, m.batch[i]);
-          }
-          out += ']';
+          // encoded above
         } else if constexpr (std::is_same_v<M, Ping>) {
           put_tag(out, "WSMessage.Ping");
           put_request_id(out, "ping");
@@ -344,29 +428,13 @@ std::string encode(const ClientMessage& message) {
 }
 
 std::string encode(const ServerMessage& message) {
+  if (const auto* pull = std::get_if<PullRes>(&message)) return encode(*pull);
   std::string out;
   std::visit(
       [&](const auto& m) {
         using M = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<M, PullRes>) {
-          put_tag(out, "WSMessage.PullRes");
-          out += R"(,"batch":[)";
-          for (size_t i = 0; i < m.batch.size(); ++i) {
-            if (i) out += ',';
-            out += R"({"eventEncoded":)";
-            put_event(out, m.batch[i].event);
-            if (m.batch[i].createdAt) {
-              out += R"(,"metadata":{"_tag":"Some","value":{"createdAt":)";
-              put_string(out, *m.batch[i].createdAt);
-              out += "}}}";
-            } else {
-              out += R"(,"metadata":{"_tag":"None"}})";
-            }
-          }
-          out += R"(],"requestId":{"context":)";
-          out += m.context == Context::pull ? R"("pull")" : R"("push")";
-          put_request_id(out, m.requestId);
-          out += R"(},"remaining":)" + std::to_string(m.remaining);
+          // encoded above
         } else if constexpr (std::is_same_v<M, PushAck>) {
           put_tag(out, "WSMessage.PushAck");
           put_request_id(out, m.requestId);
@@ -494,6 +562,13 @@ struct FrameDecoder::Impl {
   }
   // The exact args text of each event of the frame just loaded.
   std::vector<std::optional<std::string>> args(std::string_view event_key) {
+    if (const auto found = find_args_text(buffer, event_key)) {
+      std::vector<std::optional<std::string>> out;
+      out.reserve(found->size());
+      for (const auto& text : *found) out.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+      return out;
+    }
+    // Keys written with escapes: simdjson's on-demand parser reads them as JSON.parse does.
     return raw_args(ondemand, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()), event_key);
   }
 };

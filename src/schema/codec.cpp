@@ -457,6 +457,66 @@ template <class T> Json encode_value(const T& v) {
   }
 }
 
+// ---- Encoding straight to text --------------------------------------------------------------
+// What to_js_string(encode_value(v)) writes, without building the Json tree: how clients
+// encode the events they commit. Values held as Json, numbers and media bundles go through
+// the same writer, so the bytes cannot differ.
+
+template <class T> void write_value(std::string& out, const T& v);
+
+template <class S> void write_struct(std::string& out, const S& s) {
+  out.push_back('{');
+  bool first = true;
+  std::apply(
+      [&](const auto&... f) {
+        (
+            [&] {
+              const auto& value = s.*(f.member);
+              using T = std::remove_cvref_t<decltype(value)>;
+              if constexpr (is_optional<T>::value)
+                if (!value) return;
+              if (!first) out.push_back(',');
+              first = false;
+              append_quoted_js_string(out, f.name);
+              out.push_back(':');
+              if constexpr (is_optional<T>::value)
+                write_value(out, *value);
+              else
+                write_value(out, value);
+            }(),
+            ...);
+      },
+      S::fields());
+  out.push_back('}');
+}
+
+template <class T> void write_value(std::string& out, const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    append_quoted_js_string(out, v);
+  } else if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, double> || std::is_same_v<T, std::int64_t>) {
+    append_js_string(out, Json(v));  // a scalar Json allocates nothing
+  } else if constexpr (std::is_same_v<T, Timestamp>) {
+    append_quoted_js_string(out, format_iso(v));
+  } else if constexpr (std::is_same_v<T, Json>) {
+    append_js_string(out, v);
+  } else if constexpr (std::is_same_v<T, Object>) {
+    append_js_string(out, v.value);
+  } else if constexpr (std::is_same_v<T, MediaRepresentation> || std::is_same_v<T, Representations>) {
+    append_js_string(out, encode_value(v));
+  } else if constexpr (is_vector<T>::value) {
+    out.push_back('[');
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out.push_back(',');
+      write_value(out, v[i]);
+    }
+    out.push_back(']');
+  } else if constexpr (std::is_enum_v<T>) {
+    append_quoted_js_string(out, to_string(v));
+  } else {
+    write_struct(out, v);
+  }
+}
+
 // ---- Events by name -------------------------------------------------------------------------
 
 template <class E, class V> Event decode_known(const std::optional<V>& args) {
@@ -622,6 +682,24 @@ std::optional<Json> encode_args(const Event& event) {
           return std::nullopt;
         else
           return encode_struct(e);
+      },
+      event);
+}
+
+std::optional<std::string> encode_args_text(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::string> {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, events::Unknown>) {
+          if (!e.args) return std::nullopt;
+          return to_js_string(*e.args);
+        } else if constexpr (requires { E::kVoidArgs; }) {
+          return std::nullopt;
+        } else {
+          std::string out;
+          write_struct(out, e);
+          return out;
+        }
       },
       event);
 }

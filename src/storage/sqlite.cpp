@@ -47,6 +47,10 @@ Statement& Statement::bind(int i, std::string_view text) {
   check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
   return *this;
 }
+Statement& Statement::bind_unowned(int i, std::string_view text) {
+  check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+  return *this;
+}
 Statement& Statement::bind(int i, std::int64_t value) {
   check(sqlite3_bind_int64(stmt_, i, value));
   return *this;
@@ -74,6 +78,8 @@ std::string Statement::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
+
+size_t Statement::bytes(int col) const { return static_cast<size_t>(sqlite3_column_bytes(stmt_, col)); }
 
 void Statement::check(int rc) const {
   if (rc != SQLITE_OK) throw StorageError(std::string("sqlite: ") + sqlite3_errmsg(db_));

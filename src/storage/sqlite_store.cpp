@@ -2,6 +2,7 @@
 
 #include "runt/storage/sqlite.hpp"
 
+#include <map>
 #include <mutex>
 
 namespace runt::storage {
@@ -45,27 +46,31 @@ class SqliteStore final : public EventStore {
 
   void append(std::span<const Append> appends) override {
     const std::lock_guard lock(mutex_);
+    // Heads as this transaction leaves them: a group may hold several pushes to one log.
+    std::map<std::string_view, std::int64_t, std::less<>> written;
     sqlite::Transaction transaction(db_);
-    {
-      for (const auto& a : appends) {
-        std::int64_t expected = head_locked(a.store_id);
-        for (const auto& e : a.events) {
-          if (e.parentSeqNum != expected || e.seqNum != expected + 1)
-            throw StorageError("append to " + a.store_id + ": e" + std::to_string(e.seqNum) + " (parent e" +
-                               std::to_string(e.parentSeqNum) + ") does not continue the log at e" + std::to_string(expected));
-          Reset r{insert_};
-          insert_.bind(1, a.store_id).bind(2, e.seqNum).bind(3, e.parentSeqNum).bind(4, e.name);
-          if (e.args)
-            insert_.bind(5, *e.args);
-          else
-            insert_.bind_null(5);
-          insert_.bind(6, a.created_at).bind(7, e.clientId).bind(8, e.sessionId);
-          insert_.step();
-          expected = e.seqNum;
-        }
+    for (const auto& a : appends) {
+      const auto it = written.find(a.store_id);
+      std::int64_t expected = it != written.end() ? it->second : head_locked(a.store_id);
+      for (const auto& e : a.events) {
+        if (e.parentSeqNum != expected || e.seqNum != expected + 1)
+          throw StorageError("append to " + a.store_id + ": e" + std::to_string(e.seqNum) + " (parent e" +
+                             std::to_string(e.parentSeqNum) + ") does not continue the log at e" + std::to_string(expected));
+        // The texts outlive the step: bound without a copy.
+        Reset r{insert_};
+        insert_.bind_unowned(1, a.store_id).bind(2, e.seqNum).bind(3, e.parentSeqNum).bind_unowned(4, e.name);
+        if (e.args)
+          insert_.bind_unowned(5, *e.args);
+        else
+          insert_.bind_null(5);
+        insert_.bind_unowned(6, a.created_at).bind_unowned(7, e.clientId).bind_unowned(8, e.sessionId);
+        insert_.step();
+        expected = e.seqNum;
       }
-      transaction.commit();  // synchronous=FULL: durable once COMMIT returns
+      written[a.store_id] = expected;
     }
+    transaction.commit();  // synchronous=FULL: durable once COMMIT returns
+    for (const auto& [store_id, head] : written) heads_.insert_or_assign(std::string(store_id), head);
   }
 
   std::int64_t head(std::string_view store_id) override {
@@ -73,12 +78,20 @@ class SqliteStore final : public EventStore {
     return head_locked(store_id);
   }
 
-  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit) override {
+  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) override {
     const std::lock_guard lock(mutex_);
     std::vector<StoredEvent> out;
     Reset r{read_};
     read_.bind(1, store_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-    while (read_.step()) out.push_back(row_event(read_));
+    size_t bytes = 0;
+    while (read_.step()) {
+      // Measured before the row is copied: an event that does not fit stays in the database.
+      size_t size = 0;
+      for (int col = 2; col <= 6; ++col) size += read_.bytes(col);
+      if (!out.empty() && bytes + size > max_bytes) break;
+      bytes += size;
+      out.push_back(row_event(read_));
+    }
     return out;
   }
 
@@ -101,13 +114,18 @@ class SqliteStore final : public EventStore {
   }
 
  private:
+  // Queried once per log, then kept: this store is its logs' only writer.
   std::int64_t head_locked(std::string_view store_id) {
+    if (const auto it = heads_.find(store_id); it != heads_.end()) return it->second;
     Reset r{head_};
     head_.bind(1, store_id);
-    return head_.step() ? head_.integer(0) : 0;
+    const std::int64_t head = head_.step() ? head_.integer(0) : 0;
+    heads_.emplace(std::string(store_id), head);
+    return head;
   }
 
   std::mutex mutex_;  // one connection; calls are serialized
+  std::map<std::string, std::int64_t, std::less<>> heads_;  // committed heads of the logs seen
   sqlite::Database db_;
   Statement insert_{db_,
                     "INSERT INTO events (store_id, " RUNT_EVENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};

@@ -93,7 +93,7 @@ std::int64_t Hub::stored_head(const std::string& store_id) {
 
 std::vector<SyncedEvent> Hub::page_after(const std::string& store_id, std::int64_t after) {
   std::vector<SyncedEvent> page;
-  for (auto& stored : store_.read(store_id, after, kPullPageSize))
+  for (auto& stored : store_.read(store_id, after, kPullPageSize, kMaxPageBytes))
     page.push_back(SyncedEvent{std::move(stored.event), std::move(stored.createdAt)});
   return page;
 }
@@ -107,7 +107,7 @@ void Hub::pull(Socket& socket, const PullReq& request) {
     PullRes page{page_after(socket.store_id, after), Context::pull, request.requestId, 0};
     if (!page.batch.empty()) after = page.batch.back().event.seqNum;
     page.remaining = head > after ? head - after : 0;
-    socket.connection->send(encode(ServerMessage{page}));
+    socket.connection->send(encode(page));
     if (page.batch.empty()) break;
   } while (after < head);
   socket.position = std::max(socket.position, after);
@@ -121,7 +121,7 @@ void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request
     PullRes page{page_after(socket.store_id, after), Context::push, request_id, 0};
     if (page.batch.empty()) break;
     after = page.batch.back().event.seqNum;
-    socket.connection->send(encode(ServerMessage{page}));
+    socket.connection->send(encode(page));
   }
   socket.position = socket.sent_max = std::max(socket.from(), after);
 }
@@ -188,9 +188,8 @@ void Hub::flush() {
       it->second.connection->send(encode(ServerMessage{PushAck{p.request.requestId}}));
     const std::int64_t head = p.request.batch.front().parentSeqNum;
     const std::int64_t new_head = p.request.batch.back().seqNum;
-    PullRes broadcast{{}, Context::push, p.request.requestId, 0};
-    for (const auto& e : p.request.batch) broadcast.batch.push_back(SyncedEvent{e, p.created_at});
-    const Frame frame = std::make_shared<const std::string>(encode(ServerMessage{broadcast}));
+    const Frame frame = std::make_shared<const std::string>(
+        encode_pull_res(p.request.batch, p.created_at, Context::push, p.request.requestId, 0));
     for (auto& [id, other] : sockets_) {
       if (other.store_id != p.store_id || !other.known) continue;  // see tick()
       if (other.from() < head) catch_up(other, head, p.request.requestId);

@@ -46,10 +46,9 @@ void Replica::apply(schema::State& state, const schema::Event& event, std::strin
 }
 
 std::int64_t Replica::commit(const schema::Event& event) {
-  const auto args = schema::encode_args(event);  // throws for an event that cannot be encoded
+  auto args = schema::encode_args_text(event);  // throws for an event that cannot be encoded
   const std::int64_t parent = pending_.empty() ? head_ : pending_.back().wire.seqNum;
-  WireEvent wire{std::string(schema::event_name(event)), args ? std::optional(schema::to_js_string(*args)) : std::nullopt,
-                 parent + 1, parent, client_id_, session_id_};
+  WireEvent wire{std::string(schema::event_name(event)), std::move(args), parent + 1, parent, client_id_, session_id_};
   // A server refuses frames over its limit (16 MiB by default) and the push could never go.
   if (wire.args && wire.args->size() > kMaxEventBytes)
     throw std::length_error(wire.name + " of " + std::to_string(wire.args->size()) + " bytes is larger than the " +
@@ -89,18 +88,19 @@ void Replica::pull() {
 
 void Replica::push() {
   if (!live_ || !push_request_.empty() || awaiting_upstream_ || retry_wanted_ || sent_ >= pending_.size()) return;
-  PushReq request{"push-" + std::to_string(next_request_++), {}};
+  push_request_ = "push-" + std::to_string(next_request_++);
   push_ids_.clear();
+  std::vector<const WireEvent*> batch;  // encoded where they are, not copied
   std::size_t bytes = 0;
-  for (; sent_ < pending_.size() && request.batch.size() < kMaxPushBatch; ++sent_) {
-    const std::size_t size = pending_[sent_].wire.args.value_or("").size() + 200;
-    if (!request.batch.empty() && bytes + size > kMaxPushBytes) break;  // frames stay well under the server's cap
+  for (; sent_ < pending_.size() && batch.size() < kMaxPushBatch; ++sent_) {
+    const WireEvent& wire = pending_[sent_].wire;
+    const std::size_t size = (wire.args ? wire.args->size() : 0) + 200;
+    if (!batch.empty() && bytes + size > kMaxPushBytes) break;  // frames stay well under the server's cap
     bytes += size;
-    request.batch.push_back(pending_[sent_].wire);
+    batch.push_back(&wire);
     push_ids_.push_back(pending_[sent_].local_id);
   }
-  push_request_ = request.requestId;
-  outgoing_.push_back(encode(ClientMessage{std::move(request)}));
+  outgoing_.push_back(encode_push_req(push_request_, batch));
 }
 
 void Replica::on_frame(std::string_view frame) {

@@ -55,6 +55,19 @@ TEST(Frames, BuildsTheServerFramesFromValues) {
             R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"v1.CellSourceChanged","args":{"id":"c1","source":"1+1","modifiedBy":"u1"},"seqNum":42,"parentSeqNum":41,"clientId":"pS7RC","sessionId":"Km84y"},"metadata":{"_tag":"None"}}],"requestId":{"context":"push","requestId":"p1"},"remaining":3})");
 }
 
+TEST(Frames, EventsEncodedWhereTheyAreGiveTheSameFrames) {
+  const WireEvent event{"v1.CellSourceChanged", R"({"id":"c1","source":"1+1","modifiedBy":"u1"})", 42, 41, "pS7RC", "Km84y"};
+  EXPECT_EQ(encode_pull_res(std::vector{event}, "2025-06-23T03:44:09.014Z", Context::pull, "V1StGXR8_Z5jdHi6B-myT", 0), kPullRes);
+  const WireEvent next{"v1.Debug", std::nullopt, 43, 42, "pS7RC", "Km84y"};
+  const std::vector events{event, next};
+  EXPECT_EQ(encode_pull_res(events, "t", Context::push, "p1", 2),
+            encode(ServerMessage{PullRes{{SyncedEvent{event, "t"}, SyncedEvent{next, "t"}}, Context::push, "p1", 2}}));
+  const PushReq push = std::get<PushReq>(decode_client_message(kPushReq));
+  EXPECT_EQ(encode_push_req(push.requestId, std::vector{&push.batch[0]}), kPushReq);
+  EXPECT_EQ(encode_push_req("p2", std::vector{&event, &next}), encode(ClientMessage{PushReq{"p2", events}}));
+  EXPECT_EQ(encode_push_req("p3", std::vector<const WireEvent*>{}), R"({"_tag":"WSMessage.PushReq","requestId":"p3","batch":[]})");
+}
+
 TEST(Frames, ArgsTravelAsTheExactTextReceived) {
   // Key order, number spelling and escapes are kept: clients compare their own events with
   // what comes back, and a server must not re-encode them.
@@ -167,6 +180,38 @@ TEST(FrameDecoder, DecodesFrameAfterFrameLikeTheFreeFunctions) {
   }
   EXPECT_THROW(decoder.decode_server_message(R"({"_tag":"WSMessage.PullRes","batch":[],"requestId":{"context":"later","requestId":"r"},"remaining":0})"),
                FrameError);
+}
+
+// The args' text is found by a light pass over the already validated frame: strings that look
+// like structure, escapes before quotes, nesting, spacing, repeated and escaped keys.
+TEST(FrameDecoder, FindsEachArgsTextExactly) {
+  FrameDecoder decoder;
+  const std::string tail = R"(,"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"})";
+  const auto args_of_push = [&](const std::string& members) {
+    const std::string frame = R"({"_tag":"WSMessage.PushReq","requestId":"r","batch":[{)" + members + tail + "]}";
+    return std::get<PushReq>(decoder.decode_client_message(frame)).batch.at(0).args;
+  };
+  EXPECT_EQ(args_of_push(R"("name":"x","args":{"s":"}\"]\\","t":"\\"})"), R"({"s":"}\"]\\","t":"\\"})");
+  EXPECT_EQ(args_of_push(R"("name":"x" , "args" :  [ {"a":[1,{"b":"]"}]} , "}" ]  )"), R"([ {"a":[1,{"b":"]"}]} , "}" ])");
+  EXPECT_EQ(args_of_push(R"("extra":{"args":1},"name":"x","args":{"args":2})"), R"({"args":2})");
+  EXPECT_EQ(args_of_push(R"("name":"x","args":-1.5e3)"), "-1.5e3");
+  EXPECT_EQ(args_of_push(R"("name":"x","args":true)"), "true");
+  EXPECT_EQ(args_of_push(R"("name":"x","\u0061rgs":{"v":1})"), R"({"v":1})");  // JSON.parse reads it as "args"
+  EXPECT_EQ(args_of_push(R"("name":"x","args":{"v":1},"note":"args")"), R"({"v":1})");
+  EXPECT_EQ(args_of_push(R"("name":"\"args\"","x":"\\")"), std::nullopt);
+  for (size_t at = 0; at < 40; ++at) {  // an escaped quote at each offset of a long string
+    const std::string text = R"({"s":")" + std::string(at, 'a') + R"(\"\\)" + std::string(40 - at, 'b') + R"("})";
+    EXPECT_EQ(args_of_push(R"("name":"x","args":)" + text + R"(,"t":"\"")"), text);
+  }
+
+  const std::string later_batch = R"({"_tag":"WSMessage.PushReq","batch":[],"requestId":"r","batch":[{"name":"x","args":{"v":3})" + tail + "]}";
+  EXPECT_EQ(std::get<PushReq>(decoder.decode_client_message(later_batch)).batch.at(0).args, R"({"v":3})");
+  const std::string page = R"({"_tag":"WSMessage.PullRes","batch":[{"eventEncoded":{"name":"x","args":{"v":1}}, "eventEncoded" : {"name":"x","seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"},"metadata":{"_tag":"None"}},)"
+                           R"({"metadata":{"_tag":"None","args":0},"eventEncoded":{"name":"x","args":{"v":"{"},"seqNum":2,"parentSeqNum":1,"clientId":"c","sessionId":"s"}}],"requestId":{"context":"pull","requestId":"r"},"remaining":0})";
+  const auto res = std::get<PullRes>(decoder.decode_server_message(page));
+  ASSERT_EQ(res.batch.size(), 2u);
+  EXPECT_EQ(res.batch[0].event.args, std::nullopt);  // the last eventEncoded has none
+  EXPECT_EQ(res.batch[1].event.args, R"({"v":"{"})");
 }
 
 // What `new URLSearchParams({storeId, payload: encodeURIComponent(JSON.stringify(p))})` gives in

@@ -44,6 +44,25 @@ TEST(Codec, ReencodesTypeScriptEventsByteForByte) {
   for (const char* line : kTypeScriptEncoded) EXPECT_EQ(roundtrip(line), line);
 }
 
+TEST(Codec, EncodesArgsStraightToTheSameText) {
+  for (const char* line : kTypeScriptEncoded) {
+    const Event event = decode_event(parse_json(line));
+    const auto args = encode_args(event);
+    const auto text = encode_args_text(event);
+    ASSERT_EQ(text.has_value(), args.has_value()) << line;
+    if (args) {
+      EXPECT_EQ(*text, to_js_string(*args)) << line;
+    }
+  }
+  // Values the TypeScript lines do not have: escapes, big and fractional numbers, unknown events.
+  const Event unknown = events::Unknown{"v9.Future", Json::parse(R"({"b":1e300,"a":[0.1,-0]})")};
+  EXPECT_EQ(encode_args_text(unknown), to_js_string(*encode_args(unknown)));
+  EXPECT_EQ(encode_args_text(events::Unknown{"v9.Future", std::nullopt}), std::nullopt);
+  const Event odd = decode_event(parse_json(
+      R"({"name":"v1.CellSourceChanged","args":{"id":"\u0000\"\\\n\u2028é😀","source":"","modifiedBy":"x"}})"));
+  EXPECT_EQ(encode_args_text(odd), to_js_string(*encode_args(odd)));
+}
+
 TEST(Codec, DecodesTypedValues) {
   const Event e = decode_event(parse_json(kTypeScriptEncoded[4]));  // ExecutionStarted
   const auto& started = std::get<events::ExecutionStarted>(e);

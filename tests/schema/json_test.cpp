@@ -43,6 +43,33 @@ TEST(ToJsString, EscapesLikeJsonStringify) {
   EXPECT_EQ(to_js_string(s), "\"q\\\"b\\\\ \\b\\f\\n\\r\\t \\u0001\\u001f \x7f é ✓ \u2028\"");
 }
 
+TEST(ToJsString, EscapesEveryByteWhereverItFallsInALongRun) {
+  // Plain runs are scanned a word at a time: each byte that needs attention, at each offset.
+  const auto expected = [](unsigned char c) -> std::string {
+    switch (c) {
+      case '"': return "\\\"";
+      case '\\': return "\\\\";
+      case '\n': return "\\n";
+      case 0x01: return "\\u0001";
+      case 0x1f: return "\\u001f";
+      case 0xff: return "\xEF\xBF\xBD";  // not UTF-8
+      default: return std::string(1, static_cast<char>(c));
+    }
+  };
+  for (const unsigned char c : {'"', '\\', '\n', '\x01', '\x1f', '\x7f', '\x20', '\xff'})
+    for (size_t at = 0; at < 20; ++at) {
+      std::string text(20, 'a');
+      text[at] = static_cast<char>(c);
+      std::string want = "\"" + std::string(at, 'a') + expected(c) + std::string(19 - at, 'a') + "\"";
+      std::string got;
+      append_quoted_js_string(got, text);
+      EXPECT_EQ(got, want) << int(c) << " at " << at;
+    }
+  std::string got;
+  append_quoted_js_string(got, "abcdefgh\xC3\xA9" "abcdefgh\xE2\x9C\x93" "ijklmnopq");  // UTF-8 passes whole
+  EXPECT_EQ(got, "\"abcdefgh\xC3\xA9" "abcdefgh\xE2\x9C\x93" "ijklmnopq\"");
+}
+
 TEST(ToJsString, KeepsKeyOrder) {
   EXPECT_EQ(to_js_string(parse_json(R"({"z":1,"a":{"y":null,"b":true},"m":[]})")),
             R"({"z":1,"a":{"y":null,"b":true},"m":[]})");

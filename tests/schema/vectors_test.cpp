@@ -46,6 +46,18 @@ TEST_P(GoldenVector, EveryEventReencodesByteForByte) {
   }
 }
 
+TEST_P(GoldenVector, EveryEventsArgsEncodeStraightToTheSameText) {
+  for (const auto& encoded : load(GetParam()).at("events")) {
+    const Event event = decode_logged_event(encoded).event;
+    const auto args = encode_args(event);
+    const auto text = encode_args_text(event);
+    ASSERT_EQ(text.has_value(), args.has_value()) << to_js_string(encoded);
+    if (args) {
+      EXPECT_EQ(*text, to_js_string(*args));
+    }
+  }
+}
+
 TEST_P(GoldenVector, ReplayGivesTheExpectedState) {
   const Json doc = load(GetParam());
   State state;

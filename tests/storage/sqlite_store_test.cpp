@@ -45,6 +45,18 @@ TEST_F(SqliteStore, AppendsReadsAndKnowsItsHead) {
   EXPECT_TRUE(store->read("nb1", 3, 100).empty());
 }
 
+TEST_F(SqliteStore, ReadsStopBeforeTheEventThatWouldPassTheByteLimit) {
+  auto store = open_sqlite_store(file());
+  const auto events = chain(0, 3);
+  store->append(std::vector<Append>{{"nb", events, "t"}});
+  const size_t each = events[0].name.size() + events[0].args->size() + 1 + 1 + 1;  // and createdAt, clientId, sessionId
+  EXPECT_EQ(store->read("nb", 0, 100, 2 * each).size(), 2u);
+  EXPECT_EQ(store->read("nb", 0, 100, 2 * each - 1).size(), 1u);
+  EXPECT_EQ(store->read("nb", 0, 100, 1).size(), 1u);  // always at least one
+  EXPECT_EQ(store->read("nb", 1, 100, 3 * each).size(), 2u);
+  EXPECT_EQ(store->read("nb", 0, 100).size(), 3u);
+}
+
 TEST_F(SqliteStore, FindsTheLastEventAndTheLastOfAName) {
   auto store = open_sqlite_store(file());
   EXPECT_FALSE(store->last("nb1"));

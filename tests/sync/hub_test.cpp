@@ -114,6 +114,43 @@ TEST_F(HubTest, PullsComeInPagesOfAHundredWithRemaining) {
   EXPECT_EQ(seqs(std::get<PullRes>(tail[0])).front(), 241);
 }
 
+TEST_F(HubTest, PagesOfLargeEventsStayNearTheByteCapAndRemainingStaysExact) {
+  // Ten events of a million bytes, then one larger than a whole page.
+  std::vector<WireEvent> events;
+  for (int i = 0; i < 10; ++i)
+    events.push_back(WireEvent{"v9.Large", R"({"x":")" + std::string(1'000'000, 'a') + R"("})", 0, 0, "c", "s"});
+  events.push_back(WireEvent{"v9.Large", R"({"x":")" + std::string(Hub::kMaxPageBytes + 10, 'b') + R"("})", 0, 0, "c", "s"});
+  ASSERT_EQ(hub_->append("nb", events), 11);
+  const auto check_pages = [&](Socket& socket, Context context) {
+    std::int64_t next = 1;
+    size_t pages = 0;
+    for (const auto& frame : socket.frames) {
+      const auto page = std::get<PullRes>(decode_server_message(frame));
+      EXPECT_EQ(page.context, context);
+      ASSERT_FALSE(page.batch.empty());
+      if (page.batch.size() > 1) {
+        EXPECT_LE(frame.size(), Hub::kMaxPageBytes + 4096);
+      }
+      for (const auto& e : page.batch) EXPECT_EQ(e.event.seqNum, next++);
+      EXPECT_EQ(page.remaining, context == Context::pull ? 11 - page.batch.back().event.seqNum : 0);
+      ++pages;
+    }
+    EXPECT_EQ(next, 12);
+    EXPECT_GE(pages, 4u);  // 4 MiB holds four of the first ten; the last goes alone
+    socket.frames.clear();
+  };
+  Socket reader;
+  hub_->on_frame(hub_->attach("nb", reader), pull_frame("p", 0));
+  check_pages(reader, Context::pull);
+  // A silent socket's catch-up (from 0: no socket has left since the Hub first saw the
+  // notebook empty) is paged the same way.
+  Socket quiet;
+  hub_->attach("nb", quiet);
+  clock_ms_ += Hub::kGraceMs;
+  hub_->tick();
+  check_pages(quiet, Context::push);
+}
+
 TEST_F(HubTest, AWrongParentIsRefusedWithTheExactMessageAndNothingChanges) {
   Socket a, b;
   const auto ia = hub_->attach("nb", a), ib = hub_->attach("nb", b);
@@ -418,8 +455,8 @@ class CountingStore final : public storage::EventStore {
     inner_.append(appends);
   }
   std::int64_t head(std::string_view id) override { return inner_.head(id); }
-  std::vector<storage::StoredEvent> read(std::string_view id, std::int64_t after, size_t limit) override {
-    return inner_.read(id, after, limit);
+  std::vector<storage::StoredEvent> read(std::string_view id, std::int64_t after, size_t limit, size_t max_bytes) override {
+    return inner_.read(id, after, limit, max_bytes);
   }
   std::optional<storage::StoredEvent> last(std::string_view id, std::optional<std::string_view> name) override {
     return inner_.last(id, name);

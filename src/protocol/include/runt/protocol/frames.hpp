@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -101,6 +102,14 @@ class FrameError : public std::invalid_argument {
 
 std::string encode(const ClientMessage& message);
 std::string encode(const ServerMessage& message);
+// The same frames without wrapping (copying) the message in a variant first.
+std::string encode(const PushReq& message);
+std::string encode(const PullRes& message);
+// encode(PullRes) of events that share one createdAt (one push's broadcast), and encode(PushReq)
+// of events held elsewhere (a client's pending list): written without copying the events.
+std::string encode_pull_res(std::span<const WireEvent> events, const std::string& created_at, Context context,
+                            std::string_view request_id, std::int64_t remaining);
+std::string encode_push_req(std::string_view request_id, std::span<const WireEvent* const> events);
 ClientMessage decode_client_message(std::string_view frame);
 ServerMessage decode_server_message(std::string_view frame);
 

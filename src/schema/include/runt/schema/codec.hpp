@@ -70,6 +70,8 @@ std::string_view event_name(const Event& event);
 // The encoded args; nullopt when the event carries none (Schema.Void, or an unknown event
 // that arrived without `args`).
 std::optional<Json> encode_args(const Event& event);
+// to_js_string of encode_args, written without building the Json value (what a client commits).
+std::optional<std::string> encode_args_text(const Event& event);
 // `{"name", "args"}`, args omitted when there are none.
 Json encode_event(const Event& event);
 Json encode_logged_event(const LoggedEvent& logged);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -45,8 +46,13 @@ class EventStore {
   // The last seqNum of the log; 0 for an empty or unknown log.
   virtual std::int64_t head(std::string_view store_id) = 0;
 
-  // Events with seqNum > after, ascending, at most `limit`.
-  virtual std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit) = 0;
+  // Events with seqNum > after, ascending, at most `limit`, and no more than `max_bytes` of text
+  // (name, args, ids, createdAt) unless the first event alone is bigger: a reader's memory is
+  // bounded however large the events are.
+  virtual std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) = 0;
+  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit) {
+    return read(store_id, after, limit, std::numeric_limits<size_t>::max());
+  }
 
   // The log's last event, or its last event called `name`.
   virtual std::optional<StoredEvent> last(std::string_view store_id, std::optional<std::string_view> name = {}) = 0;

@@ -40,6 +40,8 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Statement& bind(int i, std::string_view text);
+  // Binds `text` without copying it: it must stay alive and unchanged until the statement is reset.
+  Statement& bind_unowned(int i, std::string_view text);
   Statement& bind(int i, std::int64_t value);
   Statement& bind_null(int i);
   bool step();  // true while there is a row
@@ -47,6 +49,7 @@ class Statement {
   std::int64_t integer(int col) const;
   bool is_null(int col) const;
   std::string text(int col) const;
+  size_t bytes(int col) const;  // the size of a text column's value
   // Runs a statement that returns no rows.
   void run() {
     step();

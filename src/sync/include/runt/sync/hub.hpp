@@ -4,7 +4,8 @@
 // frame; the Hub answers through Connection::send.
 //
 // Semantics (livestore-sync-0.3.1.md §2.1, made stricter):
-// - Pull: pages of 100 with `remaining`, always at least one (possibly empty) page.
+// - Pull: pages of at most 100 events and about kMaxPageBytes (one bigger event goes alone),
+//   with an exact `remaining`, always at least one (possibly empty) page. Catch-up is paged so.
 // - Push: the whole chain is checked, the events are written durably, and only then PushAck,
 //   then one PullRes (context "push") to every socket of the notebook, the pusher included.
 //   With group commit, pushes wait until flush(), which writes every waiting push (any
@@ -88,6 +89,8 @@ class Hub {
   std::int64_t append(const std::string& store_id, std::vector<protocol::WireEvent> events);
 
   static constexpr size_t kPullPageSize = 100;
+  // Events can be up to 16 MiB: a page of 100 of them would be one frame of 1.6 GB.
+  static constexpr size_t kMaxPageBytes = 4u << 20;
   static constexpr size_t kMaxAppendBytes = 1u << 20;  // a client's push limit, too
   static constexpr std::int64_t kGraceMs = 2000;
 
