@@ -98,7 +98,9 @@ struct Kernel::Sockets {
   zmq::socket_t stdin_{context, zmq::socket_type::dealer};
   zmq::socket_t iopub{context, zmq::socket_type::sub};
   zmq::socket_t hb{context, zmq::socket_type::req};
-  ~Sockets() {
+  // Messages a dead or stopped kernel will never take must not keep the context (and whoever
+  // destroys it) waiting: no linger from the start, not only at the end.
+  Sockets() {
     for (auto* s : {&shell, &control, &stdin_, &iopub, &hb}) s->set(zmq::sockopt::linger, 0);
   }
   zmq::socket_t& of(Channel c) {
@@ -326,7 +328,10 @@ bool Kernel::heartbeat(std::chrono::milliseconds timeout) {
     return hb.recv(echo, zmq::recv_flags::dontwait) && echo.to_string() == ping;
   }
   // A REQ socket that got no reply is stuck: start a fresh one for the next ping.
+  // Its unanswered ping must not outlive it: a socket closed with the default linger keeps the
+  // message, and zmq_ctx_term (a restart) then waits forever on a stopped kernel.
   const std::string endpoint = hb.get(zmq::sockopt::last_endpoint);
+  hb.set(zmq::sockopt::linger, 0);
   hb = zmq::socket_t(sockets_->context, zmq::socket_type::req);
   hb.set(zmq::sockopt::linger, 0);
   hb.connect(endpoint);
