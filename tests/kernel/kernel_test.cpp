@@ -4,6 +4,8 @@
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <iterator>
+#include <fstream>
 
 #include <csignal>
 #include <cstdlib>
@@ -109,6 +111,16 @@ TEST(KernelLaunch, AStoppedKernelMissesItsHeartbeatAndInterruptByMessageWorks) {
   }
   EXPECT_EQ(status, "KeyboardInterrupt");
   ::kill(kernel->pid(), SIGSTOP);  // a hung kernel: the process is there, nothing answers
+  // The signal is delivered asynchronously: ping only once every thread has stopped (state T).
+  const auto stopped = [pid = kernel->pid()] {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'T';
+  };
+  for (const auto until = std::chrono::steady_clock::now() + 5s; !stopped() && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(stopped());
   EXPECT_TRUE(kernel->alive());
   EXPECT_FALSE(kernel->heartbeat(300ms));
   ::kill(kernel->pid(), SIGCONT);
