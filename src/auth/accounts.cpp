@@ -127,7 +127,11 @@ struct Accounts::Impl {
                             "VALUES (?, ?, ?, ?, ?)"};
   Statement artifact{db, "SELECT content_type, size FROM artifacts WHERE notebook_id = ? AND sha256 = ?"};
   // Counted in the file, not in memory: `runt token revoke` runs in another process.
-  Statement count_revocation{db, "UPDATE revocations SET count = count + 1 WHERE id = 1"};
+  Statement increment_revocations{db, "UPDATE revocations SET count = count + 1 WHERE id = 1"};
+  void count_revocation() {
+    Reset r{increment_revocations};
+    increment_revocations.step();
+  }
   Statement revocations{db, "SELECT count FROM revocations WHERE id = 1"};
 
   // Without the operator shortcut.
@@ -182,10 +186,7 @@ int Accounts::revoke_keys(std::string_view user_name) {
     Reset r{impl_->delete_user_sessions};
     impl_->delete_user_sessions.bind(1, user_name).step();
   }
-  {
-    Reset r{impl_->count_revocation};
-    impl_->count_revocation.step();
-  }
+  impl_->count_revocation();
   transaction.commit();
   return revoked;
 }
@@ -254,10 +255,7 @@ bool Accounts::end_session(std::string_view session_id) {
     impl_->delete_session.bind(1, storage::sha256_hex(session_id)).step();
     ended = storage::sqlite::changes(impl_->db) > 0;
   }
-  if (ended) {  // the browser's open sockets go with its login
-    Reset r{impl_->count_revocation};
-    impl_->count_revocation.step();
-  }
+  if (ended) impl_->count_revocation();  // the browser's open sockets go with its login
   transaction.commit();
   return ended;
 }

@@ -20,7 +20,8 @@ schema::State materialized(storage::EventStore& store, const std::string& store_
     const auto page = store.read(store_id, after, 1000);
     for (const auto& stored : page) {
       try {
-        schema::materialize(state, decoder.decode_logged_event(protocol::encode_event(stored.event)).event);
+        const auto& e = stored.event;
+        schema::materialize(state, decoder.decode_event(e.name, e.args ? std::optional<std::string_view>(*e.args) : std::nullopt));
       } catch (const std::exception&) {
       }
     }

@@ -182,11 +182,8 @@ void RestApi::notebooks(Stream& stream, const Request& request, const std::vecto
   }
   // The operator may open any id (its role is always owner): a notebook no one created is
   // not there to export or import into.
-  if (parts.size() == 3 && parts[2] == "ipynb" && user.is_operator) {
-    const auto all = server_.accounts.notebooks(user);
-    if (std::none_of(all.begin(), all.end(), [&](const auto& n) { return n.id == id; }))
-      return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id);
-  }
+  if (parts.size() == 3 && parts[2] == "ipynb" && !server_.accounts.owner(id))
+    return reply_error(std::move(stream), request, http::status::not_found, "No notebook " + id);
   if (parts.size() == 3 && parts[2] == "ipynb" && method == http::verb::get) {
     const schema::State state = materialized(*server_.store, id);
     std::string body = ipynb::export_notebook(state).dump(1, ' ', false, ipynb::Json::error_handler_t::replace) + "\n";

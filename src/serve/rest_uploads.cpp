@@ -8,7 +8,6 @@
 #include "runt/serve/url.hpp"
 #include "runt/sync/push_rules.hpp"
 
-#include <algorithm>
 
 namespace runt::serve {
 
@@ -50,10 +49,7 @@ std::variant<RestApi::Upload, RestApi::Refusal> RestApi::check_upload(const Requ
       const auto role = sync::is_valid_store_id(id) ? server_.accounts.role(caller.user, id) : auth::Role::none;
       // The operator may open any id (its role is always owner): a notebook no one created is
       // not there to import into.
-      const auto all = caller.user.is_operator ? server_.accounts.notebooks(caller.user) : std::vector<auth::NotebookAccess>{};
-      if (role == auth::Role::none ||
-          (caller.user.is_operator && std::none_of(all.begin(), all.end(), [&](const auto& n) { return n.id == id; })))
-        return Refusal{http::status::not_found, "No notebook " + id};
+      if (role == auth::Role::none || !server_.accounts.owner(id)) return Refusal{http::status::not_found, "No notebook " + id};
       if (role < auth::Role::writer) return Refusal{http::status::forbidden, "You may read notebook " + id + " but not change it"};
       return Upload{Upload::Kind::ipynb, id, ""};
     }

@@ -4,17 +4,11 @@
 // bounded (it held 3.1 GB when each socket had its own copy), the writer is served, and with a
 // global bound below what the non-readers hold, they are dropped.
 // Usage: node --experimental-websocket broadcast-memory.mjs RUNT_BINARY
-import { readFileSync } from 'node:fs'
 import net from 'node:net'
-import { rawSocket, sleep, startServer } from './server.mjs'
+import { checks, rawSocket, residentMb, sleep, startServer } from './server.mjs'
 
 const runt = process.argv[2]
-const failures = []
-const expect = (what, ok, detail = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`)
-  if (!ok) failures.push(what)
-}
-const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024
+const { failures, expect } = checks()
 
 const run = async (extraArgs, storeId) => {
   const server = await startServer(runt, { extraArgs })
@@ -35,9 +29,9 @@ const run = async (extraArgs, storeId) => {
   writer.send({ _tag: 'WSMessage.PullReq', requestId: 'p' })
   await writer.next((m) => m.requestId?.requestId === 'p')
   await sleep(2600)  // past the silent sockets' grace period: they get every broadcast now
-  const before = rssMb(server.proc.pid)
+  const before = residentMb(server.proc.pid)
   let peak = before
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(server.proc.pid)) }, 10)
+  const sampler = setInterval(() => { peak = Math.max(peak, residentMb(server.proc.pid)) }, 10)
   const big = 'x'.repeat(15 << 20)
   let acked = 0
   for (let seq = 1; seq <= 5; seq++) {

@@ -9,19 +9,14 @@
 // Usage: node --experimental-websocket limits.mjs RUNT_BINARY
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createKey, sleep, startServer } from './server.mjs'
+import { checks, createKey, residentMb, sleep, startServer } from './server.mjs'
 
 const runt = process.argv[2]
-const failures = []
-const expect = (what, ok, detail = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`)
-  if (!ok) failures.push(what)
-}
-const rssMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024
+const { failures, expect } = checks()
 
 // One raw HTTP exchange: the status line's code and the body (or 'reset' / 'timeout').
 const rawRequest = (port, text, { ms = 5000 } = {}) => new Promise((resolve) => {
@@ -113,9 +108,9 @@ const auth = `Authorization: Bearer ${server.token}`
 
 // 3. Unauthenticated uploads are refused before their body is read; memory stays flat.
 {
-  const before = rssMb(pid)
+  const before = residentMb(pid)
   const answers = await Promise.all([1, 2, 3, 4].map(() => upload(server.port, '/api/artifacts', ['x-notebook-id: nb1'], 200)))
-  const after = rssMb(pid)
+  const after = residentMb(pid)
   expect('four unauthenticated 200 MB uploads all get 401', answers.every((a) => a.status === 401), answers.map((a) => a.status).join(','))
   const stalled = await upload(server.port, '/api/artifacts', ['x-notebook-id: nb1'], 200, { stallAfterMb: 1, ms: 10000 })
   expect('...decided before the body arrives (an upload that stops after 1 MB is answered)', stalled.status === 401, String(stalled.status))
@@ -125,9 +120,9 @@ const auth = `Authorization: Bearer ${server.token}`
 // 4. An authenticated 200 MB upload is streamed to disk and comes back whole.
 {
   await rawRequest(server.port, `POST /api/notebooks HTTP/1.1\r\nHost: x\r\n${auth}\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"id":"big-1"}`)
-  const before = rssMb(pid)
+  const before = residentMb(pid)
   let peak = before
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(pid)) }, 20)
+  const sampler = setInterval(() => { peak = Math.max(peak, residentMb(pid)) }, 20)
   const answer = await upload(server.port, '/api/artifacts', [auth, 'x-notebook-id: big-1', 'Content-Type: application/octet-stream'], 200)
   clearInterval(sampler)
   const expected = createHash('sha256').update(Buffer.alloc(200 << 20)).digest('hex')

@@ -2,15 +2,11 @@
 // role change does; nothing they send after the revocation is stored (finding M3).
 // Usage: node --experimental-websocket revocation.mjs RUNT_BINARY
 import { spawnSync } from 'node:child_process'
-import { createKey, rawSocket, sleep, startServer, upgradeStatus } from './server.mjs'
+import { checks, createKey, rawSocket, sleep, startServer, upgradeStatus } from './server.mjs'
 
 const runt = process.argv[2]
 const server = await startServer(runt)
-const failures = []
-const expect = (what, ok, detail = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`)
-  if (!ok) failures.push(what)
-}
+const { failures, expect } = checks()
 const event = (id, seq) => ({ name: 'v1.Debug', args: { id }, seqNum: seq, parentSeqNum: seq - 1, clientId: 'bob', sessionId: 's' })
 
 const bobKey = createKey(runt, server.dataDir, 'bob')

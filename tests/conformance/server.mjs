@@ -1,7 +1,7 @@
 // Starts and stops a real `runt serve` for the conformance scripts.
 import { spawn, spawnSync } from 'node:child_process'
 import http from 'node:http'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -83,3 +83,16 @@ export const createKey = (runt, dataDir, user) => {
   if (r.status !== 0) throw new Error(`runt token create failed: ${r.stderr}`)
   return r.stdout.trim()
 }
+
+// Named checks that print as they go: `failures` collects the names of those that failed.
+export const checks = () => {
+  const failures = []
+  const expect = (what, ok, detail = '') => {
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`)
+    if (!ok) failures.push(what)
+  }
+  return { failures, expect }
+}
+
+// A process's resident memory in MB, as the kernel counts it.
+export const residentMb = (pid) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024
