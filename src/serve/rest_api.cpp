@@ -9,7 +9,6 @@
 #include "runt/serve/url.hpp"
 #include "runt/sync/push_rules.hpp"
 
-#include <algorithm>
 #include <charconv>
 
 namespace runt::serve {
