@@ -18,8 +18,10 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 inline const std::string kArgs = R"json({"id":"cell-1731600000000-4fzyo82mx9k","source":"import pandas as pd\ndf = pd.read_csv('sales.csv')\ndf.describe()","modifiedBy":"user_2f9a7c41"})json";
 
-// Events per second.
-inline double bare_sqlite(const fs::path& file, int events, int batch) {
+// Events per second: `events` inserted, or as many as fit in `seconds` when that is given (so
+// that the peer writes for as long as, and about as much as, what it is compared with; a short
+// run on a small file flatters it and is at the mercy of a moment's disk noise).
+inline double bare_sqlite(const fs::path& file, int events, int batch, double seconds = 0) {
   sqlite3* db = nullptr;
   sqlite3_open(file.c_str(), &db);
   sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -30,7 +32,9 @@ inline double bare_sqlite(const fs::path& file, int events, int batch) {
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO events VALUES ('nb', ?, ?, 'v1.CellSourceChanged', ?, '2025-06-23T03:44:09.014Z', 'c', 's')", -1, &insert, nullptr);
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < events;) {
+  int i = 0;
+  while (seconds > 0 ? seconds_since(t0) < seconds : i < events) {
+    if (seconds > 0) events = i + batch;
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
     for (int k = 0; k < batch && i < events; ++k, ++i) {
       sqlite3_bind_int64(insert, 1, i + 1);
@@ -44,7 +48,7 @@ inline double bare_sqlite(const fs::path& file, int events, int batch) {
   const double s = seconds_since(t0);
   sqlite3_finalize(insert);
   sqlite3_close(db);
-  return events / s;
+  return i / s;
 }
 
 }  // namespace runt::bench

@@ -1,8 +1,12 @@
 // bench/sync_push: acknowledged events per second through `runt serve` (in-process, real
-// sockets, real SQLite at synchronous=FULL) from C++ sync clients, each on its own notebook,
-// committing BATCH events and waiting until the server has confirmed them, over and over (as an
-// agent streaming outputs does). Next to the bare SQLite loop at the same durability, measured
-// in the same run: one transaction (one fsync) per batch.
+// sockets, real SQLite at synchronous=FULL) from C++ sync clients, each on its own notebook.
+// Two ways of committing:
+//   lockstep  commit BATCH events, wait until the server has confirmed them (they came back in
+//             a pull), commit the next BATCH: one round trip per batch, nothing overlaps;
+//   stream    keep committing, as an agent streaming outputs does: the client pushes up to 50
+//             pending events as soon as its previous push is acknowledged.
+// Next to the bare SQLite loop at the same durability, measured in the same run for as long:
+// one transaction (one fsync) per batch.
 // Usage: sync_push [SECONDS_PER_CASE] [BATCH]   (default 3 s; every case, or only those with
 // batches of BATCH, e.g. to profile one)
 
@@ -22,7 +26,16 @@ using namespace std::chrono_literals;
 namespace events = runt::schema::events;
 namespace fs = std::filesystem;
 
-double through_server(std::uint16_t port, int clients, int batch, double seconds, int round) {
+enum class Committing { lockstep, stream };
+
+struct Case {
+  int clients = 1;
+  int batch = 1;
+  Committing committing = Committing::lockstep;
+};
+
+double through_server(std::uint16_t port, const Case& setup, double seconds, int round) {
+  const int clients = setup.clients, batch = setup.batch;
   boost::asio::io_context io;
   std::vector<std::unique_ptr<runt::sync::SyncClient>> all;
   for (int i = 0; i < clients; ++i) {
@@ -47,12 +60,19 @@ double through_server(std::uint16_t port, int clients, int batch, double seconds
   const auto t0 = std::chrono::steady_clock::now();
   for (auto& c : all)
     for (int k = 0; k < batch; ++k) c->commit(event);
-  // Each client commits its next batch as soon as the last one is confirmed.
-  for (auto& c : all)
-    c->subscribe([&, client = c.get()](const runt::sync::Change& change) {
+  bool topping_up = false;  // commit() notifies subscribers: no re-entry while committing
+  for (auto& client : all)
+    client->subscribe([&, client = client.get()](const runt::sync::Change& change) {
       confirmed += static_cast<long>(change.confirmed.size());
-      if (client->replica().pending() == 0 && runt::bench::seconds_since(t0) < seconds)
-        for (int k = 0; k < batch; ++k) client->commit(event);
+      if (topping_up || runt::bench::seconds_since(t0) >= seconds) return;
+      topping_up = true;
+      if (setup.committing == Committing::lockstep) {
+        if (client->replica().pending() == 0)
+          for (int k = 0; k < batch; ++k) client->commit(event);
+      } else {
+        while (client->replica().pending() < 2 * static_cast<std::size_t>(batch)) client->commit(event);
+      }
+      topping_up = false;
     });
   while (runt::bench::seconds_since(t0) < seconds || !all_live()) io.run_for(1ms);
   const double s = runt::bench::seconds_since(t0);
@@ -71,16 +91,20 @@ int main(int argc, char** argv) {
 
   std::printf("bench/sync_push: acknowledged events/s, C++ sync clients -> runt serve -> SQLite (WAL, synchronous=FULL)\n");
   std::printf("  peer: bare SQLite insert loop, same durability, same run\n\n");
-  struct Case {
-    int clients, batch;
-  };
   int round = 0;
-  for (const Case c : {Case{1, 1}, Case{1, 50}, Case{10, 1}, Case{100, 1}}) {
+  for (const Case c : {Case{1, 1}, Case{1, 50}, Case{1, 50, Committing::stream}, Case{10, 1}, Case{100, 1}}) {
     if (only_batch && c.batch != only_batch) continue;
-    const double peer = runt::bench::bare_sqlite(dir / ("peer" + std::to_string(round) + ".sqlite"), c.batch == 1 ? 2000 : 50000, c.batch);
-    const double runt_rate = through_server(server.port(), c.clients, c.batch, seconds, round++);
-    std::printf("  %3d client(s), batches of %2d: runt serve %9.0f ev/s   bare SQLite (1 writer, batches of %2d) %9.0f ev/s   %.2fx\n",
-                c.clients, c.batch, runt_rate, c.batch, peer, runt_rate / peer);
+    // The peer writes for as long as runt does, once before and once after it: the disk's mood
+    // drifts over seconds, and both sides should see the same drift.
+    const auto peer_file = [&](const char* when) { return dir / ("peer" + std::to_string(round) + when + ".sqlite"); };
+    const double peer_before = runt::bench::bare_sqlite(peer_file("a"), 0, c.batch, seconds / 2);
+    const double runt_rate = through_server(server.port(), c, seconds, round);
+    const double peer_after = runt::bench::bare_sqlite(peer_file("b"), 0, c.batch, seconds / 2);
+    const double peer = (peer_before + peer_after) / 2;
+    ++round;
+    std::printf("  %3d client(s), %-9s batches of %2d: runt serve %9.0f ev/s   bare SQLite (1 writer, batches of %2d) %9.0f ev/s   %.2fx\n",
+                c.clients, c.committing == Committing::lockstep ? "lockstep," : "stream,", c.batch, runt_rate, c.batch, peer,
+                runt_rate / peer);
   }
   return 0;
 }

@@ -396,14 +396,21 @@ ClientMessage FrameDecoder::decode_client_message(std::string_view frame) {
 }
 
 ServerMessage FrameDecoder::decode_server_message(std::string_view frame) {
-  if (const auto root = impl_->load(frame); root && tag_of(*root) == "WSMessage.PullRes")
-    if (auto m = fast_pull_res(*root)) {
-      auto args = impl_->args("eventEncoded");
-      if (args.size() == m->batch.size()) {
-        for (size_t i = 0; i < args.size(); ++i) m->batch[i].event.args = std::move(args[i]);
-        return std::move(*m);
+  if (const auto root = impl_->load(frame)) {
+    const std::string_view tag = tag_of(*root);
+    if (tag == "WSMessage.PullRes") {
+      if (auto m = fast_pull_res(*root)) {
+        auto args = impl_->args("eventEncoded");
+        if (args.size() == m->batch.size()) {
+          for (size_t i = 0; i < args.size(); ++i) m->batch[i].event.args = std::move(args[i]);
+          return std::move(*m);
+        }
       }
+    } else if (tag == "WSMessage.PushAck") {  // one per push: worth skipping the general parse
+      static constexpr std::array<std::string_view, 1> keys{"requestId"};
+      if (PushAck ack; take_string(pick(*root, keys)[0], ack.requestId)) return ack;
     }
+  }
   return general_server_message(frame, impl_->ondemand);
 }
 

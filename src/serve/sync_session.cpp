@@ -19,6 +19,8 @@ void SyncSession::start() {
   server_.sessions[id_] = weak_from_this();
   if (peer_.holds_open) server_.open_notebooks.add(peer_.store_id);
   ws_.text(true);
+  // One frame, one write per message: Beast's default splits a broadcast into 4 KiB frames.
+  ws_.auto_fragment(false);
   ws_.read_message_max(0);  // no Beast limit: read() enforces max_frame_bytes with an Error frame
   read();
 }
@@ -54,10 +56,13 @@ void SyncSession::read() {
     if (!self->ws_.is_message_done()) return self->read();
     // A revoked key or login must not push one more event.
     if (!self->server_.still_authorized(self->id_)) return;
-    const std::string frame = beast::buffers_to_string(self->buffer_.data());
-    self->buffer_.consume(self->buffer_.size());
-    if (self->server_.options.trace_frames) self->server_.log("#" + std::to_string(self->id_) + " -> " + frame.substr(0, 300));
+    // Read where it lies (a flat buffer is contiguous): on_frame keeps nothing of it.
+    const auto data = self->buffer_.data();
+    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    if (self->server_.options.trace_frames)
+      self->server_.log("#" + std::to_string(self->id_) + " -> " + std::string(frame.substr(0, 300)));
     self->server_.hub.on_frame(self->id_, frame);
+    self->buffer_.consume(self->buffer_.size());
     self->server_.schedule_flush();
     self->read();
   });

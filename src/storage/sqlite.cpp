@@ -16,13 +16,31 @@ Database::Database(const std::filesystem::path& file, std::string_view schema_sq
     // busy_timeout first: journal_mode needs a lock another process may hold.
     exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
     exec(schema_sql);
+    for (auto [sql, statement] : {std::pair{"BEGIN IMMEDIATE", &begin_}, {"COMMIT", &commit_}, {"ROLLBACK", &rollback_}})
+      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, statement, nullptr) != SQLITE_OK)
+        throw StorageError(std::string("sqlite: cannot prepare ") + sql + ": " + sqlite3_errmsg(db_));
   } catch (const StorageError& e) {
+    for (auto* statement : {begin_, commit_, rollback_}) sqlite3_finalize(statement);
     sqlite3_close(db_);
     throw StorageError("cannot set up " + file.string() + ": " + e.what());
   }
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto* statement : {begin_, commit_, rollback_}) sqlite3_finalize(statement);
+  sqlite3_close(db_);
+}
+
+void Database::run_prepared(sqlite3_stmt* statement) {
+  const int rc = sqlite3_step(statement);
+  const std::string why = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+  sqlite3_reset(statement);
+  if (rc != SQLITE_DONE) throw StorageError("sqlite: " + why);
+}
+
+void Database::begin_immediate() { run_prepared(begin_); }
+void Database::commit() { run_prepared(commit_); }
+void Database::rollback() { run_prepared(rollback_); }
 
 void Database::exec(std::string_view sql) {
   char* error = nullptr;
@@ -88,7 +106,7 @@ void Statement::check(int rc) const {
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.rollback();
   } catch (const StorageError&) {  // nothing more to undo
   }
 }

@@ -62,14 +62,14 @@ std::optional<std::string> check_push(std::span<const protocol::WireEvent> batch
   std::int64_t expected_parent = head;
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& e = batch[i];
-    const std::string where = "Event " + std::to_string(i) + " of the push";
+    const auto where = [i] { return "Event " + std::to_string(i) + " of the push"; };  // only for a refusal
     if (e.parentSeqNum != expected_parent)
-      return where + " has parent e" + std::to_string(e.parentSeqNum) + " but follows e" + std::to_string(expected_parent);
+      return where() + " has parent e" + std::to_string(e.parentSeqNum) + " but follows e" + std::to_string(expected_parent);
     if (e.seqNum != e.parentSeqNum + 1)
-      return where + " has seqNum e" + std::to_string(e.seqNum) + " but its parent is e" + std::to_string(e.parentSeqNum);
-    if (e.name.empty()) return where + " has no name";
-    if (e.clientId.empty()) return where + " has no clientId";
-    if (e.sessionId.empty()) return where + " has no sessionId";
+      return where() + " has seqNum e" + std::to_string(e.seqNum) + " but its parent is e" + std::to_string(e.parentSeqNum);
+    if (e.name.empty()) return where() + " has no name";
+    if (e.clientId.empty()) return where() + " has no clientId";
+    if (e.sessionId.empty()) return where() + " has no sessionId";
     expected_parent = e.seqNum;
   }
   return std::nullopt;

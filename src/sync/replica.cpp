@@ -55,7 +55,7 @@ std::int64_t Replica::commit(const schema::Event& event) {
                             std::to_string(kMaxEventBytes) + " bytes an event may have (big outputs belong in the artifact store)");
   Change change;
   apply(state_, event, change.error);
-  change.committed.push_back(wire);
+  change.committed = wire.seqNum;
   pending_.push_back(Pending{std::move(wire), event, next_local_id_++});
   notify(change);  // pushed by take_outgoing(): commits made together go in one push
   return parent + 1;
@@ -112,7 +112,7 @@ void Replica::on_frame(std::string_view frame) {
     change.error = std::string("unreadable frame from the server: ") + e.what();
     return notify(change);
   }
-  if (const auto* res = std::get_if<PullRes>(&message)) {
+  if (auto* res = std::get_if<PullRes>(&message)) {
     receive(*res, change);
   } else if (const auto* ack = std::get_if<PushAck>(&message)) {
     if (ack->requestId != push_request_) return;
@@ -128,10 +128,10 @@ void Replica::on_frame(std::string_view frame) {
   notify(change);
 }
 
-void Replica::receive(const PullRes& response, Change& change) {
+void Replica::receive(PullRes& response, Change& change) {
   bool foreign = false;
-  for (const auto& synced : response.batch) {
-    const WireEvent& e = synced.event;
+  for (auto& synced : response.batch) {
+    WireEvent& e = synced.event;
     if (e.seqNum <= head_) continue;  // already have it
     if (e.seqNum != head_ + 1) {
       // A gap: never guess; pull again from what we have.
@@ -147,10 +147,10 @@ void Replica::receive(const PullRes& response, Change& change) {
       apply(confirmed_state_, pending_.front().event, change.error);
       pending_.pop_front();
       if (sent_ > 0) --sent_;
-      change.confirmed.push_back(e);
+      change.confirmed.push_back(std::move(e));
     } else {
       apply(confirmed_state_, decode(e, change.error), change.error);
-      change.upstream.push_back(e);
+      change.upstream.push_back(std::move(e));
       foreign = true;
     }
   }

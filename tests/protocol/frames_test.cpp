@@ -182,6 +182,27 @@ TEST(FrameDecoder, DecodesFrameAfterFrameLikeTheFreeFunctions) {
                FrameError);
 }
 
+// A PushAck (one per push) takes the fast path; it must read exactly as the general one.
+TEST(FrameDecoder, ReadsAPushAckAsJsonParseDoes) {
+  FrameDecoder decoder;
+  const auto ack = [&](std::string_view frame) { return std::get<PushAck>(decoder.decode_server_message(frame)).requestId; };
+  EXPECT_EQ(ack(R"({"_tag":"WSMessage.PushAck","requestId":"push-7"})"), "push-7");
+  EXPECT_EQ(ack(R"({"requestId":"a\"b\u00e9","_tag":"WSMessage.PushAck","extra":[1,{"x":null}]})"), "a\"b\u00e9");
+  EXPECT_EQ(ack(R"({"_tag":"WSMessage.PushAck","requestId":"first","requestId":"last"})"), "last");
+  const auto refusal = [&](std::string_view frame) {
+    try {
+      decoder.decode_server_message(frame);
+    } catch (const FrameError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(R"({"_tag":"WSMessage.PushAck","requestId":5})"), "WSMessage.PushAck: requestId: expected a string, got 5");
+  EXPECT_EQ(refusal(R"({"_tag":"WSMessage.PushAck"})"), "WSMessage.PushAck: requestId: missing");
+  EXPECT_NE(refusal(R"({"_tag":"WSMessage.PushAck","requestId":"r","x":[1,,2]})"), "accepted");
+  EXPECT_NE(refusal("\xEF\xBB\xBF" R"({"_tag":"WSMessage.PushAck","requestId":"r"})"), "accepted");
+}
+
 // The args' text is found by a light pass over the already validated frame: strings that look
 // like structure, escapes before quotes, nesting, spacing, repeated and escaped keys.
 TEST(FrameDecoder, FindsEachArgsTextExactly) {

@@ -30,7 +30,7 @@
 namespace runt::sync {
 
 struct Change {
-  std::vector<protocol::WireEvent> committed;  // local events just committed
+  std::int64_t committed = 0;                  // provisional seqNum of the local event just committed, if any
   std::vector<protocol::WireEvent> upstream;   // others' events now confirmed, in log order
   std::vector<protocol::WireEvent> confirmed;  // own events the server has now ordered
   bool rebased = false;                        // pending events were renumbered
@@ -80,7 +80,7 @@ class Replica {
   };
   void pull();
   void push();
-  void receive(const protocol::PullRes& response, Change& change);
+  void receive(protocol::PullRes& response, Change& change);  // moves its events into `change`
   void on_rejected(const protocol::Error& error, Change& change);
   void rebase();
   static schema::Event decode(const protocol::WireEvent& wire, std::string& error);
