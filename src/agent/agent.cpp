@@ -49,11 +49,6 @@ struct RuntimeAgent::Impl {
     if (config.runtime_id.empty()) config.runtime_id = "runt-" + kernel::new_uuid().substr(0, 8);
   }
 
-  struct Work {
-    std::string queue_id, cell_id, source;
-    std::int64_t execution_count;
-  };
-
   void commit(schema::Event event) {
     try {
       if (config.local)
@@ -185,7 +180,7 @@ struct RuntimeAgent::Impl {
               finished.insert(id);
               break;
             }
-            enqueue(Work{id, row->cellId, cell->source, row->executionCount});
+            enqueue(Execution{id, row->cellId, cell->source, row->executionCount});
           }
           break;
         case schema::QueueStatus::cancelled:
@@ -204,7 +199,7 @@ struct RuntimeAgent::Impl {
     }
   }
 
-  void enqueue(Work work) {
+  void enqueue(Execution work) {
     {
       const std::lock_guard lock(mutex);
       queue.push_back(std::move(work));
@@ -214,18 +209,18 @@ struct RuntimeAgent::Impl {
 
   // A cancelled row: interrupt it if it runs, and cancel what waits behind it; drop it if it waits.
   void cancel(const std::string& id) {
-    std::vector<Work> dropped;
+    std::vector<Execution> dropped;
     bool running_cancelled = false;
     {
       const std::lock_guard lock(mutex);
-      if (!cancelled_ids.insert(id).second && !(running && running->queue_id() == id && !running->cancelled())) return;
-      if (running && running->queue_id() == id && !running->cancelled()) {
+      if (!cancelled_ids.insert(id).second && !(running && running->execution().queue_id == id && !running->cancelled())) return;
+      if (running && running->execution().queue_id == id && !running->cancelled()) {
         running->cancel();
         running_cancelled = true;
         dropped.assign(queue.begin(), queue.end());
         queue.clear();
       } else {
-        std::erase_if(queue, [&](const Work& w) { return w.queue_id == id; });
+        std::erase_if(queue, [&](const Execution& w) { return w.queue_id == id; });
       }
     }
     if (!running_cancelled) return;
@@ -240,37 +235,34 @@ struct RuntimeAgent::Impl {
 
   void work_loop() {
     for (;;) {
-      Work work;
       std::shared_ptr<ExecutionContext> context;
+      std::vector<Execution> upcoming;  // this execution and those queued behind it, in order
       {
         std::unique_lock lock(mutex);
         wake.wait(lock, [&] { return stopping || !queue.empty(); });
         if (stopping) return;
-        work = std::move(queue.front());
+        Execution next = std::move(queue.front());
         queue.pop_front();
-        if (cancelled_ids.contains(work.queue_id)) continue;
+        if (cancelled_ids.contains(next.queue_id)) continue;
+        upcoming.push_back(next);
+        upcoming.insert(upcoming.end(), queue.begin(), queue.end());
         // Visible to cancel() from the moment it leaves the queue: no cancellation falls between.
         context = std::make_shared<ExecutionContext>(
-            work.cell_id, work.source, work.queue_id, work.execution_count, config.runtime_id,
-            [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); }, artifacts());
+            std::move(next), config.runtime_id, [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); },
+            artifacts());
         running = context;
       }
-      // This cell and those queued behind it, in order.
-      std::vector<std::pair<std::string, std::string>> upcoming{{work.queue_id, work.source}};
-      {
-        const std::lock_guard lock(mutex);
-        for (const auto& w : queue) upcoming.emplace_back(w.queue_id, w.source);
-      }
       if (upcoming.size() > 1) runtime->prefetch(upcoming);
-      execute(work, context);
+      execute(context);
     }
   }
 
-  void execute(const Work& work, const std::shared_ptr<ExecutionContext>& context) {
+  void execute(const std::shared_ptr<ExecutionContext>& context) {
+    const Execution& work = context->execution();
     const auto t0 = std::chrono::steady_clock::now();
     commit_later(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
     commit_later(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
-    context->clear(false);
+    context->clear(ClearTiming::now);
     Outcome outcome;
     try {
       outcome = runtime->execute(*context);
@@ -284,11 +276,12 @@ struct RuntimeAgent::Impl {
       running.reset();
       idle = queue.empty();
     }
-    asio::post(io, [this, work, outcome, ms, context, idle] {
-      finished.insert(work.queue_id);
+    asio::post(io, [this, outcome, ms, context, idle] {
+      const Execution& done = context->execution();
+      finished.insert(done.queue_id);
       // A cancelled execution stays cancelled: no completion after v1.ExecutionCancelled.
       if (!context->cancelled())
-        commit(events::ExecutionCompleted{work.queue_id, work.cell_id,
+        commit(events::ExecutionCompleted{done.queue_id, done.cell_id,
                                           outcome.success ? schema::CompletionStatus::success : schema::CompletionStatus::error,
                                           outcome.error, schema::Timestamp{now_ms()}, ms});
       if (idle && !stopping) commit(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::ready});
@@ -339,7 +332,7 @@ struct RuntimeAgent::Impl {
   std::mutex mutex;  // the work queue, the running context and cancelled ids, shared with the worker
   std::set<std::string> cancelled_ids;
   std::condition_variable wake;
-  std::deque<Work> queue;
+  std::deque<Execution> queue;
   std::shared_ptr<ExecutionContext> running;
 };
 

@@ -1,5 +1,7 @@
 #include "runt/agent/kernel_runtime.hpp"
 
+#include "runt/agent/kernel_outputs.hpp"
+
 #include "runt/kernel/kernel.hpp"
 
 #include <deque>
@@ -8,18 +10,6 @@
 namespace runt::agent {
 
 using namespace std::chrono_literals;
-
-schema::Representations representations_of(const kernel::Json& data, const kernel::Json& metadata) {
-  schema::Representations out;
-  if (!data.is_object()) return out;
-  for (const auto& [mime, value] : data.items()) {
-    schema::InlineMedia media{schema::Json(value), std::nullopt};
-    if (metadata.is_object())
-      if (const auto m = metadata.find(mime); m != metadata.end() && m->is_object()) media.metadata = schema::Object{schema::Json(*m)};
-    out.emplace_back(mime, std::move(media));
-  }
-  return out;
-}
 
 namespace {
 
@@ -45,13 +35,13 @@ class KernelRuntime final : public Runtime {
     interrupt_requested_ = true;
   }
 
-  void prefetch(const std::vector<std::pair<std::string, std::string>>& upcoming) override {
+  void prefetch(const std::vector<Execution>& upcoming) override {
     if (options_.pipeline_depth == 0 || !kernel_->alive()) return;
-    for (const auto& [queue_id, code] : upcoming) {
+    for (const auto& execution : upcoming) {
       if (ahead_.size() >= options_.pipeline_depth) break;
       bool sent = false;
-      for (const auto& a : ahead_) sent = sent || a.queue_id == queue_id;
-      if (!sent) ahead_.push_back({queue_id, kernel_->execute(code, true, false, options_.stop_on_error)});
+      for (const auto& a : ahead_) sent = sent || a.queue_id == execution.queue_id;
+      if (!sent) ahead_.push_back({execution.queue_id, kernel_->execute(execution.source, request_options())});
     }
   }
 
@@ -63,22 +53,29 @@ class KernelRuntime final : public Runtime {
   }
 
  private:
+  kernel::ExecuteOptions request_options() const {
+    kernel::ExecuteOptions o;
+    o.stop_on_error = options_.stop_on_error;
+    return o;
+  }
+
+  // Waits for the request's reply and its kernel's return to idle, watching the kernel's
+  // liveness (death, heartbeat, an ignored interrupt) meanwhile; its messages go to KernelOutputs.
   Outcome run(ExecutionContext& context) {
     if (!kernel_->alive()) restart_after_death(context, "before this cell");
     std::string request;
-    if (!ahead_.empty() && ahead_.front().queue_id == context.queue_id()) {
+    if (!ahead_.empty() && ahead_.front().queue_id == context.execution().queue_id) {
       request = ahead_.front().msg_id;  // sent ahead: its messages may be waiting already
       ahead_.pop_front();
     } else {
       ahead_.clear();  // the queue changed under us; those requests run but nobody waits for them
-      request = kernel_->execute(context.source(), true, false, options_.stop_on_error);
+      request = kernel_->execute(context.execution().source, request_options());
     }
-    Stream pending;
-    bool replied = false, idle = false, interrupted = false;
+    KernelOutputs outputs(context, options_.coalesce);
+    bool interrupted = false;
     auto last_heard = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point interrupted_at;
-    Outcome outcome;
-    while (!(replied && idle)) {
+    while (!outputs.done()) {
       if (!interrupted && (wants_interrupt() || context.cancelled())) {
         interrupted = true;
         interrupted_at = std::chrono::steady_clock::now();
@@ -86,19 +83,20 @@ class KernelRuntime final : public Runtime {
       }
       // Code that swallows KeyboardInterrupt would run on forever: after a grace period the
       // kernel is killed and restarted.
-      if (interrupted && !replied && std::chrono::steady_clock::now() - interrupted_at > options_.interrupt_grace) {
-        pending.flush(context);
+      if (interrupted && !outputs.replied() && std::chrono::steady_clock::now() - interrupted_at > options_.interrupt_grace) {
+        outputs.flush();
         context.error("KernelRestarted", "The kernel did not stop when interrupted; it has been restarted.", {});
         restart_after_death(context, "after an interrupt it ignored");
         return Outcome{false, "The kernel did not stop when interrupted"};
       }
-      const auto wait = pending.text.empty() ? 50ms : std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                        pending.since + options_.coalesce - std::chrono::steady_clock::now()));
+      const auto due = outputs.flush_due();
+      const auto wait =
+          due ? std::max(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(*due - std::chrono::steady_clock::now())) : 50ms;
       auto got = next_message(request, wait);
       if (!got) {
-        if (!pending.text.empty() && std::chrono::steady_clock::now() >= pending.since + options_.coalesce) pending.flush(context);
+        if (due && std::chrono::steady_clock::now() >= *due) outputs.flush();
         if (!kernel_->alive()) {
-          pending.flush(context);
+          outputs.flush();
           const std::string why = kernel_->exit_reason();
           context.error("KernelDied", "The kernel died (" + why + ") while running this cell. It has been restarted.", {});
           restart_after_death(context, "after it died");
@@ -108,7 +106,7 @@ class KernelRuntime final : public Runtime {
         if (std::chrono::steady_clock::now() - last_heard > options_.heartbeat_after) {
           last_heard = std::chrono::steady_clock::now();
           if (!kernel_->heartbeat(options_.heartbeat_timeout) && !kernel_->heartbeat(options_.heartbeat_timeout)) {
-            pending.flush(context);
+            outputs.flush();
             context.error("KernelDied", "The kernel stopped answering (no heartbeat). It has been restarted.", {});
             restart_after_death(context, "after it hung");
             return Outcome{false, "The kernel stopped answering"};
@@ -124,55 +122,10 @@ class KernelRuntime final : public Runtime {
           if (a.msg_id == m.parent_id()) stash_.push_back(std::move(*got));
         continue;
       }
-      const std::string type = m.msg_type();
-      if (got->channel == kernel::Channel::shell && type == "execute_reply") {
-        replied = true;
-        const std::string status = m.content.value("status", "");
-        if (status == "error")
-          outcome = Outcome{false, m.content.value("ename", "Error") + ": " + m.content.value("evalue", "")};
-        else if (status == "aborted")
-          outcome = Outcome{false, "aborted"};
-        continue;
-      }
-      if (got->channel != kernel::Channel::iopub) continue;
-      if (type == "status") {
-        idle = idle || m.content.value("execution_state", "") == "idle";
-        continue;
-      }
-      if (type == "stream") {
-        const auto name = m.content.value("name", "stdout") == "stderr" ? schema::StreamName::stderr_ : schema::StreamName::stdout_;
-        if (!pending.text.empty() && pending.name != name) pending.flush(context);
-        if (pending.text.empty()) pending.since = std::chrono::steady_clock::now();
-        pending.name = name;
-        pending.text += m.content.value("text", "");
-        continue;
-      }
-      pending.flush(context);  // outputs keep their order
-      if (type == "display_data") {
-        std::optional<std::string> display_id;
-        if (const auto t = m.content.find("transient"); t != m.content.end() && t->is_object() && t->contains("display_id"))
-          display_id = (*t)["display_id"].get<std::string>();
-        context.display(representations_of(m.content.value("data", kernel::Json::object()), m.content.value("metadata", kernel::Json::object())),
-                        display_id);
-      } else if (type == "update_display_data") {
-        const auto t = m.content.value("transient", kernel::Json::object());
-        if (t.contains("display_id"))
-          context.update_display(t["display_id"].get<std::string>(),
-                                 representations_of(m.content.value("data", kernel::Json::object()),
-                                                    m.content.value("metadata", kernel::Json::object())));
-      } else if (type == "execute_result") {
-        context.result(representations_of(m.content.value("data", kernel::Json::object()), m.content.value("metadata", kernel::Json::object())));
-      } else if (type == "error") {
-        std::vector<std::string> traceback;
-        for (const auto& line : m.content.value("traceback", kernel::Json::array()))
-          if (line.is_string()) traceback.push_back(line.get<std::string>());
-        context.error(m.content.value("ename", ""), m.content.value("evalue", ""), traceback);
-      } else if (type == "clear_output") {
-        context.clear(m.content.value("wait", false));
-      }
+      outputs.take(got->channel, m);
     }
-    pending.flush(context);
-    return outcome;
+    outputs.flush();
+    return outputs.outcome();
   }
 
   // Messages kept for a request sent ahead come first.
@@ -185,18 +138,6 @@ class KernelRuntime final : public Runtime {
       }
     return kernel_->receive(wait);
   }
-
-  // Stream text waiting to become one terminal output.
-  struct Stream {
-    schema::StreamName name = schema::StreamName::stdout_;
-    std::string text;
-    std::chrono::steady_clock::time_point since;
-    void flush(ExecutionContext& context) {
-      if (text.empty()) return;
-      name == schema::StreamName::stderr_ ? context.stderr_text(text) : context.stdout_text(text);
-      text.clear();
-    }
-  };
 
   bool wants_interrupt() {
     const std::lock_guard lock(mutex_);

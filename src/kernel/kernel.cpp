@@ -263,14 +263,14 @@ std::string Kernel::send(Channel channel, std::string_view msg_type, Json conten
   return id;
 }
 
-std::string Kernel::execute(std::string_view code, bool store_history, bool allow_stdin, bool stop_on_error) {
+std::string Kernel::execute(std::string_view code, ExecuteOptions options) {
   return send(Channel::shell, "execute_request",
               Json{{"code", code},
                    {"silent", false},
-                   {"store_history", store_history},
+                   {"store_history", options.store_history},
                    {"user_expressions", Json::object()},
-                   {"allow_stdin", allow_stdin},
-                   {"stop_on_error", stop_on_error}});
+                   {"allow_stdin", options.allow_stdin},
+                   {"stop_on_error", options.stop_on_error}});
 }
 
 std::optional<Received> Kernel::receive(std::chrono::milliseconds timeout) {

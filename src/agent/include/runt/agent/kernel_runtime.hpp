@@ -44,7 +44,4 @@ std::vector<std::string> runt_env_names();
 
 std::unique_ptr<Runtime> make_kernel_runtime(kernel::KernelSpec spec, KernelRuntimeOptions options);
 
-// A Jupyter mime bundle ({mime: value}, metadata {mime: {...}}) as representations, in order.
-schema::Representations representations_of(const kernel::Json& data, const kernel::Json& metadata);
-
 }  // namespace runt::agent

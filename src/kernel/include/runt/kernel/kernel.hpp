@@ -46,6 +46,15 @@ struct LaunchOptions {
   std::string username = "runt";
 };
 
+// An execute_request's flags, as Jupyter names them.
+struct ExecuteOptions {
+  bool store_history = true;
+  bool allow_stdin = false;
+  // Whether the kernel aborts the requests queued behind a failing one (and, in ipykernel,
+  // those that arrive just after it). Off by default: runt decides what runs.
+  bool stop_on_error = false;
+};
+
 class Kernel {
  public:
   // Throws KernelError when the process cannot start or does not become ready in time
@@ -57,9 +66,7 @@ class Kernel {
 
   // Sends a request; returns its msg_id.
   std::string send(Channel channel, std::string_view msg_type, Json content, Json metadata = Json::object());
-  // stop_on_error: whether the kernel aborts the requests queued behind a failing one (and,
-  // in ipykernel, those that arrive just after it). Off by default: runt decides what runs.
-  std::string execute(std::string_view code, bool store_history = true, bool allow_stdin = false, bool stop_on_error = false);
+  std::string execute(std::string_view code, ExecuteOptions options = {});
 
   // The next message from any channel, or nullopt after `timeout`. Messages with a bad
   // signature are dropped (and counted).
