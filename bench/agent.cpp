@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench/agent: Debian's python3 kernelspec is missing (scripts/bootstrap installs it)\n");
     return 1;
   }
-  runt::agent::RuntimeAgent agent(config, runt::agent::make_kernel_runtime(*spec, kernel_options));
+  runt::agent::RuntimeAgent agent(config, runt::agent::make_kernel_runtime(*spec, kernel_options),
+                                  runt::agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
   const auto t_start = Clock::now();
   std::thread agent_thread([&] { agent.run(); });
   const bool ready = run_until([&] {

@@ -2,6 +2,7 @@
 
 #include "runt/kernel/kernel.hpp"  // new_uuid
 #include "runt/schema/codec.hpp"
+#include "runt/notebook/synced_notebook.hpp"
 #include "runt/schema/timestamp.hpp"
 #include "runt/sync/client.hpp"
 
@@ -44,17 +45,34 @@ std::string verify_identity(const std::string& sync_url, const std::string& toke
   }
 }
 
+OpenNotebook server_notebook(std::string sync_url, std::string notebook_id, std::string auth_token,
+                             std::function<void(const std::string&)> log) {
+  return [=](asio::io_context& io, const AgentIdentity& me) -> std::shared_ptr<notebook::Notebook> {
+    const std::string user_id = verify_identity(sync_url, auth_token);
+    sync::ClientOptions options;
+    options.url = sync_url;
+    options.store_id = notebook_id;
+    options.payload = {{"authToken", auth_token},
+                       {"runtime", true},
+                       {"runtimeId", me.runtime_id},
+                       {"sessionId", me.session_id},
+                       {"userId", user_id}};
+    options.client_id = me.runtime_id;
+    options.session_id = me.session_id;
+    options.log = log;
+    return std::make_shared<notebook::SyncedNotebook>(io, std::move(options));
+  };
+}
+
 struct RuntimeAgent::Impl {
-  Impl(AgentConfig c, std::unique_ptr<Runtime> r) : config(std::move(c)), runtime(std::move(r)), session_id(kernel::new_uuid()) {
+  Impl(AgentConfig c, std::unique_ptr<Runtime> r, OpenNotebook open)
+      : config(std::move(c)), runtime(std::move(r)), open_notebook(std::move(open)), session_id(kernel::new_uuid()) {
     if (config.runtime_id.empty()) config.runtime_id = "runt-" + kernel::new_uuid().substr(0, 8);
   }
 
   void commit(schema::Event event) {
     try {
-      if (config.local)
-        config.local->commit(event);
-      else
-        client->commit(event);
+      notebook->commit(event);
     } catch (const std::exception& e) {
       config.log(std::string("could not commit ") + std::string(schema::event_name(event)) + ": " + e.what());
     }
@@ -68,7 +86,7 @@ struct RuntimeAgent::Impl {
   // committed, so the output never points at an artifact that is not stored).
   Artifacts artifacts() {
     Artifacts a;
-    if (config.local) return a;  // nowhere to upload: images stay inline
+    if (config.sync_url.empty()) return a;  // no server to upload to: images stay inline
     a.image_threshold_bytes = config.image_artifact_threshold;
     const std::string base = sync::http_base_of(config.sync_url);
     a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
@@ -87,7 +105,7 @@ struct RuntimeAgent::Impl {
     return a;
   }
 
-  const schema::State& state() const { return config.local ? config.local->state() : client->replica().state(); }
+  const schema::State& state() const { return notebook->state(); }
 
   void start_session() {
     const auto& s = state();
@@ -146,14 +164,14 @@ struct RuntimeAgent::Impl {
     if (const auto* me = s.runtimeSessions.find(session_id); me && !me->isActive) {
       config.log("this session was displaced by another runtime; stopping");
       displaced = true;
-      return begin_stop(false);
+      return begin_stop(Ending::displaced);
     }
     std::vector<std::string> cancelled;
     // A cancel the server ordered before one of our own events is undone in the local state by
     // the rebase (the materializers have no status guards): the confirmed log decides.
     // (Only while events are pending does the local state differ from the confirmed one.)
-    if (client && client->replica().pending() > 0)
-      for (const auto* row : client->replica().confirmed_state().executionQueue.in_insertion_order())
+    if (notebook->pending() > 0)
+      for (const auto* row : notebook->confirmed_state().executionQueue.in_insertion_order())
         if (row->status == schema::QueueStatus::cancelled && !finished.contains(row->id)) cancelled.push_back(row->id);
     const auto is_cancelled = [&](const std::string& id) {
       if (std::find(cancelled.begin(), cancelled.end(), id) != cancelled.end()) return true;
@@ -288,7 +306,9 @@ struct RuntimeAgent::Impl {
     });
   }
 
-  void begin_stop(bool terminate) {
+  // How a session ends: displaced by another runtime (which already ended it), or shut down.
+  enum class Ending { displaced, shutdown };
+  void begin_stop(Ending ending) {
     if (stopping) return;
     renewal.cancel();
     {
@@ -299,15 +319,15 @@ struct RuntimeAgent::Impl {
     }
     wake.notify_all();
     runtime->interrupt();
-    if (terminate && started) commit(events::RuntimeSessionTerminated{session_id, schema::TerminationReason::shutdown});
+    if (ending == Ending::shutdown && started) commit(events::RuntimeSessionTerminated{session_id, schema::TerminationReason::shutdown});
     stop_deadline = std::chrono::steady_clock::now() + 5s;
     poll_stop();
   }
 
   // Leaves once the termination is pushed (or after 5 s).
   void poll_stop() {
-    if (config.local || client->replica().pending() == 0 || std::chrono::steady_clock::now() > stop_deadline) {
-      if (client) client->stop();
+    if (notebook->pending() == 0 || std::chrono::steady_clock::now() > stop_deadline) {
+      notebook->stop();
       io.stop();
       return;
     }
@@ -317,11 +337,11 @@ struct RuntimeAgent::Impl {
 
   AgentConfig config;
   std::unique_ptr<Runtime> runtime;
+  OpenNotebook open_notebook;
   std::string session_id;
-  std::string user_id;
   asio::io_context io;
   asio::steady_timer renewal{io};
-  std::unique_ptr<sync::SyncClient> client;
+  std::shared_ptr<notebook::Notebook> notebook;
   bool starting = false, stopping = false, displaced = false;
   std::atomic<bool> started{false};  // read by other threads (ready())
   bool reconciling = false, again = false;
@@ -336,57 +356,40 @@ struct RuntimeAgent::Impl {
   std::shared_ptr<ExecutionContext> running;
 };
 
-RuntimeAgent::RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(runtime))) {}
+RuntimeAgent::RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime, OpenNotebook open_notebook)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(runtime), std::move(open_notebook))) {}
 
 RuntimeAgent::~RuntimeAgent() = default;
 
 const std::string& RuntimeAgent::session_id() const { return impl_->session_id; }
-const std::string& RuntimeAgent::user_id() const { return impl_->user_id; }
 bool RuntimeAgent::ready() const { return impl_->started.load(); }
 
 void RuntimeAgent::run() {
   Impl& a = *impl_;
-  if (!a.config.local) a.user_id = verify_identity(a.config.sync_url, a.config.auth_token);
+  a.notebook = a.open_notebook(a.io, AgentIdentity{a.config.runtime_id, a.session_id});
   try {
     a.runtime->start();
   } catch (const std::exception& e) {
     throw AgentError(std::string("The runtime did not start: ") + e.what());
   }
-  if (a.config.local) {
-    a.config.local->subscribe([&a] { a.reconcile(); });
-    asio::post(a.io, [&a] {
-      a.starting = true;
-      a.start_session();
-      a.reconcile();
-    });
-    return run_loop();
-  }
-  sync::ClientOptions options;
-  options.url = a.config.sync_url;
-  options.store_id = a.config.notebook_id;
-  options.payload = {{"authToken", a.config.auth_token},
-                     {"runtime", true},
-                     {"runtimeId", a.config.runtime_id},
-                     {"sessionId", a.session_id},
-                     {"userId", a.user_id}};
-  options.client_id = a.config.runtime_id;
-  options.session_id = a.session_id;
-  options.log = a.config.log;
-  a.client = std::make_unique<sync::SyncClient>(a.io, options);
-  a.client->subscribe([&a](const sync::Change& change) {
+  // The session starts once the notebook is live (a synced one has pulled what exists).
+  const auto on_change = [&a](const notebook::Change& change) {
     for (const auto& refused : change.rejected) {
       // A refused claim leaves the row pending: claim again. Anything else is only reported.
       if (refused.name == "v1.ExecutionAssigned") a.claiming.clear();
       a.config.log("the server refused our " + refused.name + ": " + change.error);
     }
-    if (!a.starting && !a.stopping && a.client->replica().synced()) {
+    if (!a.starting && !a.stopping && a.notebook->live()) {
       a.starting = true;
       a.start_session();
     }
     a.reconcile();
+  };
+  a.notebook->subscribe(on_change);
+  asio::post(a.io, [&a, on_change] {
+    a.notebook->start();
+    on_change(notebook::Change{});  // a notebook may be live already
   });
-  a.client->start();
   run_loop();
 }
 
@@ -406,7 +409,7 @@ void RuntimeAgent::run_loop() {
 void RuntimeAgent::post(std::function<void()> task) { asio::post(impl_->io, std::move(task)); }
 
 void RuntimeAgent::stop() {
-  asio::post(impl_->io, [this] { impl_->begin_stop(true); });
+  asio::post(impl_->io, [this] { impl_->begin_stop(Impl::Ending::shutdown); });
 }
 
 }  // namespace runt::agent

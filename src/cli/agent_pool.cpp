@@ -118,7 +118,8 @@ void AgentPool::start_locked(const std::string& notebook) {
   agent::KernelRuntimeOptions kernel_options;
   kernel_options.runtime_dir = kernel_runtime_dir();
   auto slot = std::make_unique<Slot>();
-  slot->runner = std::make_unique<agent::RuntimeAgent>(config, agent::make_kernel_runtime(options_.spec, kernel_options));
+  slot->runner = std::make_unique<agent::RuntimeAgent>(config, agent::make_kernel_runtime(options_.spec, kernel_options),
+                                                       agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
   if (!open_.contains(notebook)) slot->unwatched_since = Clock::now();
   slot->thread = std::thread([this, notebook, slot = slot.get()] {
     try {

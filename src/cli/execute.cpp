@@ -4,6 +4,7 @@
 
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
+#include "runt/notebook/local_notebook.hpp"
 #include "runt/ipynb/ipynb.hpp"
 #include "runt/schema/json.hpp"
 
@@ -55,7 +56,7 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
     return 2;
   }
 
-  auto notebook = std::make_shared<agent::LocalNotebook>("runt-execute");
+  auto notebook = std::make_shared<notebook::LocalNotebook>("runt-execute");
   for (const auto& e : ipynb::import_cells(doc, "runt-execute")) notebook->commit(e);
 
   agent::KernelRuntimeOptions kernel_options;
@@ -69,8 +70,8 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
   config.notebook_id = "local";
   config.runtime_id = "runt-execute";
   config.runtime_type = kernel_name;
-  config.local = notebook;
-  agent::RuntimeAgent runner(config, agent::make_kernel_runtime(*spec, kernel_options));
+  agent::RuntimeAgent runner(config, agent::make_kernel_runtime(*spec, kernel_options),
+                             [notebook](boost::asio::io_context&, const agent::AgentIdentity&) { return notebook; });
 
   // The row being waited for, watched on the agent's thread after every commit.
   std::mutex mutex;
@@ -93,7 +94,7 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
         if (o.value("output_type", "") == "error") error_text = o.value("ename", "") + ": " + o.value("evalue", "");
     changed.notify_all();
   };
-  notebook->subscribe(check);
+  notebook->subscribe([&check](const notebook::Change&) { check(); });
   std::thread agent_thread([&] {
     try {
       runner.run();

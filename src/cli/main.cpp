@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
     config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
     // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).
     runt::cli::StopSignals signals;
-    runt::agent::RuntimeAgent runner(config, std::move(runtime));
+    runt::agent::RuntimeAgent runner(config, std::move(runtime),
+                                    runt::agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
     std::thread waiter([&] {
       const int received = signals.wait();
       if (received == SIGINT || received == SIGTERM) runner.stop();

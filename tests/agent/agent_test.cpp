@@ -61,7 +61,7 @@ class AgentTest : public testing::Test {
       log_ += runtime_id + ": " + line + "\n";
     };
     auto& slot = agents_.emplace_back();
-    slot.agent = std::make_unique<RuntimeAgent>(c, std::move(runtime));
+    slot.agent = std::make_unique<RuntimeAgent>(c, std::move(runtime), server_notebook(c.sync_url, c.notebook_id, c.auth_token, c.log));
     slot.thread = std::thread([&slot] {
       try {
         slot.agent->run();

@@ -1,15 +1,15 @@
 #pragma once
-// The RuntimeAgent: one runtime session on one notebook. It verifies its token's user
-// (GET /api/me), connects the sync client, displaces the notebook's other active sessions,
-// starts its own (ready as soon as it has pulled), renews it every 15 s, claims pending
+// The RuntimeAgent: one runtime session on one notebook, in-process or synced (it does not
+// know which). It opens its notebook, displaces the notebook's other active sessions, starts
+// its own (ready as soon as the notebook is live), renews it every 15 s, claims pending
 // executions one at a time, runs them on its Runtime in a worker thread, and commits
 // started → outputs → completed. Defects of the original it fixes (runt-spec §10): a failing
 // cell completes with status error; a cancelled execution stays cancelled; a missing cell fails
 // its queue row; a predecessor's unfinished rows are failed with a reason; output is committed
 // before the completion.
 
-#include "runt/agent/local_notebook.hpp"
 #include "runt/agent/runtime.hpp"
+#include "runt/notebook/notebook.hpp"
 
 #include <chrono>
 #include <functional>
@@ -17,21 +17,34 @@
 #include <stdexcept>
 #include <string>
 
+namespace boost::asio {
+class io_context;
+}
+
 namespace runt::agent {
 
+// Who the agent's session is: a synced notebook connects as it.
+struct AgentIdentity {
+  std::string runtime_id;
+  std::string session_id;
+};
+// Opens the notebook the agent runs, on the agent's event loop (once, from run()). Throws
+// AgentError when it cannot (e.g. the server refuses the token).
+using OpenNotebook = std::function<std::shared_ptr<notebook::Notebook>(boost::asio::io_context&, const AgentIdentity&)>;
+
 struct AgentConfig {
-  std::string sync_url;  // ws://HOST:PORT/livestore; the REST API is at http://HOST:PORT
-  std::string notebook_id;
+  // The server's sync endpoint (ws://HOST:PORT/livestore; its REST API, where large images
+  // are uploaded, is at http://HOST:PORT) and the token for it. Empty for an in-process
+  // notebook: images then stay inline.
+  std::string sync_url;
   std::string auth_token;
+  std::string notebook_id;
   std::string runtime_id;    // empty: runt-<random>
   std::string runtime_type = "python3";
   std::chrono::milliseconds renewal_interval{15000};
   double valid_for_ms = 30000;
   std::size_t image_artifact_threshold = 6144;  // decoded PNG bytes kept inline; larger go to the artifact store
   std::function<void(const std::string&)> log = [](const std::string&) {};
-  // Set: run on this in-process notebook instead of syncing (no server, no identity check);
-  // it must then be used only through post().
-  std::shared_ptr<LocalNotebook> local;
 };
 
 class AgentError : public std::runtime_error {
@@ -41,23 +54,22 @@ class AgentError : public std::runtime_error {
 
 class RuntimeAgent {
  public:
-  RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime);
+  RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime, OpenNotebook open_notebook);
   ~RuntimeAgent();
   RuntimeAgent(const RuntimeAgent&) = delete;
   RuntimeAgent& operator=(const RuntimeAgent&) = delete;
 
   // Runs until stop() or until another session displaces this one. Throws AgentError when
-  // the identity check or the runtime's start fails.
+  // the notebook cannot be opened or the runtime does not start.
   void run();
   // From any thread (a signal handler's thread included): ends the session cleanly
   // (v1.RuntimeSessionTerminated{reason:"shutdown"}, pushed before run() returns).
   void stop();
-  // Runs `task` on the agent's event thread (where a local notebook may be touched).
+  // Runs `task` on the agent's event thread (where its notebook may be touched).
   void post(std::function<void()> task);
 
   const std::string& session_id() const;
-  const std::string& user_id() const;  // known once run() has verified the token
-  bool ready() const;                  // the session is started and ready
+  bool ready() const;  // the session is started and ready
 
  private:
   void run_loop();
@@ -67,5 +79,10 @@ class RuntimeAgent {
 
 // GET <http base of sync_url>/api/me with the token; returns the user id. Throws AgentError.
 std::string verify_identity(const std::string& sync_url, const std::string& token);
+
+// The notebook `notebook_id` on the server at `sync_url`, synced as a runtime: the token's user
+// is verified first (GET /api/me), then the agent connects as that user's runtime session.
+OpenNotebook server_notebook(std::string sync_url, std::string notebook_id, std::string auth_token,
+                             std::function<void(const std::string&)> log);
 
 }  // namespace runt::agent

@@ -63,6 +63,7 @@ class Replica {
   std::int64_t head() const { return head_; }                             // last confirmed seqNum
   std::size_t pending() const { return pending_.size(); }
   bool synced() const { return live_ && pending_.empty(); }               // pulled and nothing waiting
+  bool live() const { return live_; }                                     // connected and pulled
   const std::string& client_id() const { return client_id_; }
   const std::string& session_id() const { return session_id_; }
 
