@@ -1,10 +1,12 @@
 #include "runt/agent/agent.hpp"
 
-#include "runt/kernel/kernel.hpp"  // new_uuid
+#include "runt/base/clock.hpp"
+#include "runt/base/endpoint.hpp"
+#include "runt/base/ids.hpp"
 #include "runt/schema/codec.hpp"
 #include "runt/notebook/synced_notebook.hpp"
 #include "runt/schema/timestamp.hpp"
-#include "runt/sync/client.hpp"
+#include "runt/rest/client.hpp"
 
 #include <boost/asio.hpp>
 
@@ -21,20 +23,14 @@ namespace asio = boost::asio;
 namespace events = schema::events;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
+using base::now_ms;
 
 std::string verify_identity(const std::string& sync_url, const std::string& token) {
   std::string endpoint = sync_url;  // until its REST base is known
   try {
-    const std::string base = sync::http_base_of(sync_url);
+    const std::string base = base::http_base_of(sync_url);
     endpoint = base + "/api/me";
-    const auto response = sync::http_request(base, "GET", "/api/me", token, "", "", {{"User-Agent", "runt-runtime-agent/1.0"}});
+    const auto response = rest::request(base, "GET", "/api/me", token, "", "", {{"User-Agent", "runt-runtime-agent/1.0"}});
     if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
     const auto me = schema::parse_json(response.body);
     if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body);
@@ -66,8 +62,8 @@ OpenNotebook server_notebook(std::string sync_url, std::string notebook_id, std:
 
 struct RuntimeAgent::Impl {
   Impl(AgentConfig c, std::unique_ptr<Runtime> r, OpenNotebook open)
-      : config(std::move(c)), runtime(std::move(r)), open_notebook(std::move(open)), session_id(kernel::new_uuid()) {
-    if (config.runtime_id.empty()) config.runtime_id = "runt-" + kernel::new_uuid().substr(0, 8);
+      : config(std::move(c)), runtime(std::move(r)), open_notebook(std::move(open)), session_id(base::new_uuid()) {
+    if (config.runtime_id.empty()) config.runtime_id = "runt-" + base::new_uuid().substr(0, 8);
   }
 
   void commit(schema::Event event) {
@@ -88,13 +84,13 @@ struct RuntimeAgent::Impl {
     Artifacts a;
     if (config.sync_url.empty()) return a;  // no server to upload to: images stay inline
     a.image_threshold_bytes = config.image_artifact_threshold;
-    const std::string base = sync::http_base_of(config.sync_url);
+    const std::string base = base::http_base_of(config.sync_url);
     a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
     a.now_iso = [] { return schema::format_iso(schema::Timestamp{now_ms()}); };
     a.upload = [this, base](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
       try {
         const auto response =
-            sync::http_request(base, "POST", "/api/artifacts", config.auth_token, bytes, mime, {{"x-notebook-id", config.notebook_id}});
+            rest::request(base, "POST", "/api/artifacts", config.auth_token, bytes, mime, {{"x-notebook-id", config.notebook_id}});
         if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
         return schema::parse_json(response.body).at("artifactId").get<std::string>();
       } catch (const std::exception& e) {
@@ -266,7 +262,7 @@ struct RuntimeAgent::Impl {
         upcoming.insert(upcoming.end(), queue.begin(), queue.end());
         // Visible to cancel() from the moment it leaves the queue: no cancellation falls between.
         context = std::make_shared<ExecutionContext>(
-            std::move(next), config.runtime_id, [this](schema::Event e) { commit_later(std::move(e)); }, [] { return kernel::new_uuid(); },
+            std::move(next), config.runtime_id, [this](schema::Event e) { commit_later(std::move(e)); }, [] { return base::new_uuid(); },
             artifacts());
         running = context;
       }

@@ -1,5 +1,7 @@
 #include "runt/auth/accounts.hpp"
 
+#include "runt/base/clock.hpp"
+#include "runt/base/ids.hpp"
 #include "runt/storage/artifact_store.hpp"
 #include "runt/storage/sqlite.hpp"
 
@@ -70,17 +72,8 @@ bool same_token(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string random_hex(int digits) {
-  std::random_device random;  // the kernel's CSPRNG on Linux
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < digits; ++i) out.push_back(kHex[random() % 16]);
-  return out;
-}
+using base::now_ms;
+using base::random_hex;
 
 }  // namespace
 

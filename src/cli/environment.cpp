@@ -1,5 +1,7 @@
 #include "environment.hpp"
 
+#include "runt/base/ids.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -50,9 +52,7 @@ std::string load_or_create_server_token(const std::filesystem::path& data_dir) {
   std::getline(existing, token);
   if (!token.empty()) return token;
   std::filesystem::create_directories(data_dir);
-  std::random_device random;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = 0; i < 48; ++i) token.push_back(kHex[random() % 16]);
+  token = base::random_hex(48);
   std::ofstream(token_file) << token << "\n";
   ::chmod(token_file.c_str(), 0600);
   return token;

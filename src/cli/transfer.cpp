@@ -1,7 +1,9 @@
 #include "transfer.hpp"
 
 #include "runt/ipynb/ipynb.hpp"
-#include "runt/kernel/kernel.hpp"  // new_uuid
+#include "runt/base/endpoint.hpp"
+#include "runt/base/ids.hpp"
+#include "runt/rest/client.hpp"
 #include "runt/schema/codec.hpp"
 #include "runt/schema/json.hpp"
 #include "runt/schema/materialize.hpp"
@@ -41,18 +43,18 @@ int import_notebook(const std::filesystem::path& file, const ServerAccess& serve
 
 std::string create_notebook(const ServerAccess& server, const std::string& title, const std::vector<schema::Event>& events,
                             const std::string& client_id) {
-  const auto created = sync::http_request(server.url, "POST", "/api/notebooks", server.token, "{}");
+  const auto created = rest::request(server.url, "POST", "/api/notebooks", server.token, "{}");
   if (created.status != 201)
     throw std::runtime_error("the server refused to create a notebook (HTTP " + std::to_string(created.status) +
                              "): " + created.body);
   const std::string id = schema::parse_json(created.body).at("id").get<std::string>();
   boost::asio::io_context io;
   sync::ClientOptions options;
-  options.url = sync::sync_url_of(server.url);
+  options.url = base::sync_url_of(server.url);
   options.store_id = id;
   options.payload = {{"authToken", server.token}};
   options.client_id = client_id;
-  options.session_id = kernel::new_uuid();
+  options.session_id = base::new_uuid();
   std::string refused;
   sync::SyncClient client(io, options);
   client.subscribe([&](const sync::Change& change) {
@@ -73,7 +75,7 @@ std::string create_notebook(const ServerAccess& server, const std::string& title
 int export_notebook(const std::string& notebook_id, const std::filesystem::path& file, const ServerAccess& server,
                     std::ostream& err) {
   try {
-    const auto response = sync::http_request(server.url, "GET", "/api/notebooks/" + notebook_id + "/events", server.token);
+    const auto response = rest::request(server.url, "GET", "/api/notebooks/" + notebook_id + "/events", server.token);
     if (response.status != 200) {
       err << "runt export: HTTP " << response.status << ": " << response.body << "\n";
       return 1;

@@ -1,5 +1,7 @@
 #include "up.hpp"
 
+#include "runt/rest/client.hpp"
+
 #include "agent_pool.hpp"
 #include "environment.hpp"
 #include "signals.hpp"
@@ -97,7 +99,7 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
       }
     } else {
       // A new id becomes the operator's before anyone else can open it; an existing one keeps its owner.
-      const auto created = sync::http_request(local, "POST", "/api/notebooks", serve_options.token,
+      const auto created = rest::request(local, "POST", "/api/notebooks", serve_options.token,
                                               schema::to_js_string(schema::Json{{"id", notebook}}));
       if (created.status != 201 && created.status != 409)
         throw std::runtime_error("cannot open notebook " + notebook + " (HTTP " + std::to_string(created.status) + "): " + created.body);

@@ -1,5 +1,7 @@
 #include "runt/ipynb/ipynb.hpp"
 
+#include "runt/base/ids.hpp"
+
 #include "runt/schema/fractional_index.hpp"
 #include "runt/schema/json.hpp"
 #include "runt/schema/literals.hpp"
@@ -22,13 +24,7 @@ bool valid_cell_id(const std::string& id) {
   return true;
 }
 
-std::string random_cell_id() {
-  std::random_device random;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 12; ++i) id.push_back(kHex[random() % 16]);
-  return id;
-}
+std::string random_cell_id() { return base::random_hex(12); }
 
 // An inline representation's value as nbformat stores it.
 Json inline_value(const schema::MediaRepresentation& media) {

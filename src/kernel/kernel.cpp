@@ -1,5 +1,7 @@
 #include "runt/kernel/kernel.hpp"
 
+#include "runt/base/ids.hpp"
+
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
@@ -24,21 +26,7 @@ namespace runt::kernel {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string new_uuid() {
-  std::random_device random;
-  std::array<unsigned char, 16> b{};
-  for (auto& byte : b) byte = static_cast<unsigned char>(random() & 0xff);
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b[i] >> 4]);
-    out.push_back(kHex[b[i] & 15]);
-  }
-  return out;
-}
+using base::new_uuid;
 
 namespace {
 

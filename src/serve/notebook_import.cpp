@@ -1,5 +1,7 @@
 #include "notebook_import.hpp"
 
+#include "runt/base/ids.hpp"
+
 #include "runt/ipynb/ipynb.hpp"
 #include "runt/protocol/frames.hpp"
 #include "runt/schema/codec.hpp"
@@ -31,13 +33,7 @@ schema::State materialized(storage::EventStore& store, const std::string& store_
   return state;
 }
 
-std::string new_notebook_id() {
-  std::random_device random;
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string id = "nb-";
-  for (int i = 0; i < 16; ++i) id.push_back(kAlphabet[random() % 36]);
-  return id;
-}
+std::string new_notebook_id() { return "nb-" + base::random_string("abcdefghijklmnopqrstuvwxyz0123456789", 16); }
 
 ipynb::Json read_ipynb(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -1,6 +1,7 @@
 #include "runt/serve/server.hpp"
 
 #include "caller.hpp"
+#include "runt/base/clock.hpp"
 #include "context.hpp"
 #include "http_session.hpp"
 #include "listener.hpp"
@@ -16,9 +17,6 @@ namespace runt::serve {
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -28,7 +26,7 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
       store(storage::open_sqlite_store(options.data_dir / "runt.sqlite")),
       accounts(options.data_dir / "runt.sqlite", options.token),
       artifacts(options.data_dir / "artifacts"),
-      hub(*store, now_ms, /*group_commit=*/true) {
+      hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
   revocations_seen_ = accounts.revision();
   // Logs written before notebooks had owners belong to the operator, not to whoever opens

@@ -1,5 +1,7 @@
 #include "runt/storage/artifact_store.hpp"
 
+#include "runt/base/ids.hpp"
+
 #include "runt/storage/event_store.hpp"
 
 #include <openssl/evp.h>
@@ -72,7 +74,7 @@ std::string ArtifactStore::put(std::string_view bytes) {
   const std::string hash = sha256_hex(bytes);
   const auto target = dir_ / hash;
   if (std::filesystem::exists(target)) return hash;
-  const auto temp = dir_ / (hash + ".tmp" + std::to_string(std::random_device{}()));
+  const auto temp = dir_ / (hash + ".tmp" + base::random_hex(8));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw StorageError("cannot create " + temp.string() + ": " + std::strerror(errno));
   try {
@@ -95,8 +97,7 @@ std::string ArtifactStore::put(std::string_view bytes) {
 }
 
 std::filesystem::path ArtifactStore::new_staging_file() const {
-  std::random_device random;
-  return dir_ / (std::string(kStagingPrefix) + std::to_string(random()) + std::to_string(random()));
+  return dir_ / (std::string(kStagingPrefix) + base::random_hex(16));
 }
 
 ArtifactStore::Adopted ArtifactStore::adopt(const std::filesystem::path& staging) {

@@ -1,5 +1,7 @@
 #include "runt/sync/client.hpp"
 
+#include "runt/base/endpoint.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
@@ -15,34 +17,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-struct Endpoint {
-  std::string host, port, path;
-};
-
-Endpoint parse_url(const std::string& url) {
-  std::string_view rest = url;
-  if (rest.starts_with("ws://"))
-    rest.remove_prefix(5);
-  else if (rest.starts_with("http://"))
-    rest.remove_prefix(7);
-  else
-    throw std::invalid_argument("sync URL must start with ws:// or http:// (wss: put a TLS proxy in front): " + url);
-  const auto slash = rest.find('/');
-  const std::string_view authority = rest.substr(0, slash);
-  std::string path(slash == std::string_view::npos ? "" : rest.substr(slash));
-  while (path.ends_with('/')) path.pop_back();
-  const auto colon = authority.rfind(':');
-  Endpoint e{std::string(authority.substr(0, colon)), colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1)),
-             path};
-  if (e.host.empty() || e.port.empty()) throw std::invalid_argument("sync URL has no host: " + url);
-  return e;
-}
+using base::Endpoint;
 
 }  // namespace
 
 struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& context, ClientOptions o)
-      : io(context), options(std::move(o)), endpoint(parse_url(options.url)),
+      : io(context), options(std::move(o)), endpoint(base::parse_endpoint(options.url)),
         replica(options.client_id, options.session_id), backoff(options.min_backoff), timer(context) {}
 
   void connect() {
@@ -224,66 +205,5 @@ void SyncClient::subscribe(Replica::Listener listener) { impl_->replica.subscrib
 const Replica& SyncClient::replica() const { return impl_->replica; }
 bool SyncClient::connected() const { return impl_->open; }
 int SyncClient::connections() const { return impl_->connects; }
-
-HttpResponse http_request(const std::string& base_url, const std::string& method, const std::string& target,
-                          const std::string& bearer_token, const std::string& body, const std::string& content_type,
-                          const std::vector<std::pair<std::string, std::string>>& headers) {
-  std::string url = base_url;
-  if (url.starts_with("ws://")) url = "http://" + url.substr(5);
-  const Endpoint e = parse_url(url);
-  const std::string where = e.host + ":" + e.port;
-  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-  request.set(http::field::host, where);
-  request.set(http::field::user_agent, "runt/0.1");
-  if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
-  for (const auto& [name, value] : headers) request.set(name, value);
-  if (!body.empty() || method == "POST") {
-    request.set(http::field::content_type, content_type);
-    request.body() = body;
-  }
-  request.prepare_payload();
-
-  // Asynchronous operations, so that the stream's deadline applies to each step (Beast's
-  // synchronous calls ignore it and could wait forever on a silent server).
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(1ull << 32);
-  std::string failure;
-  const auto deadline = std::chrono::seconds(60);
-  stream.expires_after(deadline);
-  tcp::resolver resolver(io);
-  resolver.async_resolve(e.host, e.port, [&](beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) return void(failure = "cannot resolve " + e.host + ": " + ec.message());
-    stream.async_connect(results, [&](beast::error_code cec, const tcp::endpoint&) {
-      if (cec) return void(failure = "cannot reach " + where + ": " + cec.message());
-      stream.expires_after(deadline);
-      http::async_write(stream, request, [&](beast::error_code wec, std::size_t) {
-        if (wec) return void(failure = "request to " + where + " failed: " + wec.message());
-        stream.expires_after(deadline);
-        http::async_read(stream, buffer, parser, [&](beast::error_code rec, std::size_t) {
-          if (rec) failure = "no answer from " + where + ": " + rec.message();
-        });
-      });
-    });
-  });
-  io.run();
-  if (!failure.empty()) throw std::runtime_error(failure);
-  return HttpResponse{static_cast<int>(parser.get().result_int()), parser.get().body()};
-}
-
-std::string http_base_of(const std::string& sync_url) {
-  const Endpoint e = parse_url(sync_url);
-  return "http://" + e.host + ":" + e.port;
-}
-
-std::string sync_url_of(const std::string& base_url) {
-  std::string url = base_url;
-  while (url.ends_with('/')) url.pop_back();
-  if (url.starts_with("http://")) url = "ws://" + url.substr(7);
-  if (!url.ends_with("/livestore")) url += "/livestore";
-  return url;
-}
 
 }  // namespace runt::sync

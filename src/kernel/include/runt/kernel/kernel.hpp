@@ -117,7 +117,5 @@ class Kernel {
   int launches_ = 0;
 };
 
-// A random UUID (version 4) as text, for msg_ids, sessions and keys.
-std::string new_uuid();
 
 }  // namespace runt::kernel

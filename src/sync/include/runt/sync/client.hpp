@@ -59,22 +59,4 @@ class SyncClient {
   std::shared_ptr<Impl> impl_;  // shared with its pending asynchronous operations
 };
 
-// A blocking HTTP/1.1 request to runt serve's REST API, for command-line tools and agents:
-// `base_url` is http://HOST:PORT (a ws:// sync URL works too: its host and port are used).
-// Throws std::runtime_error when the server cannot be reached.
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-};
-HttpResponse http_request(const std::string& base_url, const std::string& method, const std::string& target,
-                          const std::string& bearer_token, const std::string& body = "",
-                          const std::string& content_type = "application/json",
-                          const std::vector<std::pair<std::string, std::string>>& headers = {});
-
-// The sync endpoint of a server URL: http://HOST:PORT -> ws://HOST:PORT/livestore.
-std::string sync_url_of(const std::string& base_url);
-// The REST base of a sync URL: ws://HOST:PORT/livestore -> http://HOST:PORT. Throws
-// std::invalid_argument for a URL it cannot use.
-std::string http_base_of(const std::string& sync_url);
-
 }  // namespace runt::sync
