@@ -1,13 +1,13 @@
 #include "up.hpp"
 
-#include "runt/rest/client.hpp"
-
-#include "agent_pool.hpp"
 #include "environment.hpp"
 #include "signals.hpp"
 #include "transfer.hpp"
 
+#include "runt/agent/kernel_runtime.hpp"
 #include "runt/kernel/kernelspec.hpp"
+#include "runt/rest/client.hpp"
+#include "runt/runner/agent_pool.hpp"
 #include "runt/schema/json.hpp"
 #include "runt/serve/server.hpp"
 #include "runt/sync/client.hpp"
@@ -51,17 +51,21 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
   serve_options.log = [&err, verbose = options.verbose](const std::string& line) {
     if (verbose) err << "runt serve: " << line << std::endl;
   };
-  std::unique_ptr<AgentPool> agents;
+  std::unique_ptr<runner::AgentPool> agents;
   std::unique_ptr<serve::Server> server;
   try {
-    AgentPoolOptions pool;
-    pool.spec = *spec;
+    runner::AgentPoolOptions pool;
+    pool.make_runtime = [spec = *spec, runtime_dir = kernel_runtime_dir()] {
+      agent::KernelRuntimeOptions kernel_options;
+      kernel_options.runtime_dir = runtime_dir;
+      return agent::make_kernel_runtime(spec, kernel_options);
+    };
     pool.runtime_type = options.kernel;
     pool.token = serve_options.token;
     pool.accounts_file = data_dir / "runt.sqlite";
     pool.max_kernels = options.max_kernels;
     pool.idle = options.kernel_idle;
-    agents = std::make_unique<AgentPool>(std::move(pool), err);
+    agents = std::make_unique<runner::AgentPool>(std::move(pool), err);
     serve_options.on_notebook_opened = [&agents](const std::string& notebook) { agents->opened(notebook); };
     serve_options.on_notebook_closed = [&agents](const std::string& notebook) { agents->closed(notebook); };
     serve_options.runtime_refusal = [&agents](const std::string& notebook) { return agents->refusal(notebook); };

@@ -12,14 +12,15 @@
 // `deny-runtime` take effect while runt up runs. Why a notebook has no runtime is kept for the
 // browser (refusal()).
 
+#include "runt/agent/runtime.hpp"
 #include "runt/auth/accounts.hpp"
-#include "runt/kernel/kernelspec.hpp"
 #include "runt/serve/server.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,10 +31,10 @@
 #include <thread>
 #include <vector>
 
-namespace runt::cli {
+namespace runt::runner {
 
 struct AgentPoolOptions {
-  kernel::KernelSpec spec;
+  std::function<std::unique_ptr<agent::Runtime>()> make_runtime;  // one per agent (runt up: a kernel)
   std::string runtime_type;             // shown to clients (the kernel's name)
   std::string token;                    // the server's: agents connect as the operator
   std::filesystem::path accounts_file;  // the server's SQLite file: owners and who may run code
@@ -44,6 +45,7 @@ struct AgentPoolOptions {
 
 class AgentPool {
  public:
+  // Lines for the operator (what was refused, what stopped) go to `err`.
   AgentPool(AgentPoolOptions options, std::ostream& err);
   ~AgentPool();
   AgentPool(const AgentPool&) = delete;
@@ -63,6 +65,8 @@ class AgentPool {
   // Ends every agent's session (each pushes v1.RuntimeSessionTerminated{shutdown}).
   void stop_all();
   int failures() const { return failures_; }
+  // Agents running now (started, and not yet stopped by the pool).
+  std::size_t running();
 
  private:
   struct Slot;
@@ -72,8 +76,6 @@ class AgentPool {
   void refuse_locked(const std::string& notebook, serve::RuntimeRefusal refusal);
   void start_locked(const std::string& notebook);
   void supervise();
-  // Takes out the agents to stop (idle, or their owner lost the right) and the finished ones,
-  // then starts what the freed places and new grants allow.
   // Takes out the agents to stop (idle, or their owner lost the right) and the finished ones.
   std::vector<std::unique_ptr<Slot>> sweep_locked();
 
@@ -94,4 +96,4 @@ class AgentPool {
   std::thread supervisor_;
 };
 
-}  // namespace runt::cli
+}  // namespace runt::runner

@@ -1,16 +1,13 @@
-#include "agent_pool.hpp"
-
-#include "environment.hpp"
+#include "runt/runner/agent_pool.hpp"
 
 #include "runt/agent/agent.hpp"
-#include "runt/agent/kernel_runtime.hpp"
 
 #include <csignal>
 #include <sstream>
 #include <unistd.h>
 #include <utility>
 
-namespace runt::cli {
+namespace runt::runner {
 
 struct AgentPool::Slot {
   std::unique_ptr<agent::RuntimeAgent> runner;
@@ -115,10 +112,8 @@ void AgentPool::start_locked(const std::string& notebook) {
   config.auth_token = options_.token;
   config.runtime_type = options_.runtime_type;
   config.log = [this](const std::string& line) { err_ << "runt agent: " << line << std::endl; };
-  agent::KernelRuntimeOptions kernel_options;
-  kernel_options.runtime_dir = kernel_runtime_dir();
   auto slot = std::make_unique<Slot>();
-  slot->runner = std::make_unique<agent::RuntimeAgent>(config, agent::make_kernel_runtime(options_.spec, kernel_options),
+  slot->runner = std::make_unique<agent::RuntimeAgent>(config, options_.make_runtime(),
                                                        agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
   if (!open_.contains(notebook)) slot->unwatched_since = Clock::now();
   slot->thread = std::thread([this, notebook, slot = slot.get()] {
@@ -185,6 +180,11 @@ std::vector<std::unique_ptr<AgentPool::Slot>> AgentPool::sweep_locked() {
   return leaving;
 }
 
+std::size_t AgentPool::running() {
+  std::lock_guard lock(mutex_);
+  return agents_.size();
+}
+
 void AgentPool::stop_all() {
   std::map<std::string, std::unique_ptr<Slot>> agents;
   {
@@ -199,4 +199,4 @@ void AgentPool::stop_all() {
   for (auto& [id, slot] : agents) slot->thread.join();
 }
 
-}  // namespace runt::cli
+}  // namespace runt::runner
