@@ -1,5 +1,7 @@
 #include "runt/agent/execution_context.hpp"
 
+#include "runt/agent/runtime_label.hpp"
+
 #include <openssl/evp.h>
 
 #include <cctype>
@@ -11,7 +13,7 @@ namespace events = schema::events;
 ExecutionContext::ExecutionContext(Execution execution, std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts,
                                    std::shared_ptr<ResultDisplays> displays)
     : execution_(std::move(execution)),
-      cleared_by_("runtime-" + runtime_id),
+      cleared_by_(runtime_actor_id(runtime_id)),
       commit_(std::move(commit)),
       new_id_(std::move(new_id)),
       artifacts_(std::move(artifacts)),
