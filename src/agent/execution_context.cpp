@@ -1,5 +1,7 @@
 #include "runt/agent/execution_context.hpp"
 
+#include "runt/agent/runtime_label.hpp"
+
 #include <openssl/evp.h>
 
 #include <cctype>
@@ -8,12 +10,14 @@ namespace runt::agent {
 
 namespace events = schema::events;
 
-ExecutionContext::ExecutionContext(Execution execution, std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts)
+ExecutionContext::ExecutionContext(Execution execution, std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts,
+                                   std::shared_ptr<ResultDisplays> displays)
     : execution_(std::move(execution)),
-      cleared_by_("runtime-" + runtime_id),
+      cleared_by_(runtime_actor_id(runtime_id)),
       commit_(std::move(commit)),
       new_id_(std::move(new_id)),
-      artifacts_(std::move(artifacts)) {}
+      artifacts_(std::move(artifacts)),
+      displays_(displays ? std::move(displays) : std::make_shared<ResultDisplays>()) {}
 
 namespace {
 
@@ -87,9 +91,20 @@ schema::Representations ExecutionContext::with_artifacts(schema::Representations
   return representations;
 }
 
+void ExecutionContext::add(schema::Event event) {
+  displays_->output_added(execution_.cell_id);
+  commit_(std::move(event));
+}
+
+void ExecutionContext::update_results(const std::string& display_id, const schema::Representations& representations) {
+  // The same id, cell, position and count: insert-replace puts the new content in its place.
+  for (const auto& r : displays_->updatable(display_id))
+    commit_(events::MultimediaResultOutputAdded{r.output_id, r.cell_id, r.position, representations, r.execution_count});
+}
+
 std::string ExecutionContext::terminal_output(const std::string& text, schema::StreamName stream) {
   const std::string id = new_id_();
-  commit_(events::TerminalOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::nullopt}, stream});
+  add(events::TerminalOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::nullopt}, stream});
   return id;
 }
 
@@ -105,28 +120,41 @@ void ExecutionContext::terminal(const std::string& text, schema::StreamName stre
 }
 
 void ExecutionContext::display(schema::Representations representations, std::optional<std::string> display_id) {
-  commit_(events::MultimediaDisplayOutputAdded{new_id_(), execution_.cell_id, next_position(), with_artifacts(std::move(representations)),
-                                               std::move(display_id)});
+  representations = with_artifacts(std::move(representations));
+  // The event itself updates the display rows with that id.
+  add(events::MultimediaDisplayOutputAdded{new_id_(), execution_.cell_id, next_position(), representations, display_id});
+  if (display_id && !display_id->empty()) update_results(*display_id, representations);
 }
 
 void ExecutionContext::update_display(const std::string& display_id, schema::Representations representations) {
-  commit_(events::MultimediaDisplayOutputUpdated{display_id, with_artifacts(std::move(representations))});
+  representations = with_artifacts(std::move(representations));
+  commit_(events::MultimediaDisplayOutputUpdated{display_id, representations});
+  update_results(display_id, representations);
 }
 
-void ExecutionContext::result(schema::Representations representations) {
-  commit_(events::MultimediaResultOutputAdded{new_id_(), execution_.cell_id, next_position(), with_artifacts(std::move(representations)),
-                                              execution_.execution_count});
+void ExecutionContext::result(schema::Representations representations, std::optional<std::string> display_id) {
+  representations = with_artifacts(std::move(representations));
+  const bool has_id = display_id && !display_id->empty();
+  // Earlier outputs with the id first, so this result is not updated with its own content.
+  if (has_id) {
+    commit_(events::MultimediaDisplayOutputUpdated{*display_id, representations});
+    update_results(*display_id, representations);
+  }
+  const std::string id = new_id_();
+  const double position = next_position();
+  add(events::MultimediaResultOutputAdded{id, execution_.cell_id, position, std::move(representations), execution_.execution_count});
+  if (has_id) displays_->remember(*display_id, {id, execution_.cell_id, position, execution_.execution_count});
 }
 
 void ExecutionContext::error(const std::string& ename, const std::string& evalue, const std::vector<std::string>& traceback) {
-  commit_(events::ErrorOutputAdded{new_id_(), execution_.cell_id, next_position(),
+  add(events::ErrorOutputAdded{new_id_(), execution_.cell_id, next_position(),
                                    schema::InlineMedia{schema::Json{{"ename", ename}, {"evalue", evalue}, {"traceback", traceback}},
                                                        std::nullopt}});
 }
 
 std::string ExecutionContext::markdown(const std::string& text) {
   const std::string id = new_id_();
-  commit_(events::MarkdownOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::nullopt}});
+  add(events::MarkdownOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::nullopt}});
   return id;
 }
 
@@ -140,7 +168,12 @@ void ExecutionContext::append_terminal(const std::string& output_id, const std::
 
 void ExecutionContext::clear(ClearTiming timing) {
   commit_(events::CellOutputsCleared{execution_.cell_id, timing == ClearTiming::before_next_output, cleared_by_});
-  if (timing == ClearTiming::now) position_ = 0;
+  if (timing == ClearTiming::now) {
+    displays_->cell_cleared(execution_.cell_id);
+    position_ = 0;
+  } else {
+    displays_->clear_pending(execution_.cell_id);
+  }
 }
 
 }  // namespace runt::agent

@@ -62,7 +62,7 @@ void KernelOutputs::take(kernel::Channel channel, const kernel::Message& m) {
   } else if (type == "update_display_data") {
     if (const auto id = display_id_of(m.content)) context_.update_display(*id, bundle_of(m.content));
   } else if (type == "execute_result") {
-    context_.result(bundle_of(m.content));
+    context_.result(bundle_of(m.content), display_id_of(m.content));
   } else if (type == "error") {
     std::vector<std::string> traceback;
     for (const auto& line : m.content.value("traceback", kernel::Json::array()))

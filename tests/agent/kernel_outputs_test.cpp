@@ -92,6 +92,21 @@ TEST_F(KernelOutputsTest, DisplaysUpdatesErrorsAndClears) {
             R"({"ename":"E","evalue":"v","traceback":["line 1","line 2"]})");
 }
 
+TEST_F(KernelOutputsTest, AResultWithADisplayIdIsUpdatedLikeADisplay) {
+  outputs.take(Channel::iopub, message("execute_result", {{"data", {{"text/plain", "9"}}}, {"metadata", Json::object()}, {"execution_count", 7},
+                                                          {"transient", {{"display_id", "r"}}}}));
+  outputs.take(Channel::iopub, message("update_display_data", {{"data", {{"text/plain", "10"}}}, {"metadata", Json::object()},
+                                                               {"transient", {{"display_id", "r"}}}}));
+  ASSERT_EQ(names(), (std::vector<std::string>{"v1.MultimediaDisplayOutputUpdated", "v1.MultimediaResultOutputAdded",
+                                               "v1.MultimediaDisplayOutputUpdated", "v1.MultimediaResultOutputAdded"}));
+  const auto& first = std::get<events::MultimediaResultOutputAdded>(committed[1]);
+  const auto& again = std::get<events::MultimediaResultOutputAdded>(committed[3]);
+  EXPECT_EQ(again.id, first.id);  // insert-replace: the same row, in its place
+  EXPECT_EQ(again.position, first.position);
+  EXPECT_EQ(again.executionCount, 7);
+  EXPECT_EQ(std::get<schema::InlineMedia>(again.representations.at(0).second).data, std::optional(schema::Json("10")));
+}
+
 TEST_F(KernelOutputsTest, OnlyTheShellReplyCountsAsTheReply) {
   outputs.take(Channel::iopub, message("execute_reply", {{"status", "ok"}}));  // never on iopub
   outputs.take(Channel::iopub, message("status", {{"execution_state", "idle"}}));

@@ -4,10 +4,12 @@
 // appendTerminal, clear), turning each call into notebook events.
 
 #include "runt/agent/execution.hpp"
+#include "runt/agent/result_displays.hpp"
 #include "runt/schema/events.hpp"
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,15 +36,20 @@ enum class ClearTiming { now, before_next_output };
 
 class ExecutionContext {
  public:
-  ExecutionContext(Execution execution, std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts = {});
+  // `displays` is shared by the executions of one session, so that a later cell can update a
+  // result with a display id; without one the context keeps its own (updates within the cell).
+  ExecutionContext(Execution execution, std::string runtime_id, Commit commit, NewId new_id, Artifacts artifacts = {},
+                   std::shared_ptr<ResultDisplays> displays = nullptr);
 
   const Execution& execution() const { return execution_; }
 
   void stdout_text(const std::string& text) { terminal(text, schema::StreamName::stdout_); }
   void stderr_text(const std::string& text) { terminal(text, schema::StreamName::stderr_); }
+  // An output with a display id updates every earlier output with that id, results included
+  // (as Jupyter does; see ResultDisplays).
   void display(schema::Representations representations, std::optional<std::string> display_id = std::nullopt);
   void update_display(const std::string& display_id, schema::Representations representations);
-  void result(schema::Representations representations);
+  void result(schema::Representations representations, std::optional<std::string> display_id = std::nullopt);
   void error(const std::string& ename, const std::string& evalue, const std::vector<std::string>& traceback);
   std::string markdown(const std::string& text);  // returns the output id
   void append_markdown(const std::string& output_id, const std::string& delta, std::int64_t sequence_number);
@@ -56,6 +63,10 @@ class ExecutionContext {
 
  private:
   void terminal(const std::string& text, schema::StreamName stream);
+  // Commits an output-adding event of this execution's cell (it consumes a pending clear).
+  void add(schema::Event event);
+  // Adds the results carrying `display_id` again with new representations.
+  void update_results(const std::string& display_id, const schema::Representations& representations);
   // PNGs above the threshold become artifacts, with text fallbacks (runt-spec §2.6).
   schema::Representations with_artifacts(schema::Representations representations);
   double next_position() { return static_cast<double>(position_++); }
@@ -65,6 +76,7 @@ class ExecutionContext {
   Commit commit_;
   NewId new_id_;
   Artifacts artifacts_;
+  std::shared_ptr<ResultDisplays> displays_;
   std::int64_t position_ = 0;
   std::atomic<bool> cancelled_{false};
 };
