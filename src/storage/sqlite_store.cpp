@@ -1,5 +1,6 @@
 #include "runt/storage/event_store.hpp"
 
+#include "events_schema.hpp"
 #include "runt/storage/sqlite.hpp"
 
 #include <map>
@@ -11,20 +12,6 @@ namespace {
 
 using sqlite::Reset;
 using sqlite::Statement;
-
-constexpr std::string_view kSchema = R"(
-    CREATE TABLE IF NOT EXISTS events (
-      store_id TEXT NOT NULL,
-      seq_num INTEGER NOT NULL,
-      parent_seq_num INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      args TEXT,            -- exact JSON text as pushed; NULL when the event had no args
-      created_at TEXT NOT NULL,
-      client_id TEXT NOT NULL,
-      session_id TEXT NOT NULL,
-      PRIMARY KEY (store_id, seq_num)
-    ) STRICT, WITHOUT ROWID;
-)";
 
 StoredEvent row_event(const Statement& row) {
   StoredEvent s;
@@ -42,7 +29,7 @@ StoredEvent row_event(const Statement& row) {
 
 class SqliteStore final : public EventStore {
  public:
-  explicit SqliteStore(const std::filesystem::path& file) : db_(file, kSchema) {}
+  explicit SqliteStore(const std::filesystem::path& file) : db_(file, "") {}
 
   void append(std::span<const Append> appends) override {
     const std::lock_guard lock(mutex_);
@@ -127,6 +114,10 @@ class SqliteStore final : public EventStore {
   std::mutex mutex_;  // one connection; calls are serialized
   std::map<std::string, std::int64_t, std::less<>> heads_;  // committed heads of the logs seen
   sqlite::Database db_;
+  // Before the statements below are prepared: they need the current layout.
+  struct Schema {
+    explicit Schema(sqlite::Database& db) { ensure_events_schema(db); }
+  } schema_{db_};
   Statement insert_{db_,
                     "INSERT INTO events (store_id, " RUNT_EVENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
   Statement head_{db_, "SELECT coalesce(max(seq_num), 0) FROM events WHERE store_id = ?"};

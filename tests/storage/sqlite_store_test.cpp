@@ -115,6 +115,58 @@ TEST_F(SqliteStore, GroupCommitsSeveralPushesAtomically) {
   EXPECT_EQ(store->head("nbB"), 2);
 }
 
+// Events are stored in the order they were committed, logs interleaved; each log still reads
+// back in seqNum order, in pages, and its last event is its own.
+TEST_F(SqliteStore, ReadsEachLogInOrderWhenLogsAreInterleaved) {
+  auto store = open_sqlite_store(file());
+  const std::vector<std::string> ids{"nb-b", "nb-a", "nb-c"};
+  for (int round = 0; round < 40; ++round) {
+    std::vector<std::vector<WireEvent>> pushes;
+    std::vector<Append> group;
+    for (size_t n = 0; n < ids.size(); ++n) pushes.push_back(chain(round * 2, 2, ids[n]));
+    for (size_t n = 0; n < ids.size(); ++n) group.push_back({ids[n], pushes[n], "t"});
+    store->append(group);
+  }
+  EXPECT_EQ(store->store_ids(), (std::vector<std::string>{"nb-a", "nb-b", "nb-c"}));
+  for (const auto& id : ids) {
+    EXPECT_EQ(store->head(id), 80);
+    std::vector<StoredEvent> all;
+    for (std::int64_t after = 0;;) {
+      const auto page = store->read(id, after, 7);
+      if (page.empty()) break;
+      all.insert(all.end(), page.begin(), page.end());
+      after = page.back().event.seqNum;
+    }
+    ASSERT_EQ(all.size(), 80u) << id;
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(all[i].event.seqNum, static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(all[i].event.args, R"({"id":")" + id + std::to_string(i + 1) + R"("})");
+    }
+    EXPECT_EQ(store->last(id)->event.args, R"({"id":")" + id + "80\"}");
+  }
+}
+
+// A group refused at its third push has written nothing of the first two, in the file or in
+// the heads the store remembers; the same pushes then commit.
+TEST_F(SqliteStore, AGroupThatFailsMidwayLeavesNothing) {
+  auto store = open_sqlite_store(file());
+  const auto a = chain(0, 3, "a"), b = chain(0, 2, "b"), bad = chain(5, 1, "c"), d = chain(0, 1, "d");
+  EXPECT_THROW(store->append(std::vector<Append>{{"nbA", a, "t"}, {"nbB", b, "t"}, {"nbC", bad, "t"}, {"nbD", d, "t"}}),
+               StorageError);
+  EXPECT_TRUE(store->store_ids().empty());
+  EXPECT_TRUE(store->read("nbA", 0, 100).empty());
+  EXPECT_EQ(store->head("nbA"), 0);
+  EXPECT_EQ(store->head("nbB"), 0);
+  store->append(std::vector<Append>{{"nbA", a, "t"}, {"nbB", b, "t"}, {"nbD", d, "t"}});
+  EXPECT_EQ(store->store_ids(), (std::vector<std::string>{"nbA", "nbB", "nbD"}));
+  EXPECT_EQ(store->read("nbA", 0, 100).size(), 3u);
+  // And nothing of the refused group survives a reopen either.
+  store.reset();
+  store = open_sqlite_store(file());
+  EXPECT_EQ(store->head("nbA"), 3);
+  EXPECT_EQ(store->head("nbC"), 0);
+}
+
 TEST_F(SqliteStore, RefusesEventsThatDoNotContinueTheLog) {
   auto store = open_sqlite_store(file());
   store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
