@@ -1,5 +1,7 @@
 #include "runt/agent/agent.hpp"
 
+#include "runt/agent/runtime_label.hpp"
+
 #include "runt/base/clock.hpp"
 #include "runt/base/endpoint.hpp"
 #include "runt/base/ids.hpp"
@@ -111,6 +113,7 @@ struct RuntimeAgent::Impl {
       if (row->isActive && row->sessionId != session_id) others.push_back(row->sessionId);
     for (const auto& other : others) commit(events::RuntimeSessionTerminated{other, schema::TerminationReason::displaced});
     commit(events::RuntimeSessionStarted{session_id, config.runtime_id, config.runtime_type, runtime->capabilities()});
+    if (!config.kernel_display_name.empty()) commit(runtime_actor_profile(config.runtime_id, config.kernel_display_name));
     // What a dead predecessor left running would otherwise wait forever.
     std::vector<events::ExecutionCompleted> orphans;
     for (const auto* row : s.executionQueue.in_insertion_order())
@@ -263,7 +266,7 @@ struct RuntimeAgent::Impl {
         // Visible to cancel() from the moment it leaves the queue: no cancellation falls between.
         context = std::make_shared<ExecutionContext>(
             std::move(next), config.runtime_id, [this](schema::Event e) { commit_later(std::move(e)); }, [] { return base::new_uuid(); },
-            artifacts());
+            artifacts(), displays);
         running = context;
       }
       if (upcoming.size() > 1) runtime->prefetch(upcoming);
@@ -338,6 +341,9 @@ struct RuntimeAgent::Impl {
   asio::io_context io;
   asio::steady_timer renewal{io};
   std::shared_ptr<notebook::Notebook> notebook;
+  // Which result outputs carry which display id, across the session's executions: a later cell
+  // may update an earlier one's result (IPython display handles).
+  std::shared_ptr<ResultDisplays> displays = std::make_shared<ResultDisplays>();
   bool starting = false, stopping = false, displaced = false;
   std::atomic<bool> started{false};  // read by other threads (ready())
   bool reconciling = false, again = false;

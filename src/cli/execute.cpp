@@ -2,6 +2,7 @@
 
 #include "environment.hpp"
 
+#include "runt/agent/runtime_label.hpp"
 #include "runt/ipynb/ipynb.hpp"
 #include "runt/runner/run_notebook.hpp"
 
@@ -46,7 +47,8 @@ int execute_notebook(const ExecuteOptions& options, std::ostream& err) {
 
   runner::RunOptions run;
   run.make_runtime = runner::pipelined_kernel(*spec, kernel_runtime_dir());
-  run.runtime_type = kernel_name;
+  run.runtime_type = agent::anode_runtime_type(spec->name, spec->language);
+  run.kernel_display_name = spec->display_name;
   run.timeout_seconds = options.timeout_seconds;
   run.allow_errors = options.allow_errors;
   run.progress = options.progress;

@@ -9,6 +9,7 @@
 
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
+#include "runt/agent/runtime_label.hpp"
 #include "runt/auth/accounts.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/kernel/message.hpp"
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
   agent->add_option("-t,--auth-token", agent_token, "API key or server token (env RUNT_API_KEY or AUTH_TOKEN)");
   agent->add_option("-s,--sync-url", agent_sync_url, "Sync endpoint, e.g. ws://127.0.0.1:8787/livestore")->envname("LIVESTORE_SYNC_URL");
   agent->add_option("--runtime-id", agent_runtime_id, "Runtime id (default: runt-<random>)")->envname("RUNTIME_ID");
-  agent->add_option("--runtime-type", agent_runtime_type, "Runtime type shown to clients (default: the kernel name)")->envname("RUNTIME_TYPE");
+  agent->add_option("--runtime-type", agent_runtime_type, "Runtime type shown to clients (default: python for a Python kernel, as anode's UI names it; else the kernel name)")->envname("RUNTIME_TYPE");
   agent->add_option("--kernel", agent_kernel, "Kernelspec to run cells on (see runt kernels), or echo")->capture_default_str();
   std::size_t agent_threshold = 6144;
   agent->add_option("--image-artifact-threshold", agent_threshold, "PNG bytes kept inline; larger images go to the artifact store")
@@ -191,7 +192,8 @@ int main(int argc, char** argv) {
     // Runtimes by name: the example, then every installed kernelspec.
     runt::agent::RuntimeRegistry runtimes;
     runtimes.add("echo", [] { return runt::agent::make_echo_runtime(); });
-    for (const auto& spec : runt::kernel::find_kernelspecs(runt::kernel::kernel_dirs(runt::cli::env)))
+    const auto kernelspecs = runt::kernel::find_kernelspecs(runt::kernel::kernel_dirs(runt::cli::env));
+    for (const auto& spec : kernelspecs)
       runtimes.add(spec.name, [spec] {
         runt::agent::KernelRuntimeOptions options;
         options.runtime_dir = runt::cli::kernel_runtime_dir();
@@ -209,7 +211,10 @@ int main(int argc, char** argv) {
     config.notebook_id = agent_notebook;
     config.auth_token = agent_token;
     config.runtime_id = agent_runtime_id;
-    config.runtime_type = agent_runtime_type.empty() ? agent_kernel : agent_runtime_type;
+    const auto spec = std::find_if(kernelspecs.begin(), kernelspecs.end(), [&](const auto& k) { return k.name == agent_kernel; });
+    const std::string language = spec != kernelspecs.end() ? spec->language : "";
+    config.runtime_type = agent_runtime_type.empty() ? runt::agent::anode_runtime_type(agent_kernel, language) : agent_runtime_type;
+    if (spec != kernelspecs.end()) config.kernel_display_name = spec->display_name;
     config.image_artifact_threshold = agent_threshold;
     config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
     // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).

@@ -5,6 +5,7 @@
 #include "transfer.hpp"
 
 #include "runt/agent/kernel_runtime.hpp"
+#include "runt/agent/runtime_label.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/rest/client.hpp"
 #include "runt/runner/agent_pool.hpp"
@@ -60,7 +61,8 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
       kernel_options.runtime_dir = runtime_dir;
       return agent::make_kernel_runtime(spec, kernel_options);
     };
-    pool.runtime_type = options.kernel;
+    pool.runtime_type = agent::anode_runtime_type(spec->name, spec->language);
+    pool.kernel_display_name = spec->display_name;
     pool.token = serve_options.token;
     pool.accounts_file = data_dir / "runt.sqlite";
     pool.max_kernels = options.max_kernels;

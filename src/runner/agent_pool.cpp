@@ -111,6 +111,7 @@ void AgentPool::start_locked(const std::string& notebook) {
   config.notebook_id = notebook;
   config.auth_token = options_.token;
   config.runtime_type = options_.runtime_type;
+  config.kernel_display_name = options_.kernel_display_name;
   config.log = [this](const std::string& line) { err_ << "runt agent: " << line << std::endl; };
   auto slot = std::make_unique<Slot>();
   slot->runner = std::make_unique<agent::RuntimeAgent>(config, options_.make_runtime(),

@@ -139,6 +139,7 @@ class AgentThread {
     config.notebook_id = "local";
     config.runtime_id = kRunner;
     config.runtime_type = options.runtime_type;
+    config.kernel_display_name = options.kernel_display_name;
     return config;
   }
 

@@ -101,9 +101,7 @@ check("the input is untouched", nbformat.read(path, as_version=4).cells[1].outpu
 # updated by later outputs and updates with that id, from the same cell or a later one.
 # Listed in AWAITING while a known change elsewhere is still needed: then it must still differ
 # (so the entry is removed as soon as it passes) and its difference is only printed.
-AWAITING = {
-    "update-display-id": "the agent shares one ResultDisplays across its executions (agent.cpp work_loop)",
-}
+AWAITING = {}
 NBCLIENT_FILES = "/usr/lib/python3/dist-packages/nbclient/tests/files"
 for name in ["update-display-id"]:
     source = nbformat.read(os.path.join(NBCLIENT_FILES, name + ".ipynb"), as_version=4)

@@ -29,7 +29,7 @@ try {
   const info = JSON.parse((await get(up, `/api/notebooks/${first}`)).text)
   t.ok('the first run creates a notebook titled Untitled', info.title === 'Untitled', JSON.stringify(info))
   const started = await waitFor(async () => (await events(up, first)).find((e) => e.name === 'v1.RuntimeSessionStarted'))
-  t.ok('...with a Python runtime session', started?.args.runtimeType === 'python3', JSON.stringify(started))
+  t.ok('...with a Python runtime session', started?.args.runtimeType === 'python', JSON.stringify(started))
   const ready = await waitFor(async () => (await events(up, first)).some((e) => e.name === 'v1.RuntimeSessionStatusChanged' && e.args.status === 'ready'))
   t.ok('...that becomes ready', !!ready)
 
@@ -39,7 +39,7 @@ try {
   const visitor = new WebSocket(`ws://127.0.0.1:${up.port}/livestore/websocket?${params}`)
   await new Promise((resolve, reject) => { visitor.onopen = resolve; visitor.onerror = reject })
   const second = await waitFor(async () => (await events(up, 'second')).find((e) => e.name === 'v1.RuntimeSessionStarted'))
-  t.ok('opening another notebook starts an agent for it', second?.args.runtimeType === 'python3', JSON.stringify(second))
+  t.ok('opening another notebook starts an agent for it', second?.args.runtimeType === 'python', JSON.stringify(second))
   visitor.close()
 
   // A second runt up on the same port cannot start, and says why.

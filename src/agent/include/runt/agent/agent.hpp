@@ -40,7 +40,10 @@ struct AgentConfig {
   std::string auth_token;
   std::string notebook_id;
   std::string runtime_id;    // empty: runt-<random>
-  std::string runtime_type = "python3";
+  std::string runtime_type = "python";  // what anode's UI names ("python3" shows as "Unknown"): anode_runtime_type()
+  // The kernel's display name ("Python 3 (ipykernel)"): the session's actor profile carries it,
+  // so the kernel stays visible where the runtimeType is only "python". Empty: no profile.
+  std::string kernel_display_name;
   std::chrono::milliseconds renewal_interval{15000};
   double valid_for_ms = 30000;
   std::size_t image_artifact_threshold = 6144;  // decoded PNG bytes kept inline; larger go to the artifact store

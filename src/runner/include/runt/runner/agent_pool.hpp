@@ -35,7 +35,8 @@ namespace runt::runner {
 
 struct AgentPoolOptions {
   std::function<std::unique_ptr<agent::Runtime>()> make_runtime;  // one per agent (runt up: a kernel)
-  std::string runtime_type;             // shown to clients (the kernel's name)
+  std::string runtime_type;             // shown to clients (agent::anode_runtime_type of the kernel)
+  std::string kernel_display_name;      // for each session's actor profile
   std::string token;                    // the server's: agents connect as the operator
   std::filesystem::path accounts_file;  // the server's SQLite file: owners and who may run code
   std::size_t max_kernels = 8;

@@ -30,7 +30,8 @@ MakeRuntime pipelined_kernel(kernel::KernelSpec spec, std::filesystem::path runt
 
 struct RunOptions {
   MakeRuntime make_runtime;
-  std::string runtime_type = "python3";  // the session's, as clients see it
+  std::string runtime_type = "python";  // the session's, as clients see it (agent::anode_runtime_type)
+  std::string kernel_display_name;      // for the session's actor profile
   double timeout_seconds = 0;            // per cell, counted from when the runtime is ready; 0: none
   bool allow_errors = false;             // a failing cell does not stop the run
   bool progress = false;                 // a line per cell on the progress stream
