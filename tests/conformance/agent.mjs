@@ -42,6 +42,8 @@ const events = {
   displayUpdated: ev('v1.MultimediaDisplayOutputUpdated', { displayId: Schema.String, representations: Representations }),
   resultOutput: ev('v1.MultimediaResultOutputAdded', { id: Schema.String, cellId: Schema.String, position: Schema.Number, representations: Representations, executionCount: Schema.Number }),
   errorOutput: ev('v1.ErrorOutputAdded', { id: Schema.String, cellId: Schema.String, position: Schema.Number, content: MediaRepresentation }),
+  // The agent names its runtime's actor after the kernel (anode's web app sets its user's the same way).
+  actorProfile: ev('v1.ActorProfileSet', { id: Schema.String, type: Schema.Literal('human', 'runtime_agent'), displayName: Schema.String, avatar: Schema.optional(Schema.String) }),
 }
 const cells = State.SQLite.table({ name: 'cells', columns: {
   id: State.SQLite.text({ primaryKey: true }), source: State.SQLite.text({ default: '' }), executionState: State.SQLite.text({ default: 'idle' }),
@@ -79,6 +81,7 @@ const materializers = State.SQLite.materializers(events, {
     id, cellId, position, outputType: 'result', data: String(representations['text/plain']?.data ?? ''), mimeTypes: Object.keys(representations).join(','),
   }),
   'v1.ErrorOutputAdded': ({ id, cellId, position, content }) => outputs.insert({ id, cellId, position, outputType: 'error', data: JSON.stringify(content.data) }),
+  'v1.ActorProfileSet': noop,
 })
 const schema = makeSchema({ events, state: State.SQLite.makeState({ tables: { cells, queue, outputs, sessions }, materializers }) })
 
