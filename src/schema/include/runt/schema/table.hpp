@@ -53,11 +53,8 @@ template <class Row> class Table {
 
   // INSERT ... ON CONFLICT DO NOTHING. Returns the new slot, or nullptr when the key exists.
   Slot* insert_ignore(std::string_view key, Row&& row) {
-    // One hash and one probe; the key string is built even when it exists (rare).
-    const auto [it, fresh] = rows_.try_emplace(std::string(key), next_rowid_, std::move(row));
-    if (!fresh) return nullptr;
-    ++next_rowid_;
-    return &it->second;
+    if (contains(key)) return nullptr;
+    return &emplace_new(key, std::move(row));
   }
   // Plain INSERT: nullptr (and nothing changed) when the key exists.
   Slot* insert(std::string_view key, Row&& row) { return insert_ignore(key, std::move(row)); }
