@@ -9,8 +9,9 @@
 //                            one transaction, prepared statements.
 //   peer: SQLite + indexes   the same, with the indexes anode lacks (outputs by cell and by
 //                            display id, deltas by output): SQLite at its best on this work.
-// Usage: replay [EVENTS] [--save FILE]   (EVENTS defaults to 1000000; --save writes the log,
-// one event per line, for `runt replay FILE` or a profiler)
+// Usage: replay [EVENTS] [--save FILE] [--no-peers]   (EVENTS defaults to 1000000; --save
+// writes the log, one event per line, for `runt replay FILE` or a profiler; --no-peers skips
+// the SQLite peers, which take a minute or more, for quick runs while working on runt)
 
 #include "runt/schema/codec.hpp"
 #include "runt/schema/materialize.hpp"
@@ -419,9 +420,12 @@ long current_rss_mib() {
 int main(int argc, char** argv) {
   size_t count = 1'000'000;
   const char* save = nullptr;
+  bool peers = true;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--save" && i + 1 < argc)
       save = argv[++i];
+    else if (std::string(argv[i]) == "--no-peers")
+      peers = false;
     else
       count = std::strtoull(argv[i], nullptr, 10);
   }
@@ -470,6 +474,7 @@ int main(int argc, char** argv) {
 
   // 3. Peers: the same events through SQLite statements, as LiveStore materializes them.
   for (const bool indexes : {false, true}) {
+    if (!peers) break;
     t0 = std::chrono::steady_clock::now();
     SqlitePeer peer(indexes);
     peer.begin();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 namespace runt::cli {
 
@@ -65,7 +66,7 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
       continue;
     }
     try {
-      if (materialize(state, logged.event))
+      if (materialize(state, std::move(logged.event)))  // an unknown event is left for its name
         ++applied;
       else
         ++unknown[std::string(event_name(logged.event))];

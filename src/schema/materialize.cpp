@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace runt::schema {
 
@@ -60,8 +62,7 @@ void OutputTable::insert_replace(OutputRow row) {
   // A replaced row keeps its slot, so only its index entries may need to change.
   Slot* existing = rows_.slot(row.id);
   if (existing) unindex(existing);
-  const std::string id = row.id;
-  Slot& slot = rows_.insert_replace(id, std::move(row));
+  Slot& slot = rows_.insert_replace(row.id, std::move(row));
   by_cell_[slot.row.cellId].push_back(&slot);
   if (has_display(slot.row)) by_display_[*slot.row.displayId].push_back(&slot);
 }
@@ -70,12 +71,14 @@ void OutputTable::erase_cell(std::string_view cell_id) {
   if (by_cell_.empty()) return;
   const auto it = by_cell_.find(cell_id);
   if (it == by_cell_.end()) return;
-  const std::vector<Slot*> slots = std::move(it->second);
-  by_cell_.erase(it);
+  // The cell's entry stays, emptied: cells are cleared and refilled on every run, and keeping
+  // the entry saves re-creating it (lookups treat an empty entry as none).
+  std::vector<Slot*>& slots = it->second;
   for (Slot* slot : slots) {
     if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
     rows_.erase(slot->row.id);
   }
+  slots.clear();
 }
 
 void OutputTable::clear() {
@@ -92,9 +95,8 @@ const std::vector<OutputTable::Slot*>* OutputTable::cell_rows(std::string_view c
   return lookup(by_cell_, cell_id);
 }
 
-bool OutputDeltaTable::insert(OutputDeltaRow row) {
-  const std::string id = row.id;
-  const Slot* slot = rows_.insert(id, std::move(row));
+bool OutputDeltaTable::insert(OutputDeltaRow&& row) {
+  const Slot* slot = rows_.insert(row.id, std::move(row));
   if (slot == nullptr) return false;
   by_output_[slot->row.outputId].push_back(slot);
   return true;
@@ -173,6 +175,14 @@ std::optional<std::string> text_column(const MediaRepresentation& media) {
   return js_to_string(inline_data(media));
 }
 
+// The rvalue overloads below move only the piece their column takes (the data string, the
+// metadata), so a row may be built from several of them over the same content.
+std::optional<std::string> text_column(MediaRepresentation&& media) {
+  if (auto* in = std::get_if<InlineMedia>(&media); in && in->data && in->data->is_string())
+    return std::move(in->data->get_ref<std::string&>());
+  return text_column(std::as_const(media));
+}
+
 std::optional<std::string> artifact_column(const MediaRepresentation& media) {
   if (const auto* art = std::get_if<ArtifactMedia>(&media)) return art->artifactId;
   return std::nullopt;
@@ -182,6 +192,10 @@ std::optional<std::string> artifact_column(const MediaRepresentation& media) {
 Json metadata_column(const MediaRepresentation& media) {
   const auto& metadata = std::visit([](const auto& m) -> const std::optional<Object>& { return m.metadata; }, media);
   return metadata ? metadata->value : Json();
+}
+Json metadata_column(MediaRepresentation&& media) {
+  auto& metadata = std::visit([](auto& m) -> std::optional<Object>& { return m.metadata; }, media);
+  return metadata ? std::move(metadata->value) : Json();
 }
 
 constexpr std::array<std::string_view, 24> kDisplayPreference = {
@@ -235,6 +249,19 @@ std::string legacy_index(double position) {
 
 // ---- Materializers ---------------------------------------------------------------------------
 
+// An event handler's parameter `Ev&&` that is an E, const& (from materialize(const Event&)) or
+// && (from materialize(Event&&)).
+template <class Ev, class E>
+concept EventOf = std::same_as<std::remove_cvref_t<Ev>, E>;
+
+// A member of the event passed as Ev&&: moved out of an rvalue event, read from a const one.
+template <class Ev, class T> decltype(auto) take(T& member) {
+  if constexpr (std::is_lvalue_reference_v<Ev> || std::is_const_v<std::remove_reference_t<Ev>>)
+    return static_cast<const T&>(member);
+  else
+    return static_cast<T&&>(member);
+}
+
 class Materializer {
  public:
   explicit Materializer(State& s) : s_(s) {}
@@ -259,16 +286,21 @@ class Materializer {
     if (s_.pendingClears.erase(cell_id)) s_.outputs.erase_cell(cell_id);
   }
 
-  void update_displays(const std::string& display_id, const Representations& reps) {
+  // An rvalue `reps` moves into the last row.
+  template <class Reps> void update_displays(const std::string& display_id, Reps&& reps) {
     const auto* ids = s_.outputs.display_rows(display_id);
     if (ids == nullptr) return;
     const auto primary = select_primary(reps, kDisplayPreference);
     if (!primary) return;
     const std::string data = flatten(*primary->media);
-    for (OutputTable::Slot* slot : *ids) {
-      slot->row.data = data;
-      slot->row.mimeType = std::string(primary->mime);
-      slot->row.representations = reps;
+    for (size_t i = 0; i < ids->size(); ++i) {
+      OutputRow& row = (*ids)[i]->row;
+      row.data = data;
+      row.mimeType = std::string(primary->mime);
+      if (i + 1 < ids->size())
+        row.representations = std::as_const(reps);
+      else
+        row.representations = std::forward<Reps>(reps);
     }
   }
 
@@ -290,22 +322,23 @@ class Materializer {
     row->data = row->data.value_or("") + added;
   }
 
-  void add_delta(std::string_view event_name, const std::string& id, const std::string& output_id,
-                 const std::string& delta, std::int64_t sequence) {
-    if (!s_.outputDeltas.insert(OutputDeltaRow{id, output_id, delta, sequence}))
-      throw MaterializeError(std::string(event_name) + ": duplicate output delta id \"" + id +
+  void add_delta(std::string_view event_name, std::string id, std::string output_id,
+                 std::string delta, std::int64_t sequence) {
+    OutputDeltaRow row{std::move(id), std::move(output_id), std::move(delta), sequence};
+    if (!s_.outputDeltas.insert(std::move(row)))  // a refused row is left as it was
+      throw MaterializeError(std::string(event_name) + ": duplicate output delta id \"" + row.id +
                              "\" (anode clients fail on this event)");
   }
 
-  void queue_execution(const std::string& queue_id, const std::string& cell_id,
-                       std::int64_t count, const std::string& requested_by) {
-    s_.executionQueue.insert_ignore(
-        queue_id, ExecutionQueueRow{.id = queue_id, .cellId = cell_id, .executionCount = count,
-                                    .requestedBy = requested_by});
-    update_cell(cell_id, [&](CellRow& c) {
+  void queue_execution(std::string queue_id, std::string cell_id, std::int64_t count,
+                       std::string requested_by) {
+    update_cell(cell_id, [&](CellRow& c) {  // first: the cell id moves into the queue row
       c.executionState = ExecutionState::queued;
       c.executionCount = count;
     });
+    ExecutionQueueRow row{.id = std::move(queue_id), .cellId = std::move(cell_id),
+                          .executionCount = count, .requestedBy = std::move(requested_by)};
+    s_.executionQueue.insert_ignore(row.id, std::move(row));
   }
 
   void operator()(const events::Debug& e) {
@@ -336,14 +369,14 @@ class Materializer {
                                          .createdBy = e.createdBy});
     presence(actor_or(e.actorId, e.createdBy), e.id);
   }
-  void operator()(const events::CellCreatedV2& e) {
-    s_.cells.insert_ignore(e.id, CellRow{.id = e.id, .cellType = e.cellType,
-                                         .fractionalIndex = e.fractionalIndex,
-                                         .createdBy = e.createdBy});
-    presence(e.createdBy, e.id);
+  template <EventOf<events::CellCreatedV2> Ev> void operator()(Ev&& e) {
+    presence(e.createdBy, e.id);  // first: the strings move into the cell row
+    CellRow row{.id = take<Ev>(e.id), .cellType = e.cellType,
+                .fractionalIndex = take<Ev>(e.fractionalIndex), .createdBy = take<Ev>(e.createdBy)};
+    s_.cells.insert_ignore(row.id, std::move(row));
   }
-  void operator()(const events::CellSourceChanged& e) {
-    update_cell(e.id, [&](CellRow& c) { c.source = e.source; });
+  template <EventOf<events::CellSourceChanged> Ev> void operator()(Ev&& e) {
+    update_cell(e.id, [&](CellRow& c) { c.source = take<Ev>(e.source); });
     presence(e.modifiedBy, e.id);  // even for a missing cell, as anode does
   }
   void operator()(const events::CellTypeChanged& e) {
@@ -409,24 +442,24 @@ class Materializer {
       r.isActive = false;
     });
   }
-  void operator()(const events::ExecutionRequested& e) {
-    queue_execution(e.queueId, e.cellId, e.executionCount, e.requestedBy);
-    presence(actor_or(e.actorId, e.requestedBy), e.cellId);
+  template <EventOf<events::ExecutionRequested> Ev> void operator()(Ev&& e) {
+    presence(actor_or(e.actorId, e.requestedBy), e.cellId);  // first: the ids move into the queue row
+    queue_execution(take<Ev>(e.queueId), take<Ev>(e.cellId), e.executionCount, take<Ev>(e.requestedBy));
   }
-  void operator()(const events::ExecutionAssigned& e) {
+  template <EventOf<events::ExecutionAssigned> Ev> void operator()(Ev&& e) {
     update_queue(e.queueId, [&](ExecutionQueueRow& q) {
       q.status = QueueStatus::assigned;
-      q.assignedRuntimeSession = e.runtimeSessionId;
+      q.assignedRuntimeSession = take<Ev>(e.runtimeSessionId);
     });
   }
-  void operator()(const events::ExecutionStarted& e) {
+  template <EventOf<events::ExecutionStarted> Ev> void operator()(Ev&& e) {
     update_queue(e.queueId, [&](ExecutionQueueRow& q) {
       q.status = QueueStatus::executing;
       q.startedAt = e.startedAt;
     });
     update_cell(e.cellId, [&](CellRow& c) {
       c.executionState = ExecutionState::running;
-      c.assignedRuntimeSession = e.runtimeSessionId;
+      c.assignedRuntimeSession = take<Ev>(e.runtimeSessionId);
     });
   }
   void operator()(const events::ExecutionCompleted& e) {
@@ -461,64 +494,67 @@ class Materializer {
     for (const auto& info : e.cellsInfo)
       queue_execution(info.queueId, info.id, info.executionCount, e.requestedBy);
   }
-  void operator()(const events::MultimediaDisplayOutputAdded& e) {
+  // The output rows below are built in member order: `data` is read before `representations`
+  // moves (the primary representation points into them).
+  template <EventOf<events::MultimediaDisplayOutputAdded> Ev> void operator()(Ev&& e) {
     consume_pending_clear(e.cellId);
-    if (e.displayId && !e.displayId->empty()) update_displays(*e.displayId, e.representations);
+    const bool has_display_id = e.displayId && !e.displayId->empty();
+    if (has_display_id) update_displays(*e.displayId, std::as_const(e.representations));
     const auto primary = select_primary(e.representations, kDisplayPreference);
     s_.outputs.insert_replace(OutputRow{
-        .id = e.id, .cellId = e.cellId, .outputType = OutputType::multimedia_display,
+        .id = take<Ev>(e.id), .cellId = take<Ev>(e.cellId), .outputType = OutputType::multimedia_display,
         .position = e.position,
-        .displayId = e.displayId && !e.displayId->empty() ? e.displayId : std::nullopt,
+        .displayId = has_display_id ? take<Ev>(e.displayId) : std::optional<std::string>(),
         .data = primary ? flatten(*primary->media) : std::string(),
         .mimeType = primary ? std::string(primary->mime) : std::string("text/plain"),
-        .metadata = Json(), .representations = e.representations});
+        .metadata = Json(), .representations = take<Ev>(e.representations)});
   }
-  void operator()(const events::MultimediaDisplayOutputUpdated& e) {
-    update_displays(e.displayId, e.representations);
+  template <EventOf<events::MultimediaDisplayOutputUpdated> Ev> void operator()(Ev&& e) {
+    update_displays(e.displayId, take<Ev>(e.representations));
   }
-  void operator()(const events::MultimediaResultOutputAdded& e) {
+  template <EventOf<events::MultimediaResultOutputAdded> Ev> void operator()(Ev&& e) {
     consume_pending_clear(e.cellId);
     const auto primary = select_primary(e.representations, kResultPreference);
     s_.outputs.insert_replace(OutputRow{
-        .id = e.id, .cellId = e.cellId, .outputType = OutputType::multimedia_result,
+        .id = take<Ev>(e.id), .cellId = take<Ev>(e.cellId), .outputType = OutputType::multimedia_result,
         .position = e.position, .executionCount = e.executionCount,
         .data = primary ? flatten(*primary->media) : std::string(),
         .mimeType = primary ? std::string(primary->mime) : std::string("text/plain"),
-        .metadata = Json(), .representations = e.representations});
+        .metadata = Json(), .representations = take<Ev>(e.representations)});
   }
-  void operator()(const events::TerminalOutputAdded& e) {
+  template <EventOf<events::TerminalOutputAdded> Ev> void operator()(Ev&& e) {
     consume_pending_clear(e.cellId);
     s_.outputs.insert_replace(OutputRow{
-        .id = e.id, .cellId = e.cellId, .outputType = OutputType::terminal,
+        .id = take<Ev>(e.id), .cellId = take<Ev>(e.cellId), .outputType = OutputType::terminal,
         .position = e.position, .streamName = std::string(to_string(e.streamName)),
-        .data = text_column(e.content), .artifactId = artifact_column(e.content),
-        .mimeType = "text/plain", .metadata = metadata_column(e.content)});
+        .data = text_column(take<Ev>(e.content)), .artifactId = artifact_column(e.content),
+        .mimeType = "text/plain", .metadata = metadata_column(take<Ev>(e.content))});
   }
   void operator()(const events::TerminalOutputAppendedV1& e) { append_v1(e.outputId, e.content); }
-  void operator()(const events::TerminalOutputAppendedV2& e) {
-    add_delta(e.kName, e.id, e.outputId, e.delta, e.sequenceNumber);
+  template <EventOf<events::TerminalOutputAppendedV2> Ev> void operator()(Ev&& e) {
+    add_delta(e.kName, take<Ev>(e.id), take<Ev>(e.outputId), take<Ev>(e.delta), e.sequenceNumber);
   }
-  void operator()(const events::MarkdownOutputAdded& e) {
+  template <EventOf<events::MarkdownOutputAdded> Ev> void operator()(Ev&& e) {
     consume_pending_clear(e.cellId);
     s_.outputs.insert_replace(OutputRow{
-        .id = e.id, .cellId = e.cellId, .outputType = OutputType::markdown,
-        .position = e.position, .data = text_column(e.content),
+        .id = take<Ev>(e.id), .cellId = take<Ev>(e.cellId), .outputType = OutputType::markdown,
+        .position = e.position, .data = text_column(take<Ev>(e.content)),
         .artifactId = artifact_column(e.content), .mimeType = "text/markdown",
-        .metadata = metadata_column(e.content)});
+        .metadata = metadata_column(take<Ev>(e.content))});
   }
   void operator()(const events::MarkdownOutputAppendedV1& e) { append_v1(e.outputId, e.content); }
-  void operator()(const events::MarkdownOutputAppendedV2& e) {
-    add_delta(e.kName, e.id, e.outputId, e.delta, e.sequenceNumber);
+  template <EventOf<events::MarkdownOutputAppendedV2> Ev> void operator()(Ev&& e) {
+    add_delta(e.kName, take<Ev>(e.id), take<Ev>(e.outputId), take<Ev>(e.delta), e.sequenceNumber);
   }
-  void operator()(const events::ErrorOutputAdded& e) {
+  template <EventOf<events::ErrorOutputAdded> Ev> void operator()(Ev&& e) {
     consume_pending_clear(e.cellId);
     // `JSON.stringify(data)`; absent data stringifies to undefined, which leaves the column NULL.
     std::optional<std::string> data;
     if (const Json* d = inline_data(e.content)) data = to_js_string(*d);
     s_.outputs.insert_replace(OutputRow{
-        .id = e.id, .cellId = e.cellId, .outputType = OutputType::error, .position = e.position,
-        .data = std::move(data), .artifactId = artifact_column(e.content),
-        .mimeType = "application/json", .metadata = metadata_column(e.content)});
+        .id = take<Ev>(e.id), .cellId = take<Ev>(e.cellId), .outputType = OutputType::error,
+        .position = e.position, .data = std::move(data), .artifactId = artifact_column(e.content),
+        .mimeType = "application/json", .metadata = metadata_column(take<Ev>(e.content))});
   }
   void operator()(const events::CellOutputsCleared& e) {
     if (e.wait)
@@ -583,6 +619,12 @@ void set_ui_state(State& state, const UiStateRow& patch) {
 bool materialize(State& state, const Event& event) {
   if (std::holds_alternative<events::Unknown>(event)) return false;
   std::visit(Materializer(state), event);
+  return true;
+}
+
+bool materialize(State& state, Event&& event) {
+  if (std::holds_alternative<events::Unknown>(event)) return false;
+  std::visit(Materializer(state), std::move(event));
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <utility>
 
 namespace runt::schema {
 namespace {
@@ -143,6 +144,23 @@ TEST(Materialize, DuplicateDeltaIdFailsAndChangesNothing) {
   EXPECT_EQ(s.outputDeltas.size(), 1u);
 }
 
+TEST(Materialize, DuplicateDeltaIdIsNamedWhetherTheEventIsCopiedOrMoved) {
+  State s;
+  run(s, {terminal("o", "c", 0, "x"),
+          R"({"name":"v2.MarkdownOutputAppended","args":{"id":"delta-with-a-heap-allocated-id","outputId":"o","delta":"1","sequenceNumber":0}})"});
+  const Event duplicate = ev(R"({"name":"v2.TerminalOutputAppended","args":{"id":"delta-with-a-heap-allocated-id","outputId":"o","delta":"2","sequenceNumber":1}})");
+  for (const bool moved : {false, true}) {
+    Event event = duplicate;
+    try {
+      moved ? materialize(s, std::move(event)) : materialize(s, std::as_const(event));
+      ADD_FAILURE() << "no MaterializeError, moved=" << moved;
+    } catch (const MaterializeError& e) {
+      EXPECT_NE(std::string(e.what()).find("\"delta-with-a-heap-allocated-id\""), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(s.outputDeltas.size(), 1u);
+}
+
 TEST(Materialize, DeltasApplyBySequenceNumberToTerminalAndMarkdownText) {
   // Deliberate difference: the anode web app shows deltas on markdown outputs only, so
   // v2.TerminalOutputAppended text never reaches its users. We never drop output text.
@@ -261,6 +279,14 @@ TEST(Materialize, UnknownEventsAreSkipped) {
   const std::string before = to_js_string(state_to_json(s));
   EXPECT_FALSE(materialize(s, ev(R"({"name":"v3.CellCreated","args":{"id":"x"}})")));
   EXPECT_EQ(to_js_string(state_to_json(s)), before);
+}
+
+TEST(Materialize, AMovedUnknownEventIsLeftUntouched) {
+  State s;
+  Event unknown = ev(R"({"name":"v3.CellCreated","args":{"id":"a-cell-id-longer-than-fifteen-bytes"}})");
+  const Event copy = unknown;
+  EXPECT_FALSE(materialize(s, std::move(unknown)));
+  EXPECT_EQ(unknown, copy);  // `runt replay` still reads its name
 }
 
 TEST(Materialize, UiStateMergesClientSideOnly) {

@@ -19,6 +19,10 @@ class MaterializeError : public std::runtime_error {
 
 // Returns false for an unknown event, which is skipped (state unchanged).
 bool materialize(State& state, const Event& event);
+// The same state change for an event the caller is done with: its strings and media move into
+// the rows instead of being copied (replaying a log). Afterwards the event is valid but
+// unspecified, except that an unknown event is left untouched.
+bool materialize(State& state, Event&& event);
 
 // The client-only `uiStateSet` of LiveStore's client-document table: merges the given keys into
 // the session's row, creating it if needed. (LiveStore 0.3.1 drops every key when it creates

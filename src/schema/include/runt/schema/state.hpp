@@ -181,8 +181,9 @@ class OutputTable {
 // `output_deltas` with a lookup by output.
 class OutputDeltaTable {
  public:
-  // Plain INSERT: false when the id exists (a hard failure for anode clients).
-  bool insert(OutputDeltaRow row);
+  // Plain INSERT: false when the id exists (a hard failure for anode clients), and then `row`
+  // is left as it was.
+  bool insert(OutputDeltaRow&& row);
   // Deltas of an output by sequenceNumber, ties in insertion order.
   std::vector<const OutputDeltaRow*> of_output(std::string_view output_id) const;
   size_t size() const { return rows_.size(); }

@@ -16,7 +16,9 @@ namespace runt::schema {
 
 struct StringHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  // Deliberately not noexcept: libstdc++ then keeps each key's hash in its node, so a lookup
+  // compares hashes before strings and never rehashes the keys it walks past.
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 template <class Row> class Table {
@@ -46,20 +48,24 @@ template <class Row> class Table {
   }
   bool contains(std::string_view key) const { return slot(key) != nullptr; }
 
+  // The inserts take the row by rvalue reference and copy the key before moving it, so `key`
+  // may view one of the row's own columns. A row that is not inserted is left as it was.
+
   // INSERT ... ON CONFLICT DO NOTHING. Returns the new slot, or nullptr when the key exists.
-  Slot* insert_ignore(std::string_view key, Row row) {
+  Slot* insert_ignore(std::string_view key, Row&& row) {
     if (contains(key)) return nullptr;
-    return &rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)}).first->second;
+    return &emplace_new(key, std::move(row));
   }
   // Plain INSERT: nullptr (and nothing changed) when the key exists.
-  Slot* insert(std::string_view key, Row row) { return insert_ignore(key, std::move(row)); }
+  Slot* insert(std::string_view key, Row&& row) { return insert_ignore(key, std::move(row)); }
   // INSERT OR REPLACE: the old row is deleted, the new one gets a fresh rowid.
-  Slot& insert_replace(std::string_view key, Row row) {
+  Slot& insert_replace(std::string_view key, Row&& row) {
     if (Slot* existing = slot(key)) {
-      *existing = Slot{next_rowid_++, std::move(row)};
+      existing->rowid = next_rowid_++;
+      existing->row = std::move(row);
       return *existing;
     }
-    return rows_.emplace(std::string(key), Slot{next_rowid_++, std::move(row)}).first->second;
+    return emplace_new(key, std::move(row));
   }
   // INSERT OR REPLACE for callers that set every column themselves: an existing row is reused
   // in place (its strings keep their buffers) and moves to the end of the insertion order.
@@ -68,7 +74,7 @@ template <class Row> class Table {
       existing->rowid = next_rowid_++;
       return existing->row;
     }
-    return rows_.emplace(std::string(key), Slot{next_rowid_++, Row{}}).first->second.row;
+    return emplace_new(key, Row{}).row;
   }
   bool erase(std::string_view key) {
     if (rows_.empty()) return false;
@@ -103,6 +109,11 @@ template <class Row> class Table {
   }
 
  private:
+  Slot& emplace_new(std::string_view key, Row&& row) {
+    std::string owned(key);  // before the row moves: `key` may view it
+    return rows_.emplace(std::move(owned), Slot{next_rowid_++, std::move(row)}).first->second;
+  }
+
   std::unordered_map<std::string, Slot, StringHash, std::equal_to<>> rows_;
   std::uint64_t next_rowid_ = 1;
 };
