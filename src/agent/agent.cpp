@@ -30,9 +30,9 @@ using base::now_ms;
 std::string verify_identity(const std::string& sync_url, const std::string& token) {
   std::string endpoint = sync_url;  // until its REST base is known
   try {
-    const std::string base = base::http_base_of(sync_url);
-    endpoint = base + "/api/me";
-    const auto response = rest::request(base, "GET", "/api/me", token, "", "", {{"User-Agent", "runt-runtime-agent/1.0"}});
+    const std::string api = base::http_base_of(sync_url);
+    endpoint = api + "/api/me";
+    const auto response = rest::request(api, "GET", "/api/me", token, "", "", {{"User-Agent", "runt-runtime-agent/1.0"}});
     if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
     const auto me = schema::parse_json(response.body);
     if (!me.is_object() || !me.contains("id") || !me["id"].is_string()) throw AgentError("no user id in " + response.body);
@@ -86,13 +86,13 @@ struct RuntimeAgent::Impl {
     Artifacts a;
     if (config.sync_url.empty()) return a;  // no server to upload to: images stay inline
     a.image_threshold_bytes = config.image_artifact_threshold;
-    const std::string base = base::http_base_of(config.sync_url);
-    a.url = [base](const std::string& id) { return base + "/api/artifacts/" + id; };
+    const std::string api = base::http_base_of(config.sync_url);
+    a.url = [api](const std::string& id) { return api + "/api/artifacts/" + id; };
     a.now_iso = [] { return schema::format_iso(schema::Timestamp{now_ms()}); };
-    a.upload = [this, base](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
+    a.upload = [this, api](const std::string& bytes, const std::string& mime) -> std::optional<std::string> {
       try {
         const auto response =
-            rest::request(base, "POST", "/api/artifacts", config.auth_token, bytes, mime, {{"x-notebook-id", config.notebook_id}});
+            rest::request(api, "POST", "/api/artifacts", config.auth_token, bytes, mime, {{"x-notebook-id", config.notebook_id}});
         if (response.status != 200) throw AgentError("HTTP " + std::to_string(response.status) + ": " + response.body);
         return schema::parse_json(response.body).at("artifactId").get<std::string>();
       } catch (const std::exception& e) {
@@ -197,7 +197,14 @@ struct RuntimeAgent::Impl {
               finished.insert(id);
               break;
             }
-            enqueue(Execution{id, row->cellId, cell->source, row->executionCount});
+            Execution work{id, row->cellId, cell->source, row->executionCount};
+            // An idle worker starts it at once: its start is committed here, with the claim, so
+            // that it goes in the claim's push and the result never waits behind a push of its
+            // own (a client has one push in flight at a time).
+            const bool announce = outstanding == 0;
+            if (announce)
+              for (auto& e : start_events(work)) to_commit.push_back(std::move(e));
+            enqueue(std::move(work), announce);
           }
           break;
         case schema::QueueStatus::cancelled:
@@ -216,9 +223,22 @@ struct RuntimeAgent::Impl {
     }
   }
 
-  void enqueue(Execution work) {
+  // What an execution's start says: busy, started, its cell's outputs cleared (as
+  // ExecutionContext::clear(ClearTiming::now) words it).
+  std::vector<schema::Event> start_events(const Execution& work) const {
+    std::vector<schema::Event> out;
+    out.push_back(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
+    out.push_back(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
+    out.push_back(events::CellOutputsCleared{work.cell_id, false, "runtime-" + config.runtime_id});
+    return out;
+  }
+
+  // `started_here`: its start events are committed already (start_events): the worker says nothing.
+  void enqueue(Execution work, bool started_here) {
+    ++outstanding;
     {
       const std::lock_guard lock(mutex);
+      if (started_here) announced.insert(work.queue_id);
       queue.push_back(std::move(work));
     }
     wake.notify_one();
@@ -236,8 +256,9 @@ struct RuntimeAgent::Impl {
         running_cancelled = true;
         dropped.assign(queue.begin(), queue.end());
         queue.clear();
+        outstanding -= dropped.size();
       } else {
-        std::erase_if(queue, [&](const Execution& w) { return w.queue_id == id; });
+        outstanding -= std::erase_if(queue, [&](const Execution& w) { return w.queue_id == id; });
       }
     }
     if (!running_cancelled) return;
@@ -254,13 +275,18 @@ struct RuntimeAgent::Impl {
     for (;;) {
       std::shared_ptr<ExecutionContext> context;
       std::vector<Execution> upcoming;  // this execution and those queued behind it, in order
+      bool started_here = false;
       {
         std::unique_lock lock(mutex);
         wake.wait(lock, [&] { return stopping || !queue.empty(); });
         if (stopping) return;
         Execution next = std::move(queue.front());
         queue.pop_front();
-        if (cancelled_ids.contains(next.queue_id)) continue;
+        started_here = announced.erase(next.queue_id) > 0;
+        if (cancelled_ids.contains(next.queue_id)) {
+          asio::post(io, [this] { --outstanding; });
+          continue;
+        }
         upcoming.push_back(next);
         upcoming.insert(upcoming.end(), queue.begin(), queue.end());
         // Visible to cancel() from the moment it leaves the queue: no cancellation falls between.
@@ -270,16 +296,18 @@ struct RuntimeAgent::Impl {
         running = context;
       }
       if (upcoming.size() > 1) runtime->prefetch(upcoming);
-      execute(context);
+      execute(context, started_here);
     }
   }
 
-  void execute(const std::shared_ptr<ExecutionContext>& context) {
+  void execute(const std::shared_ptr<ExecutionContext>& context, bool started_here) {
     const Execution& work = context->execution();
     const auto t0 = std::chrono::steady_clock::now();
-    commit_later(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
-    commit_later(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
-    context->clear(ClearTiming::now);
+    // One post, so they are committed together (one push).
+    if (!started_here)
+      asio::post(io, [this, start = start_events(work)]() mutable {
+        for (auto& e : start) commit(std::move(e));
+      });
     Outcome outcome;
     try {
       outcome = runtime->execute(*context);
@@ -296,6 +324,7 @@ struct RuntimeAgent::Impl {
     asio::post(io, [this, outcome, ms, context, idle] {
       const Execution& done = context->execution();
       finished.insert(done.queue_id);
+      --outstanding;
       // A cancelled execution stays cancelled: no completion after v1.ExecutionCancelled.
       if (!context->cancelled())
         commit(events::ExecutionCompleted{done.queue_id, done.cell_id,
@@ -349,10 +378,14 @@ struct RuntimeAgent::Impl {
   bool reconciling = false, again = false;
   std::string claiming;                 // the queue row we asked for and do not have yet
   std::set<std::string> handed, finished;
+  // Executions handed to the worker and not yet back on this thread (completed, or dropped):
+  // at 0 the worker waits and nothing it posted is still to be committed.
+  std::size_t outstanding = 0;
   std::chrono::steady_clock::time_point stop_deadline;
 
   std::mutex mutex;  // the work queue, the running context and cancelled ids, shared with the worker
   std::set<std::string> cancelled_ids;
+  std::set<std::string> announced;  // executions whose start the event thread committed
   std::condition_variable wake;
   std::deque<Execution> queue;
   std::shared_ptr<ExecutionContext> running;

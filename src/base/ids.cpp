@@ -1,6 +1,7 @@
 #include "runt/base/ids.hpp"
 
 #include <array>
+#include <cstdint>
 #include <random>
 
 namespace runt::base {
@@ -19,7 +20,11 @@ std::string random_hex(int digits) { return random_string("0123456789abcdef", di
 std::string new_uuid() {
   std::random_device random;
   std::array<unsigned char, 16> b{};
-  for (auto& byte : b) byte = static_cast<unsigned char>(random() & 0xff);
+  // Four bytes a call: each call reads the entropy source, and a kernel message needs an id.
+  for (std::size_t i = 0; i < b.size(); i += 4) {
+    const auto word = static_cast<std::uint32_t>(random());
+    for (std::size_t j = 0; j < 4; ++j) b[i + j] = static_cast<unsigned char>(word >> (8 * j));
+  }
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";

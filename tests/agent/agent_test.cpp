@@ -14,6 +14,7 @@
 #include <boost/beast.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace runt::agent {
@@ -136,6 +137,40 @@ TEST_F(AgentTest, TheEchoRuntimeAnswersARequestWithItsSource) {
   ASSERT_EQ(outputs("c1").size(), 1u);
   EXPECT_EQ(outputs("c1")[0]->data, "hello");
   EXPECT_EQ(state().cells.find("c1")->executionState, schema::ExecutionState::completed);
+}
+
+// A client has one push in flight: an idle runtime's start (busy, started, outputs cleared) goes
+// in the claim's push, so the result never waits behind a push of its own start; a row queued
+// behind a running one still says its start in one batch when the worker takes it.
+TEST_F(AgentTest, AnIdleRuntimeStartsWhatItClaimsInTheClaimsPush) {
+  start_agent(make_echo_runtime());
+  ASSERT_TRUE(run_until([&] { return agent_ready(); })) << log_;
+  std::vector<std::vector<std::string>> pushes;  // the agent's events, frame by frame
+  user_->subscribe([&](const sync::Change& change) {
+    std::vector<std::string> names;
+    for (const auto& e : change.upstream) names.push_back(e.name);
+    if (!names.empty()) pushes.push_back(std::move(names));
+  });
+  const auto q = run_cell("c1", "hello");
+  ASSERT_TRUE(run_until([&] { return finished(q); })) << log_;
+  const std::vector<std::string> claim_and_start{"v1.ExecutionAssigned", "v1.RuntimeSessionStatusChanged", "v1.ExecutionStarted",
+                                                 "v1.CellOutputsCleared"};
+  EXPECT_TRUE(std::find(pushes.begin(), pushes.end(), claim_and_start) != pushes.end()) << testing::PrintToString(pushes);
+
+  for (const char* cell : {"a", "b", "c"}) user_->commit(events::CellCreatedV2{cell, std::string("a") + cell, schema::CellType::code, "user"});
+  user_->commit(events::MultipleExecutionRequested{"user", {{"a", 1, "qa"}, {"b", 2, "qb"}, {"c", 3, "qc"}}});
+  ASSERT_TRUE(run_until([&] { return finished("qc"); })) << log_;
+  int starts = 0;
+  for (const auto& names : pushes)
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == "v1.ExecutionStarted") {
+        ++starts;
+        ASSERT_TRUE(i > 0 && i + 1 < names.size()) << testing::PrintToString(names);
+        EXPECT_EQ(names[i - 1], "v1.RuntimeSessionStatusChanged");
+        EXPECT_EQ(names[i + 1], "v1.CellOutputsCleared");
+      }
+  EXPECT_EQ(starts, 4);
+  for (const char* cell : {"a", "b", "c"}) EXPECT_EQ(state().cells.find(cell)->executionState, schema::ExecutionState::completed) << cell;
 }
 
 TEST_F(AgentTest, AMissingCellFailsItsRowInsteadOfHanging) {
