@@ -32,11 +32,11 @@ inline double bare_sqlite(const fs::path& file, int events, int batch, double se
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO events VALUES ('nb', ?, ?, 'v1.CellSourceChanged', ?, '2025-06-23T03:44:09.014Z', 'c', 's')", -1, &insert, nullptr);
   const auto t0 = std::chrono::steady_clock::now();
+  const bool timed = seconds > 0;
   int i = 0;
-  while (seconds > 0 ? seconds_since(t0) < seconds : i < events) {
-    if (seconds > 0) events = i + batch;
+  while (timed ? seconds_since(t0) < seconds : i < events) {
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int k = 0; k < batch && i < events; ++k, ++i) {
+    for (int k = 0; k < batch && (timed || i < events); ++k, ++i) {
       sqlite3_bind_int64(insert, 1, i + 1);
       sqlite3_bind_int64(insert, 2, i);
       sqlite3_bind_text(insert, 3, kArgs.data(), static_cast<int>(kArgs.size()), SQLITE_STATIC);

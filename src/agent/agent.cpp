@@ -229,7 +229,7 @@ struct RuntimeAgent::Impl {
     std::vector<schema::Event> out;
     out.push_back(events::RuntimeSessionStatusChanged{session_id, schema::SessionStatusUpdate::busy});
     out.push_back(events::ExecutionStarted{work.queue_id, work.cell_id, session_id, schema::Timestamp{now_ms()}});
-    out.push_back(events::CellOutputsCleared{work.cell_id, false, "runtime-" + config.runtime_id});
+    out.push_back(events::CellOutputsCleared{work.cell_id, false, runtime_actor_id(config.runtime_id)});
     return out;
   }
 
@@ -265,7 +265,7 @@ struct RuntimeAgent::Impl {
     config.log("interrupting " + id);
     runtime->interrupt();
     for (const auto& w : dropped) {
-      commit(events::ExecutionCancelled{w.queue_id, w.cell_id, "runtime-" + config.runtime_id, std::nullopt,
+      commit(events::ExecutionCancelled{w.queue_id, w.cell_id, runtime_actor_id(config.runtime_id), std::nullopt,
                                         "cancelled together with the running execution " + id});
       finished.insert(w.queue_id);
     }
@@ -308,6 +308,9 @@ struct RuntimeAgent::Impl {
       asio::post(io, [this, start = start_events(work)]() mutable {
         for (auto& e : start) commit(std::move(e));
       });
+    // The start wiped the cell's outputs without its context: the registry (touched only on
+    // this thread) must forget the cell's results, or a later update would bring one back.
+    displays->cell_cleared(work.cell_id);
     Outcome outcome;
     try {
       outcome = runtime->execute(*context);

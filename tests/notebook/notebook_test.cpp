@@ -5,42 +5,24 @@
 
 #include "runt/notebook/local_notebook.hpp"
 #include "runt/notebook/synced_notebook.hpp"
+#include "run_until.hpp"
 #include "server_thread.hpp"
+#include "temp_dir.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
 namespace runt::notebook {
 namespace {
 
 using namespace std::chrono_literals;
 namespace events = schema::events;
-namespace fs = std::filesystem;
 
 const events::CellCreatedV2 kCell{"cell-1", "a0", schema::CellType::code, "user-1"};
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("runt-notebook-test-" + std::to_string(::getpid()) + "-" + std::to_string(next_++))) {}
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  static inline int next_ = 0;
-  fs::path path_;
-};
-
-// Runs `io` until `done` or 10 s.
-template <class Done>
-bool run_until(boost::asio::io_context& io, Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    io.run_for(5ms);
-    io.restart();
-  }
-  return done();
+bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
+  return testing_support::run_until(io, done, 10s);
 }
 
 TEST(LocalNotebook, CommitsAreOrderedMaterializedAndLoggedAtOnce) {
@@ -99,7 +81,7 @@ class SyncedNotebookTest : public testing::Test {
     o.session_id = client + "-session";
     return std::make_unique<SyncedNotebook>(io_, o);
   }
-  TempDir dir_;
+  testing_support::TempDir dir_{"runt-notebook-test"};
   testing_support::ServerThread server_{dir_.path()};
   boost::asio::io_context io_;
 };

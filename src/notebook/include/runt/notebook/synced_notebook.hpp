@@ -23,7 +23,6 @@ class SyncedNotebook final : public Notebook {
   void start() override { client_.start(); }
   void stop() override { client_.stop(); }
 
-  const sync::SyncClient& client() const { return client_; }
 
  private:
   sync::SyncClient client_;
