@@ -1,0 +1,33 @@
+#include "runt/ai/provider_error.hpp"
+
+namespace runt::ai {
+
+std::string error_message_of(const nlohmann::json& object) {
+  if (!object.is_object()) return "";
+  const auto error = object.find("error");
+  if (error == object.end() || error->is_null()) return "";
+  if (error->is_string()) return error->get<std::string>();
+  if (error->is_object()) {
+    const auto message = error->find("message");
+    if (message != error->end() && message->is_string()) return message->get<std::string>();
+  }
+  return error->dump();
+}
+
+ProviderError http_failure(const std::string& provider, int status, const std::string& body) {
+  std::string detail;
+  try {
+    detail = error_message_of(nlohmann::json::parse(body));
+  } catch (const nlohmann::json::exception&) {
+  }
+  if (detail.empty()) detail = body.size() > 300 ? body.substr(0, 300) + "…" : body;
+  const std::string tail = detail.empty() ? "" : " (" + detail + ")";
+  if (status == 401 || status == 403)
+    return {ProviderFailure::unauthorized,
+            "Invalid API key: " + provider + " refused it with HTTP " + std::to_string(status) + tail + ". Check OPENAI_API_KEY."};
+  if (status == 429) return {ProviderFailure::rate_limited, "Rate limit exceeded at " + provider + "; try again later" + tail};
+  if (status >= 500) return {ProviderFailure::server, provider + " server error (HTTP " + std::to_string(status) + ")" + tail};
+  return {ProviderFailure::rejected, provider + " refused the request (HTTP " + std::to_string(status) + ")" + tail};
+}
+
+}  // namespace runt::ai
