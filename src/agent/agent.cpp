@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -62,10 +63,41 @@ OpenNotebook server_notebook(std::string sync_url, std::string notebook_id, std:
   };
 }
 
+// The runtime of one kind of cell, its queue and its worker thread.
+struct Lane {
+  explicit Lane(std::unique_ptr<Runtime> r) : runtime(std::move(r)) {}
+  std::unique_ptr<Runtime> runtime;
+  // Executions handed to the worker and not yet back on the event thread (completed, or
+  // dropped): at 0 the worker waits and nothing it posted is still to be committed.
+  std::size_t outstanding = 0;
+  // Under the agent's mutex, shared with the worker:
+  std::deque<Execution> queue;
+  std::shared_ptr<ExecutionContext> running;
+  std::set<std::string> announced;  // executions whose start the event thread committed
+  std::condition_variable wake;
+  std::thread worker;
+};
+
 struct RuntimeAgent::Impl {
-  Impl(AgentConfig c, std::unique_ptr<Runtime> r, OpenNotebook open)
-      : config(std::move(c)), runtime(std::move(r)), open_notebook(std::move(open)), session_id(base::new_uuid()) {
+  Impl(AgentConfig c, SessionRuntimes r, OpenNotebook open)
+      : config(std::move(c)), open_notebook(std::move(open)), session_id(base::new_uuid()) {
     if (config.runtime_id.empty()) config.runtime_id = "runt-" + base::new_uuid().substr(0, 8);
+    lanes.push_back(std::make_unique<Lane>(std::move(r.code)));
+    if (r.ai) lanes.push_back(std::make_unique<Lane>(std::move(r.ai)));
+  }
+
+  Lane& code_lane() { return *lanes.front(); }
+  Lane& lane_for(schema::CellType type) { return type == schema::CellType::ai && lanes.size() > 1 ? *lanes[1] : code_lane(); }
+
+  // What the session offers: the code runtime's, and AI from the AI runtime.
+  schema::RuntimeCapabilities capabilities() const {
+    schema::RuntimeCapabilities caps = lanes.front()->runtime->capabilities();
+    if (lanes.size() > 1) {
+      const auto ai = lanes[1]->runtime->capabilities();
+      caps.canExecuteAi = ai.canExecuteAi;
+      caps.availableAiModels = ai.availableAiModels;
+    }
+    return caps;
   }
 
   void commit(schema::Event event) {
@@ -105,6 +137,44 @@ struct RuntimeAgent::Impl {
 
   const schema::State& state() const { return notebook->state(); }
 
+  // The notebook as runtimes on the worker threads see it.
+  class Access final : public NotebookAccess {
+   public:
+    explicit Access(Impl& agent) : a_(agent) {}
+    const std::string& session_id() const override { return a_.session_id; }
+    void commit(schema::Event event) override { a_.commit_later(std::move(event)); }
+    void read(const std::function<void(const schema::State&)>& reader) override {
+      auto done = std::make_shared<std::promise<void>>();
+      auto future = done->get_future();
+      asio::post(a_.io, [this, done, &reader] {
+        try {
+          reader(a_.state());
+          done->set_value();
+        } catch (...) {
+          done->set_exception(std::current_exception());
+        }
+      });
+      // A stopped event loop never runs it (nor touches `reader` again).
+      while (future.wait_for(20ms) != std::future_status::ready)
+        if (a_.io.stopped()) throw AgentError("the runtime session is ending");
+      future.get();
+    }
+    bool wait_until(const std::function<bool(const schema::State&)>& done, std::chrono::milliseconds timeout,
+                    const std::function<bool()>& cancelled) override {
+      const auto deadline = std::chrono::steady_clock::now() + timeout;
+      for (;;) {
+        bool met = false;
+        read([&](const schema::State& s) { met = done(s); });
+        if (met) return true;
+        if ((cancelled && cancelled()) || std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(25ms);
+      }
+    }
+
+   private:
+    Impl& a_;
+  };
+
   void start_session() {
     const auto& s = state();
     // Only one runtime runs a notebook: every other active session is displaced.
@@ -112,7 +182,7 @@ struct RuntimeAgent::Impl {
     for (const auto* row : s.runtimeSessions.in_insertion_order())
       if (row->isActive && row->sessionId != session_id) others.push_back(row->sessionId);
     for (const auto& other : others) commit(events::RuntimeSessionTerminated{other, schema::TerminationReason::displaced});
-    commit(events::RuntimeSessionStarted{session_id, config.runtime_id, config.runtime_type, runtime->capabilities()});
+    commit(events::RuntimeSessionStarted{session_id, config.runtime_id, config.runtime_type, capabilities()});
     if (!config.kernel_display_name.empty()) commit(runtime_actor_profile(config.runtime_id, config.kernel_display_name));
     // What a dead predecessor left running would otherwise wait forever.
     std::vector<events::ExecutionCompleted> orphans;
@@ -197,14 +267,15 @@ struct RuntimeAgent::Impl {
               finished.insert(id);
               break;
             }
-            Execution work{id, row->cellId, cell->source, row->executionCount};
+            Execution work{id, row->cellId, cell->source, row->executionCount, cell->cellType};
+            Lane& lane = lane_for(work.cell_type);
             // An idle worker starts it at once: its start is committed here, with the claim, so
             // that it goes in the claim's push and the result never waits behind a push of its
             // own (a client has one push in flight at a time).
-            const bool announce = outstanding == 0;
+            const bool announce = lane.outstanding == 0;
             if (announce)
               for (auto& e : start_events(work)) to_commit.push_back(std::move(e));
-            enqueue(std::move(work), announce);
+            enqueue(lane, std::move(work), announce);
           }
           break;
         case schema::QueueStatus::cancelled:
@@ -234,36 +305,39 @@ struct RuntimeAgent::Impl {
   }
 
   // `started_here`: its start events are committed already (start_events): the worker says nothing.
-  void enqueue(Execution work, bool started_here) {
-    ++outstanding;
+  void enqueue(Lane& lane, Execution work, bool started_here) {
+    ++lane.outstanding;
     {
       const std::lock_guard lock(mutex);
-      if (started_here) announced.insert(work.queue_id);
-      queue.push_back(std::move(work));
+      if (started_here) lane.announced.insert(work.queue_id);
+      lane.queue.push_back(std::move(work));
     }
-    wake.notify_one();
+    lane.wake.notify_one();
   }
 
   // A cancelled row: interrupt it if it runs, and cancel what waits behind it; drop it if it waits.
   void cancel(const std::string& id) {
     std::vector<Execution> dropped;
-    bool running_cancelled = false;
+    Lane* interrupted = nullptr;
     {
       const std::lock_guard lock(mutex);
-      if (!cancelled_ids.insert(id).second && !(running && running->execution().queue_id == id && !running->cancelled())) return;
-      if (running && running->execution().queue_id == id && !running->cancelled()) {
-        running->cancel();
-        running_cancelled = true;
-        dropped.assign(queue.begin(), queue.end());
-        queue.clear();
-        outstanding -= dropped.size();
-      } else {
-        outstanding -= std::erase_if(queue, [&](const Execution& w) { return w.queue_id == id; });
+      const bool first = cancelled_ids.insert(id).second;
+      for (auto& lane : lanes) {
+        auto& running = lane->running;
+        if (running && running->execution().queue_id == id && !running->cancelled()) {
+          running->cancel();
+          interrupted = lane.get();
+          dropped.assign(lane->queue.begin(), lane->queue.end());
+          lane->queue.clear();
+          lane->outstanding -= dropped.size();
+        } else if (first) {
+          lane->outstanding -= std::erase_if(lane->queue, [&](const Execution& w) { return w.queue_id == id; });
+        }
       }
     }
-    if (!running_cancelled) return;
+    if (!interrupted) return;
     config.log("interrupting " + id);
-    runtime->interrupt();
+    interrupted->runtime->interrupt();
     for (const auto& w : dropped) {
       commit(events::ExecutionCancelled{w.queue_id, w.cell_id, runtime_actor_id(config.runtime_id), std::nullopt,
                                         "cancelled together with the running execution " + id});
@@ -271,20 +345,21 @@ struct RuntimeAgent::Impl {
     }
   }
 
-  void work_loop() {
+  void work_loop(Lane& lane) {
+    auto& queue = lane.queue;
     for (;;) {
       std::shared_ptr<ExecutionContext> context;
       std::vector<Execution> upcoming;  // this execution and those queued behind it, in order
       bool started_here = false;
       {
         std::unique_lock lock(mutex);
-        wake.wait(lock, [&] { return stopping || !queue.empty(); });
+        lane.wake.wait(lock, [&] { return stopping || !queue.empty(); });
         if (stopping) return;
         Execution next = std::move(queue.front());
         queue.pop_front();
-        started_here = announced.erase(next.queue_id) > 0;
+        started_here = lane.announced.erase(next.queue_id) > 0;
         if (cancelled_ids.contains(next.queue_id)) {
-          asio::post(io, [this] { --outstanding; });
+          asio::post(io, [&lane] { --lane.outstanding; });
           continue;
         }
         upcoming.push_back(next);
@@ -293,14 +368,14 @@ struct RuntimeAgent::Impl {
         context = std::make_shared<ExecutionContext>(
             std::move(next), config.runtime_id, [this](schema::Event e) { commit_later(std::move(e)); }, [] { return base::new_uuid(); },
             artifacts(), displays);
-        running = context;
+        lane.running = context;
       }
-      if (upcoming.size() > 1) runtime->prefetch(upcoming);
-      execute(context, started_here);
+      if (upcoming.size() > 1) lane.runtime->prefetch(upcoming);
+      execute(lane, context, started_here);
     }
   }
 
-  void execute(const std::shared_ptr<ExecutionContext>& context, bool started_here) {
+  void execute(Lane& lane, const std::shared_ptr<ExecutionContext>& context, bool started_here) {
     const Execution& work = context->execution();
     const auto t0 = std::chrono::steady_clock::now();
     // One post, so they are committed together (one push).
@@ -313,21 +388,20 @@ struct RuntimeAgent::Impl {
     displays->cell_cleared(work.cell_id);
     Outcome outcome;
     try {
-      outcome = runtime->execute(*context);
+      outcome = lane.runtime->execute(*context);
     } catch (const std::exception& e) {
       outcome = Outcome{false, std::string("The runtime failed: ") + e.what()};
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-    bool idle;
     {
       const std::lock_guard lock(mutex);
-      running.reset();
-      idle = queue.empty();
+      lane.running.reset();
     }
-    asio::post(io, [this, outcome, ms, context, idle] {
+    asio::post(io, [this, &lane, outcome, ms, context] {
       const Execution& done = context->execution();
       finished.insert(done.queue_id);
-      --outstanding;
+      --lane.outstanding;
+      const bool idle = std::all_of(lanes.begin(), lanes.end(), [](const auto& l) { return l->outstanding == 0; });
       // A cancelled execution stays cancelled: no completion after v1.ExecutionCancelled.
       if (!context->cancelled())
         commit(events::ExecutionCompleted{done.queue_id, done.cell_id,
@@ -344,12 +418,16 @@ struct RuntimeAgent::Impl {
     renewal.cancel();
     {
       const std::lock_guard lock(mutex);
-      stopping = true;  // read by the worker under the mutex
-      if (running) running->cancel();
-      queue.clear();
+      stopping = true;  // read by the workers under the mutex
+      for (auto& lane : lanes) {
+        if (lane->running) lane->running->cancel();
+        lane->queue.clear();
+      }
     }
-    wake.notify_all();
-    runtime->interrupt();
+    for (auto& lane : lanes) {
+      lane->wake.notify_all();
+      lane->runtime->interrupt();
+    }
     if (ending == Ending::shutdown && started) commit(events::RuntimeSessionTerminated{session_id, schema::TerminationReason::shutdown});
     stop_deadline = std::chrono::steady_clock::now() + 5s;
     poll_stop();
@@ -367,7 +445,7 @@ struct RuntimeAgent::Impl {
   }
 
   AgentConfig config;
-  std::unique_ptr<Runtime> runtime;
+  std::vector<std::unique_ptr<Lane>> lanes;  // code first, then ai
   OpenNotebook open_notebook;
   std::string session_id;
   asio::io_context io;
@@ -381,21 +459,18 @@ struct RuntimeAgent::Impl {
   bool reconciling = false, again = false;
   std::string claiming;                 // the queue row we asked for and do not have yet
   std::set<std::string> handed, finished;
-  // Executions handed to the worker and not yet back on this thread (completed, or dropped):
-  // at 0 the worker waits and nothing it posted is still to be committed.
-  std::size_t outstanding = 0;
   std::chrono::steady_clock::time_point stop_deadline;
+  Access access{*this};
 
-  std::mutex mutex;  // the work queue, the running context and cancelled ids, shared with the worker
+  std::mutex mutex;  // the lanes' queues and running contexts and the cancelled ids, shared with the workers
   std::set<std::string> cancelled_ids;
-  std::set<std::string> announced;  // executions whose start the event thread committed
-  std::condition_variable wake;
-  std::deque<Execution> queue;
-  std::shared_ptr<ExecutionContext> running;
 };
 
 RuntimeAgent::RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime, OpenNotebook open_notebook)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(runtime), std::move(open_notebook))) {}
+    : RuntimeAgent(std::move(config), SessionRuntimes{std::move(runtime), nullptr}, std::move(open_notebook)) {}
+
+RuntimeAgent::RuntimeAgent(AgentConfig config, SessionRuntimes runtimes, OpenNotebook open_notebook)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(runtimes), std::move(open_notebook))) {}
 
 RuntimeAgent::~RuntimeAgent() = default;
 
@@ -406,7 +481,10 @@ void RuntimeAgent::run() {
   Impl& a = *impl_;
   a.notebook = a.open_notebook(a.io, AgentIdentity{a.config.runtime_id, a.session_id});
   try {
-    a.runtime->start();
+    for (auto& lane : a.lanes) {
+      lane->runtime->attach(a.access);
+      lane->runtime->start();
+    }
   } catch (const std::exception& e) {
     throw AgentError(std::string("The runtime did not start: ") + e.what());
   }
@@ -433,15 +511,17 @@ void RuntimeAgent::run() {
 
 void RuntimeAgent::run_loop() {
   Impl& a = *impl_;
-  std::thread worker([&a] { a.work_loop(); });
+  for (auto& lane : a.lanes) lane->worker = std::thread([&a, &lane = *lane] { a.work_loop(lane); });
   a.io.run();
   {
     const std::lock_guard lock(a.mutex);
     a.stopping = true;
   }
-  a.wake.notify_all();
-  worker.join();
-  a.runtime->stop();
+  for (auto& lane : a.lanes) {
+    lane->wake.notify_all();
+    lane->worker.join();
+  }
+  for (auto& lane : a.lanes) lane->runtime->stop();
 }
 
 void RuntimeAgent::post(std::function<void()> task) { asio::post(impl_->io, std::move(task)); }

@@ -152,9 +152,9 @@ void ExecutionContext::error(const std::string& ename, const std::string& evalue
                                                        std::nullopt}});
 }
 
-std::string ExecutionContext::markdown(const std::string& text) {
+std::string ExecutionContext::markdown(const std::string& text, std::optional<schema::Object> metadata) {
   const std::string id = new_id_();
-  add(events::MarkdownOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::nullopt}});
+  add(events::MarkdownOutputAdded{id, execution_.cell_id, next_position(), schema::InlineMedia{schema::Json(text), std::move(metadata)}});
   return id;
 }
 

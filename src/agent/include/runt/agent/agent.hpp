@@ -55,9 +55,18 @@ class AgentError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The runtimes a session runs cells on: code cells on `code`; ai cells on `ai` when there is
+// one. They run side by side, each on its own worker, so that an AI cell can run code cells
+// and wait for them.
+struct SessionRuntimes {
+  std::unique_ptr<Runtime> code;
+  std::unique_ptr<Runtime> ai;
+};
+
 class RuntimeAgent {
  public:
   RuntimeAgent(AgentConfig config, std::unique_ptr<Runtime> runtime, OpenNotebook open_notebook);
+  RuntimeAgent(AgentConfig config, SessionRuntimes runtimes, OpenNotebook open_notebook);
   ~RuntimeAgent();
   RuntimeAgent(const RuntimeAgent&) = delete;
   RuntimeAgent& operator=(const RuntimeAgent&) = delete;

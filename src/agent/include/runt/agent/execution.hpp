@@ -2,6 +2,8 @@
 // One execution's identity, taken whole from its queue row (and the cell it runs) to the
 // runtime: what to run, and the names its events carry.
 
+#include "runt/schema/literals.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -12,6 +14,7 @@ struct Execution {
   std::string cell_id;
   std::string source;    // the cell's source when the row was handed to the runtime
   std::int64_t execution_count = 0;
+  schema::CellType cell_type = schema::CellType::code;
   bool operator==(const Execution&) const = default;
 };
 

@@ -51,7 +51,9 @@ class ExecutionContext {
   void update_display(const std::string& display_id, schema::Representations representations);
   void result(schema::Representations representations, std::optional<std::string> display_id = std::nullopt);
   void error(const std::string& ename, const std::string& evalue, const std::vector<std::string>& traceback);
-  std::string markdown(const std::string& text);  // returns the output id
+  // Returns the output id. `metadata` is kept with it (AI answers carry their role, provider,
+  // model and iteration there).
+  std::string markdown(const std::string& text, std::optional<schema::Object> metadata = std::nullopt);
   void append_markdown(const std::string& output_id, const std::string& delta, std::int64_t sequence_number);
   std::string terminal_output(const std::string& text, schema::StreamName stream);  // returns the output id
   void append_terminal(const std::string& output_id, const std::string& delta, std::int64_t sequence_number);

@@ -4,6 +4,7 @@
 
 #include "runt/agent/execution.hpp"
 #include "runt/agent/execution_context.hpp"
+#include "runt/agent/notebook_access.hpp"
 #include "runt/schema/events.hpp"
 
 #include <functional>
@@ -23,6 +24,9 @@ class Runtime {
  public:
   virtual ~Runtime() = default;
   virtual schema::RuntimeCapabilities capabilities() const = 0;
+  // Called once before start(), for runtimes that read or change the notebook while they run
+  // (it outlives the runtime's executions).
+  virtual void attach(NotebookAccess& notebook) { (void)notebook; }
   // Called once before the session starts (e.g. launch a kernel); throws on failure.
   virtual void start() {}
   // Runs one cell to completion (blocking, on the agent's worker thread).
