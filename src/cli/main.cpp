@@ -10,6 +10,8 @@
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
 #include "runt/agent/runtime_label.hpp"
+#include "runt/assistant/ai_runtime.hpp"
+#include "ai_settings.hpp"
 #include "runt/auth/accounts.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/kernel/message.hpp"
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
   up->add_option("--kernel", up_options.kernel, "Kernelspec the agent runs (runt kernels lists them)")->capture_default_str();
   up->add_option("--web-dir", up_web_dir, "Directory of the built web UI (default: the build's)");
   up->add_flag("-v,--verbose", up_options.verbose, "Log the server's connections on stderr");
+  runt::cli::add_ai_flags(*up, up_options.ai);
   up->add_option("--max-kernels", up_options.max_kernels, "Kernels running at once; notebooks opened beyond that get none until one stops")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -121,6 +124,8 @@ int main(int argc, char** argv) {
       ->envname("IMAGE_ARTIFACT_THRESHOLD_BYTES")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  runt::cli::AiFlags agent_ai;
+  runt::cli::add_ai_flags(*agent, agent_ai);
 
   runt::cli::ExecuteOptions execute_options;
   std::string execute_input, execute_output, execute_kernel;
@@ -151,7 +156,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (std::filesystem::path(argv[0]).filename() == "pyrunt") args.insert(args.begin(), "agent");
   // A .env file in the working directory fills unset variables (the original read one too).
-  if (!args.empty() && args[0] == "agent") runt::cli::load_dotenv(".env");
+  if (!args.empty() && (args[0] == "agent" || args[0] == "up")) runt::cli::load_dotenv(".env");
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {
     app.parse(std::move(args));
@@ -219,7 +224,8 @@ int main(int argc, char** argv) {
     config.log = [](const std::string& line) { std::cerr << "runt agent: " << line << std::endl; };
     // SIGINT/SIGTERM end the session cleanly: a thread waits for them (kernels get them unblocked).
     runt::cli::StopSignals signals;
-    runt::agent::RuntimeAgent runner(config, std::move(runtime),
+    runt::agent::SessionRuntimes session{std::move(runtime), runt::assistant::make_ai_runtime(runt::cli::assistant_config(agent_ai, config.log))};
+    runt::agent::RuntimeAgent runner(config, std::move(session),
                                     runt::agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
     std::thread waiter([&] {
       const int received = signals.wait();

@@ -61,6 +61,9 @@ int run_up(const UpOptions& options, std::ostream& out, std::ostream& err) {
       kernel_options.runtime_dir = runtime_dir;
       return agent::make_kernel_runtime(spec, kernel_options);
     };
+    pool.make_ai_runtime = [config = assistant_config(options.ai, [&err](const std::string& line) { err << "runt agent: " << line << std::endl; })] {
+      return assistant::make_ai_runtime(config);
+    };
     pool.runtime_type = agent::anode_runtime_type(spec->name, spec->language);
     pool.kernel_display_name = spec->display_name;
     pool.token = serve_options.token;

@@ -4,6 +4,8 @@
 // opened, as far as AgentPool allows), and one URL (with the token) to open in a browser. Ctrl-C
 // ends the agents' sessions, then stops the server.
 
+#include "ai_settings.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +28,7 @@ struct UpOptions {
   // A kernel whose notebook nobody has had open this long stops (0: never).
   std::chrono::milliseconds kernel_idle{std::chrono::minutes(30)};
   bool verbose = false;  // the server's connection log on stderr
+  AiFlags ai;            // how the agents run ai cells
 };
 
 // Runs until SIGINT or SIGTERM. Prints the URL on `out`.

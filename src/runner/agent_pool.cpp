@@ -114,7 +114,8 @@ void AgentPool::start_locked(const std::string& notebook) {
   config.kernel_display_name = options_.kernel_display_name;
   config.log = [this](const std::string& line) { err_ << "runt agent: " << line << std::endl; };
   auto slot = std::make_unique<Slot>();
-  slot->runner = std::make_unique<agent::RuntimeAgent>(config, options_.make_runtime(),
+  agent::SessionRuntimes runtimes{options_.make_runtime(), options_.make_ai_runtime ? options_.make_ai_runtime() : nullptr};
+  slot->runner = std::make_unique<agent::RuntimeAgent>(config, std::move(runtimes),
                                                        agent::server_notebook(config.sync_url, config.notebook_id, config.auth_token, config.log));
   if (!open_.contains(notebook)) slot->unwatched_since = Clock::now();
   slot->thread = std::thread([this, notebook, slot = slot.get()] {

@@ -43,7 +43,7 @@ const scenarios = {
     const n = toolCount(messages);
     if (n === 0) return { text: words("I'll plot it in a new cell."), calls: [{ name: 'create_cell', arguments: {
       cellType: 'code', after_id: currentCell(messages),
-      source: "import matplotlib\\nmatplotlib.use('agg')\\nimport matplotlib.pyplot as plt\\nplt.plot([1, 4, 9])\\nplt.show()\\nprint('plotted', 6 * 7)" } }] };
+      source: "import matplotlib.pyplot as plt\nplt.plot([1, 4, 9])\nplt.show()\nprint('plotted', 6 * 7)" } }] };
     if (n === 1) {
       const id = /cell: (\S+)/.exec(lastTool(messages).content)?.[1];
       return { text: [], calls: [{ name: 'execute_cell', arguments: { cellId: id } }] };

@@ -35,6 +35,7 @@ namespace runt::runner {
 
 struct AgentPoolOptions {
   std::function<std::unique_ptr<agent::Runtime>()> make_runtime;  // one per agent (runt up: a kernel)
+  std::function<std::unique_ptr<agent::Runtime>()> make_ai_runtime;  // for ai cells, beside it (empty: none)
   std::string runtime_type;             // shown to clients (agent::anode_runtime_type of the kernel)
   std::string kernel_display_name;      // for each session's actor profile
   std::string token;                    // the server's: agents connect as the operator
