@@ -2,6 +2,8 @@
 
 #include "environment.hpp"
 
+#include "runt/assistant/mcp_tools.hpp"
+
 namespace runt::cli {
 
 void add_ai_flags(CLI::App& command, AiFlags& flags) {
@@ -28,6 +30,20 @@ assistant::AssistantConfig assistant_config(const AiFlags& flags, std::function<
   const std::string host = flags.ollama_host.empty() ? env("OLLAMA_HOST").value_or("") : flags.ollama_host;
   if (!host.empty()) config.ollama.host = host;
   config.max_iterations = flags.max_iterations;
+  // MCP servers: --mcp-config, else ~/.runt/mcp.json when it exists. A bad file is reported,
+  // never fatal: AI cells then run with the built-in tools only.
+  std::filesystem::path mcp = flags.mcp_config;
+  if (mcp.empty())
+    if (const auto home = env("HOME")) mcp = std::filesystem::path(*home) / ".runt" / "mcp.json";
+  if (!flags.mcp_config.empty() && !std::filesystem::exists(mcp)) log("MCP configuration " + mcp.string() + " not found: no MCP tools");
+  if (!mcp.empty()) {
+    try {
+      const auto servers = ai::read_mcp_config(mcp, log);
+      if (!servers.empty()) config.external_tools = assistant::McpToolbox::start(servers, std::chrono::seconds(30), log);
+    } catch (const std::exception& e) {
+      log(std::string("MCP servers not started: ") + e.what());
+    }
+  }
   config.log = std::move(log);
   return config;
 }

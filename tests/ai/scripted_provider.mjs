@@ -17,8 +17,8 @@ const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const requests = [];
-let seed = 12345;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+let seed = 12345;  // a 32-bit LCG (Math.imul keeps it exact): the same slices on every run
+const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 
 // Writes `bytes` in random slices of 1–50 bytes, each flushed on its own (events split anywhere).
 async function writeSliced(res, bytes, pauseMs = 0) {
@@ -32,8 +32,10 @@ async function writeSliced(res, bytes, pauseMs = 0) {
 
 // ---- Replies as plans: text pieces, tool calls, finish reason; encoded per wire below. ----
 
-const lastTool = (messages) => [...messages].reverse().find((m) => m.role === 'tool');
-const toolCount = (messages) => messages.filter((m) => m.role === 'tool').length;
+// This turn only: what came after the user's question (earlier AI cells bring their own tools).
+const thisTurn = (messages) => messages.slice(messages.findLastIndex((m) => m.role === 'user') + 1);
+const lastTool = (messages) => [...thisTurn(messages)].reverse().find((m) => m.role === 'tool');
+const toolCount = (messages) => thisTurn(messages).filter((m) => m.role === 'tool').length;
 const currentCell = (messages) => /Your current cell ID is ([^;\s.]+)/.exec(messages[0]?.content ?? '')?.[1];
 const words = (text) => text.match(/\S+\s*/g) ?? [];
 

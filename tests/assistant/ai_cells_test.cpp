@@ -7,6 +7,7 @@
 #include "runt/agent/kernel_runtime.hpp"
 #include "runt/ai/http_stream.hpp"
 #include "runt/assistant/ai_runtime.hpp"
+#include "runt/assistant/mcp_tools.hpp"
 #include "runt/assistant/tool_outputs.hpp"
 #include "runt/schema/queries.hpp"
 #include "runt/sync/client.hpp"
@@ -332,6 +333,79 @@ TEST_F(AiCellsTest, InterruptStopsTheStreamWithinASecondAndKeepsItsText) {
   EXPECT_EQ(shown("ai"), settled) << "still streaming after the interrupt";
   EXPECT_EQ(row(q)->status, schema::QueueStatus::cancelled);
   EXPECT_TRUE(settled.starts_with("word0 word1 word2 word3 ")) << settled;
+}
+
+class AiToolApprovalTest : public AiCellsTest {
+ protected:
+  AssistantConfig with_mcp(std::chrono::milliseconds approval_timeout = 20s) {
+    AssistantConfig c = config();
+    toolbox_ = McpToolbox::start({ai::McpServerConfig{"everything", {"node", RUNT_MCP_EVERYTHING, "stdio"}, {}}}, 30s,
+                                 [this](const std::string& line) { log(line); });
+    c.external_tools = toolbox_;
+    c.approval_timeout = approval_timeout;
+    return c;
+  }
+  const schema::ToolApprovalRow* pending_approval(const std::string& cell) const {
+    for (const auto* row : state().toolApprovals.in_insertion_order())
+      if (row->cellId == cell && row->status == schema::ApprovalStatus::pending) return row;
+    return nullptr;
+  }
+  // Waits for the AI cell's approval request and answers it as a person in the notebook would.
+  void answer(const std::string& cell, schema::ApprovalResponse response) {
+    ASSERT_TRUE(run_until([&] { return pending_approval(cell) != nullptr; })) << log_text() << shown(cell);
+    const auto* row = pending_approval(cell);
+    EXPECT_EQ(row->toolName, "mcp__everything__echo");
+    user_->commit(events::ToolApprovalResponded{row->toolCallId, response, "user", schema::Timestamp{1}});
+  }
+  std::shared_ptr<McpToolbox> toolbox_;
+};
+
+TEST_F(AiToolApprovalTest, AnMcpToolRunsOnlyOnceSomeoneApprovesIt) {
+  start_agent(agent::make_echo_runtime(), with_mcp());
+  const auto once = ask("a", "a", "Use a tool", "openai", "use-tool");
+  answer("a", schema::ApprovalResponse::approved_once);
+  ASSERT_TRUE(run_until([&] { return finished(once); })) << log_text();
+  EXPECT_NE(shown("a").find("Tool said: Echo: hello from the model"), std::string::npos) << shown("a");
+  // The model was offered the server's tools under their MCP names.
+  bool offered = false;
+  const auto requests = chat_requests();
+  for (const auto& tool : requests.front()["tools"]) offered |= tool["function"]["name"] == "mcp__everything__echo";
+  EXPECT_TRUE(offered);
+
+  // Denied: the model is told so.
+  const auto denied = ask("d", "d", "Use a tool", "openai", "use-tool");
+  answer("d", schema::ApprovalResponse::denied);
+  ASSERT_TRUE(run_until([&] { return finished(denied); })) << log_text();
+  EXPECT_NE(shown("d").find("Tool said: Error: Tool call denied by user: mcp__everything__echo"), std::string::npos) << shown("d");
+
+  // Always: the next call of that tool in the notebook runs without asking.
+  const auto always = ask("e", "e", "Use a tool", "openai", "use-tool");
+  answer("e", schema::ApprovalResponse::approved_always);
+  ASSERT_TRUE(run_until([&] { return finished(always); })) << log_text();
+  const std::size_t approvals = state().toolApprovals.size();
+  const auto again = ask("f", "f", "Use a tool", "openai", "use-tool");
+  ASSERT_TRUE(run_until([&] { return finished(again); })) << log_text();
+  EXPECT_NE(shown("f").find("Tool said: Echo: hello from the model"), std::string::npos) << shown("f");
+  EXPECT_EQ(state().toolApprovals.size(), approvals);  // nobody was asked
+}
+
+TEST_F(AiToolApprovalTest, NoAnswerOrADeadServerIsAResultTheModelReads) {
+  start_agent(agent::make_echo_runtime(), with_mcp(1500ms));
+  const auto unanswered = ask("t", "a", "Use a tool", "openai", "use-tool");
+  ASSERT_TRUE(run_until([&] { return finished(unanswered); })) << log_text();
+  EXPECT_EQ(row(unanswered)->status, schema::QueueStatus::completed);
+  EXPECT_NE(shown("t").find("Tool said: Error: Tool approval timeout after 1 seconds for mcp__everything__echo"), std::string::npos) << shown("t");
+
+  // The server dies while the approval waits: the call fails, the cell does not.
+  const auto dies = ask("x", "b", "Use a tool", "openai", "use-tool");
+  ASSERT_TRUE(run_until([&] { return pending_approval("x") != nullptr; })) << log_text();
+  kill(toolbox_->servers().front()->pid(), SIGKILL);
+  user_->commit(events::ToolApprovalResponded{pending_approval("x")->toolCallId, schema::ApprovalResponse::approved_once, "user",
+                                              schema::Timestamp{1}});
+  ASSERT_TRUE(run_until([&] { return finished(dies); })) << log_text();
+  EXPECT_EQ(row(dies)->status, schema::QueueStatus::completed);
+  EXPECT_NE(shown("x").find("Tool said: Error: MCP tool execution failed"), std::string::npos) << shown("x");
+  EXPECT_TRUE(toolbox_->specs().empty());  // no longer offered
 }
 
 }  // namespace
