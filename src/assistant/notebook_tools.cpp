@@ -129,6 +129,7 @@ std::string outputs_summary(const schema::State& state, const std::string& cell_
       }
     }
   }
+  while (!stream.empty() && (stream.back() == '\n' || stream.back() == ' ')) stream.pop_back();
   if (!stream.empty()) parts.insert(parts.begin(), "Output: " + stream);
   std::string out;
   for (const auto& p : parts) out += ". " + truncate_middle(p, 2000);

@@ -62,7 +62,7 @@ TEST(OpenAiProvider, StreamsTheCapturedAnswer) {
 TEST(OpenAiProvider, ListsTheModelsOfACompatibleServer) {
   ScriptedProvider server;
   const auto models = openai(server)->models({});
-  ASSERT_EQ(models.size(), 2u);
+  ASSERT_EQ(models.size(), 3u);
   EXPECT_EQ(models[0].name, "scripted-1");
   EXPECT_EQ(models[0].provider, "openai");
   EXPECT_EQ(models[0].capabilities, (std::vector<std::string>{"completion", "tools"}));

@@ -180,7 +180,7 @@ async function handle(req, res) {
     if (!/^Bearer .+/.test(req.headers.authorization ?? '')) return json(401, { error: { message: "You didn't provide an API key.", type: 'invalid_request_error', param: null, code: null } });
     return chat(req, res, body, 'openai');
   }
-  if (url.pathname === '/v1/models') return json(200, { object: 'list', data: ['scripted-1', 'notebook-plot'].map((id) => ({ id, object: 'model', created: 1686935002, owned_by: 'scripted' })) });
+  if (url.pathname === '/v1/models') return json(200, { object: 'list', data: ['scripted-1', 'notebook-plot', 'use-tool'].map((id) => ({ id, object: 'model', created: 1686935002, owned_by: 'scripted' })) });
   if (url.pathname === '/api/chat') return chat(req, res, body, 'ollama');
   if (url.pathname === '/api/tags') return json(200, { models: ollamaModels.map((m) => ({ name: m.name, model: m.name, size: 1, details: { parameter_size: m.parameter_size } })) });
   if (url.pathname === '/api/show') {

@@ -7,6 +7,7 @@ import { markdownToSafeHtml, renderOutput, type OutputRow } from './outputs'
 import * as model from './model'
 import { NotebookStore, newId, type ConnectionStatus } from './sync'
 import { el } from './dom'
+import * as ai from './ai'
 
 interface CellView {
   id: string
@@ -18,6 +19,10 @@ interface CellView {
   status: HTMLElement
   presence: HTMLElement
   typeSelect: HTMLSelectElement
+  aiBar: HTMLElement // an AI cell's model picker
+  modelSelect: HTMLSelectElement
+  approvals: HTMLElement // an AI cell's pending tool approvals
+  contextToggle: HTMLButtonElement
   outputKeys: Map<string, { key: string; node: HTMLElement }>
   editing: boolean
   cellType: string
@@ -123,6 +128,7 @@ export class NotebookPage {
         button('+ Code', 'Add a code cell at the end', () => this.addCell('code', null), 'add-code'),
         button('+ Markdown', 'Add a markdown cell at the end', () => this.addCell('markdown', null), 'add-markdown'),
         button('+ Raw', 'Add a raw cell at the end', () => this.addCell('raw', null), 'add-raw'),
+        button('+ AI', 'Add an AI cell at the end: ask a model, which sees the cells above and can add and run cells', () => this.addCell('ai', null), 'add-ai'),
       )
     }
     root.append(bar, banner, this.cellsEl, footer)
@@ -151,6 +157,9 @@ export class NotebookPage {
     for (const c of changes) {
       for (const id of c.cells) this.dirty.add(id)
       if (c.order) this.redrawAll = true
+      // Approvals name their AI cell; sessions bring the models AI cells may pick.
+      if (c.approvals) for (const a of this.store.state.toolApprovals.values()) this.dirty.add(a.cellId)
+      if (c.sessions) for (const cell of this.store.state.cells.values()) if (cell.cellType === 'ai') this.dirty.add(cell.id)
     }
     // Nothing is drawn until the first pull is complete: one render of the whole notebook
     // instead of one per page of history.
@@ -215,7 +224,7 @@ export class NotebookPage {
     const body = el('div', 'cell-body')
     const toolbar = el('div', 'cell-toolbar')
     const typeSelect = el('select', 'cell-type')
-    for (const t of ['code', 'markdown', 'raw']) {
+    for (const t of ['code', 'markdown', 'raw', 'ai']) {
       const o = el('option', undefined, t)
       o.value = t
       typeSelect.append(o)
@@ -223,7 +232,12 @@ export class NotebookPage {
     typeSelect.disabled = this.readOnly
     typeSelect.addEventListener('change', () => this.store.commit(model.cellTypeChanged(cell.id, typeSelect.value, this.user.id)))
     const presence = el('span', 'presence')
-    toolbar.append(typeSelect, presence)
+    const contextToggle = button('AI sees', 'Whether AI cells below see this cell', () => {
+      const current = this.store.state.cells.get(cell.id)
+      if (current && !this.readOnly) this.store.commit(ai.contextToggled(current, this.user.id))
+    }, 'ai-context')
+    contextToggle.disabled = this.readOnly
+    toolbar.append(typeSelect, presence, contextToggle)
     if (!this.readOnly) {
       toolbar.append(
         button('▶', 'Run (Ctrl+Enter)', () => this.run(cell.id), 'run'),
@@ -254,11 +268,23 @@ export class NotebookPage {
     const rendered = el('div', 'markdown-rendered')
     rendered.addEventListener('dblclick', () => { if (!this.readOnly) this.editMarkdown(cell.id) })
     const outputs = el('div', 'outputs')
-    body.append(toolbar, editorHost, rendered, outputs)
+    const aiBar = el('div', 'ai-bar')
+    const modelSelect = el('select', 'ai-model')
+    modelSelect.setAttribute('aria-label', 'Model')
+    modelSelect.disabled = this.readOnly
+    modelSelect.addEventListener('change', () => {
+      const current = this.store.state.cells.get(cell.id)
+      const chosen = current && ai.modelChosen(current, modelSelect.value)
+      if (chosen) this.store.commit(chosen)
+    })
+    aiBar.append(el('span', 'ai-label', 'Model'), modelSelect)
+    const approvals = el('div', 'approvals')
+    approvals.hidden = true
+    body.append(toolbar, aiBar, editorHost, rendered, outputs, approvals)
     root.append(gutter, body)
 
     const view: CellView = {
-      id: cell.id, root, rendered, outputs, prompt, status, presence, typeSelect,
+      id: cell.id, root, rendered, outputs, prompt, status, presence, typeSelect, aiBar, modelSelect, approvals, contextToggle,
       outputKeys: new Map(), editing: cell.cellType !== 'markdown' || cell.source === '', cellType: cell.cellType,
       editor: new LazyEditor(editorHost, cell.source, cell.cellType, this.readOnly, {
         onEdit: (source) => this.store.commitCoalesced(model.sourceChanged(cell.id, source, this.user.id),
@@ -285,6 +311,12 @@ export class NotebookPage {
     }
     view.typeSelect.value = cell.cellType
     view.root.dataset.cellType = cell.cellType
+    view.root.classList.toggle('hidden-from-ai', cell.aiContextVisible === false)
+    view.contextToggle.textContent = cell.aiContextVisible === false ? 'AI: hidden' : 'AI sees'
+    view.contextToggle.setAttribute('aria-pressed', String(cell.aiContextVisible !== false))
+    view.aiBar.hidden = cell.cellType !== 'ai'
+    if (cell.cellType === 'ai') ai.fillModelPicker(view.modelSelect, state, cell)
+    ai.renderApprovals(view.approvals, state, cell.id, this.user.id, this.readOnly, (e) => this.store.commit(e))
     if (!view.editor.hasFocus || view.editor.source !== cell.source) view.editor.setSource(cell.source)
     const showRendered = cell.cellType === 'markdown' && !view.editing
     view.root.classList.toggle('rendered', showRendered)
@@ -484,7 +516,7 @@ export class NotebookPage {
       this.onChange([], false)
       return
     }
-    if (cell.cellType !== 'code') return
+    if (cell.cellType !== 'code' && cell.cellType !== 'ai') return
     this.store.commit(model.executionRequested(newId('exec-'), id, model.nextExecutionCount(this.store.state), this.user.id))
   }
 

@@ -6,6 +6,7 @@ import DOMPurify from 'dompurify'
 import { marked } from 'marked'
 import { renderAnsi, resolveCarriageReturns } from './ansi'
 import { el } from './dom'
+import { toolCallCard, toolResultNote } from './ai'
 
 export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
 export interface OutputRow {
@@ -153,7 +154,13 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
   }
 }
 
+const kToolCall = 'application/vnd.anode.aitool+json'
+const kToolResult = 'application/vnd.anode.aitool.result+json'
+
 export function renderDisplay(reps: Record<string, Representation>): HTMLElement {
+  // An AI cell's tool call and its result record (anode renders these first, as we do).
+  if (kToolCall in reps) return toolCallCard(reps[kToolCall].data)
+  if (kToolResult in reps) return toolResultNote(reps[kToolResult].data)
   const mimes = Object.keys(reps)
   const mime = kPreference.find((m) => m in reps && m !== 'application/vnd.jupyter.widget-view+json') ??
     mimes.find((m) => m.endsWith('+json')) ?? mimes[0]
