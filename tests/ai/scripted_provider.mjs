@@ -67,9 +67,12 @@ const scenarios = {
   },
   // Never stops calling tools (the iteration limit ends it).
   'loop': (messages) => ({ text: [], calls: [{ name: 'create_cell', arguments: { cellType: 'markdown', source: `step ${toolCount(messages)}`, after_id: currentCell(messages) } }] }),
-  // A long answer in many small chunks.
-  'long': () => ({ text: Array.from({ length: 2000 }, (_, i) => `w${i} `) }),
 };
+// A long answer in many small chunks: "long" (2000) or "long-N".
+const longAnswer = (model) => { const m = /^long(?:-(\d+))?$/.exec(model); return m ? { text: Array.from({ length: Number(m[1] ?? 2000) }, (_, i) => `w${i} `) } : null }
+// For the first-token benchmark: the first chunk carries the wall-clock time (µs) it was written at.
+const kStamp = '__SENT_AT_US__'
+const wallMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
 
 function openaiSse(plan, model) {
   const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 1727346168, model, system_fingerprint: 'fp_scripted' };
@@ -153,11 +156,16 @@ async function chat(req, res, body, wire) {
     await writeSliced(res, capture(captures[model]));
     return res.end();
   }
-  const scenario = scenarios[model] ?? (() => ({ text: words(`Hello from ${model}.`) }));
+  const scenario = scenarios[model] ?? (() => longAnswer(model) ?? (model === 'first-token' ? { text: [`t=${kStamp}`, ' and', ' the', ' rest.'] }
+    : { text: words(`Hello from ${model}.`) }));
   const plan = scenario(body.messages ?? [], body);
   res.writeHead(200, { 'content-type': wire === 'ollama' ? 'application/x-ndjson' : 'text/event-stream' });
   const parts = wire === 'ollama' ? ollamaNdjson(plan, model) : openaiSse(plan, model);
-  if (model === 'long') { res.write(parts.join('')); return res.end(); }
+  if (longAnswer(model)) { res.write(parts.join('')); return res.end(); }
+  if (model === 'first-token') {  // whole events, each stamped as it is written
+    for (const p of parts) { res.write(p.replace(kStamp, String(wallMicros()))); await sleep(2); }
+    return res.end();
+  }
   for (const p of parts) await writeSliced(res, Buffer.from(p));
   res.end();
 }
