@@ -55,6 +55,26 @@ Url parse_url(const std::string& url) {
 
 constexpr std::size_t error_body_limit = 1 << 20;
 
+// What the server asks a client to wait before trying again (as the OpenAI SDKs read it).
+template <class Header>
+std::optional<std::chrono::milliseconds> retry_after(const Header& header) {
+  const auto number = [](boost::beast::string_view text) -> std::optional<double> {
+    try {
+      std::size_t used = 0;
+      const std::string s(text);
+      const double value = std::stod(s, &used);
+      return used == s.size() && value >= 0 ? std::optional<double>(value) : std::nullopt;
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  if (const auto it = header.find("retry-after-ms"); it != header.end())
+    if (const auto ms = number(it->value())) return std::chrono::milliseconds(static_cast<long long>(*ms));
+  if (const auto it = header.find("retry-after"); it != header.end())
+    if (const auto s = number(it->value())) return std::chrono::milliseconds(static_cast<long long>(*s * 1000));
+  return std::nullopt;
+}
+
 // Runs the io_context until `finished`, polling `cancelled`; on cancellation closes the
 // connection (`abort`) and lets the pending handlers run out.
 void drive(asio::io_context& io, const bool& finished, const std::function<bool()>& cancelled, const std::function<void()>& abort,
@@ -168,6 +188,7 @@ HttpOutcome exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& lo
               return;
             }
             outcome.status = static_cast<int>(parser.get().result_int());
+            outcome.retry_after = retry_after(parser.get());
             streaming = true;
             if (parser.is_done()) {
               finished = true;

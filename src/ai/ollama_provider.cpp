@@ -20,6 +20,13 @@ class OllamaProvider : public Provider {
   const std::string& name() const override { return name_; }
 
   ChatReply chat(const ChatRequest& request, const TextSink& on_text, const Cancelled& cancelled) override {
+    bool shown = false;
+    return with_retries(settings_.retry, cancelled, [&] { return shown; }, [&] {
+      return attempt(request, [&](std::string_view text) { shown = true; on_text(text); }, cancelled);
+    });
+  }
+
+  ChatReply attempt(const ChatRequest& request, const TextSink& on_text, const Cancelled& cancelled) {
     LineDecoder decoder;
     // Ids as the original synthesizes them for servers that send none: call_<epoch ms>_<9 base36>.
     OllamaStreamReader reader([] {
@@ -33,7 +40,7 @@ class OllamaProvider : public Provider {
     };
     const HttpOutcome outcome = http_stream(HttpRequest{"POST", settings_.host + "/api/chat", {}, ollama_request_body(request)},
                                             [&](std::string_view bytes) { consume(decoder.feed(bytes)); }, settings_.deadlines, cancelled);
-    if (outcome.status < 200 || outcome.status >= 300) throw http_failure("Ollama", outcome.status, outcome.error_body);
+    if (outcome.status < 200 || outcome.status >= 300) throw http_failure("Ollama", outcome.status, outcome.error_body, outcome.retry_after);
     consume(decoder.finish());
     if (!reader.done())
       throw ProviderError(ProviderFailure::broken_stream, "the answer from Ollama at " + settings_.host + " ended before it was complete");

@@ -33,6 +33,13 @@ class OpenAiProvider : public Provider {
   const std::string& name() const override { return name_; }
 
   ChatReply chat(const ChatRequest& request, const TextSink& on_text, const Cancelled& cancelled) override {
+    bool shown = false;
+    return with_retries(settings_.retry, cancelled, [&] { return shown; }, [&] {
+      return attempt(request, [&](std::string_view text) { shown = true; on_text(text); }, cancelled);
+    });
+  }
+
+  ChatReply attempt(const ChatRequest& request, const TextSink& on_text, const Cancelled& cancelled) {
     HttpRequest http{"POST", settings_.base_url + "/chat/completions", headers(), openai_request_body(request)};
     http.headers.emplace_back("Accept", "text/event-stream");
     SseDecoder decoder;
@@ -44,7 +51,7 @@ class OpenAiProvider : public Provider {
       }
     };
     const HttpOutcome outcome = http_stream(http, [&](std::string_view bytes) { consume(decoder.feed(bytes)); }, settings_.deadlines, cancelled);
-    if (outcome.status < 200 || outcome.status >= 300) throw http_failure("OpenAI", outcome.status, outcome.error_body);
+    if (outcome.status < 200 || outcome.status >= 300) throw http_failure("OpenAI", outcome.status, outcome.error_body, outcome.retry_after);
     consume(decoder.finish());
     ChatReply reply = reader.reply();
     // A stream that ends without [DONE] and without a finish reason was cut short.

@@ -1,4 +1,5 @@
 #include "runt/ai/provider_error.hpp"
+#include "runt/ai/retry.hpp"
 
 namespace runt::ai {
 
@@ -14,7 +15,8 @@ std::string error_message_of(const nlohmann::json& object) {
   return error->dump();
 }
 
-ProviderError http_failure(const std::string& provider, int status, const std::string& body) {
+ProviderError http_failure(const std::string& provider, int status, const std::string& body,
+                           std::optional<std::chrono::milliseconds> retry_after) {
   std::string detail;
   try {
     detail = error_message_of(nlohmann::json::parse(body));
@@ -25,9 +27,22 @@ ProviderError http_failure(const std::string& provider, int status, const std::s
   if (status == 401 || status == 403)
     return {ProviderFailure::unauthorized,
             "Invalid API key: " + provider + " refused it with HTTP " + std::to_string(status) + tail + ". Check OPENAI_API_KEY."};
-  if (status == 429) return {ProviderFailure::rate_limited, "Rate limit exceeded at " + provider + "; try again later" + tail};
-  if (status >= 500) return {ProviderFailure::server, provider + " server error (HTTP " + std::to_string(status) + ")" + tail};
+  if (status == 429) return {ProviderFailure::rate_limited, "Rate limit exceeded at " + provider + "; try again later" + tail, retry_after};
+  if (status >= 500) return {ProviderFailure::server, provider + " server error (HTTP " + std::to_string(status) + ")" + tail, retry_after};
   return {ProviderFailure::rejected, provider + " refused the request (HTTP " + std::to_string(status) + ")" + tail};
+}
+
+}  // namespace runt::ai
+
+namespace runt::ai {
+
+bool retryable(const ProviderError& error) {
+  switch (error.failure()) {
+    case ProviderFailure::unreachable:
+    case ProviderFailure::rate_limited:
+    case ProviderFailure::server: return true;
+    default: return false;
+  }
 }
 
 }  // namespace runt::ai

@@ -94,6 +94,35 @@ TEST(OpenAiProvider, EveryFailureIsAClearError) {
   EXPECT_EQ(failure_of([&] { nowhere->chat(ask("x"), [](std::string_view) {}, {}); }), ProviderFailure::unreachable);
 }
 
+int attempts(const ScriptedProvider& server, const std::string& model) {
+  const auto log = http_fetch(HttpRequest{"GET", server.url() + "/_requests", {}, ""}, {}, {});
+  int n = 0;
+  for (const auto& r : nlohmann::json::parse(log.body))
+    if (r["body"].is_object() && r["body"].value("model", "") == model) ++n;
+  return n;
+}
+
+TEST(OpenAiProvider, RetriesWhatIsWorthRetryingAsTheSdksDo) {
+  ScriptedProvider server;
+  auto provider = openai(server);
+  // Overloaded once, asking for 100 ms: the second try answers.
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(provider->chat(ask("flaky"), [](std::string_view) {}, {}).content, "Hello from flaky.");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 100ms);
+  EXPECT_EQ(attempts(server, "flaky"), 2);
+  // A server error is tried three times in all (0.5 s, then 1 s apart); a bad key once; a rate
+  // limit that asks for 27 s once (longer than is worth waiting in a cell).
+  EXPECT_EQ(failure_of([&] { provider->chat(ask("fail-500"), [](std::string_view) {}, {}); }), ProviderFailure::server);
+  EXPECT_EQ(attempts(server, "fail-500"), 3);
+  EXPECT_EQ(failure_of([&] { provider->chat(ask("fail-401"), [](std::string_view) {}, {}); }), ProviderFailure::unauthorized);
+  EXPECT_EQ(attempts(server, "fail-401"), 1);
+  EXPECT_EQ(failure_of([&] { provider->chat(ask("fail-429"), [](std::string_view) {}, {}); }), ProviderFailure::rate_limited);
+  EXPECT_EQ(attempts(server, "fail-429"), 1);
+  // Once text was shown the answer is not asked again.
+  EXPECT_EQ(failure_of([&] { provider->chat(ask("cut"), [](std::string_view) {}, {}); }), ProviderFailure::broken_stream);
+  EXPECT_EQ(attempts(server, "cut"), 1);
+}
+
 TEST(OpenAiProvider, CancellationClosesTheStreamWithinASecond) {
   ScriptedProvider server;
   auto provider = openai(server);

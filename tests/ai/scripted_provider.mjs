@@ -101,6 +101,8 @@ function ollamaNdjson(plan, model) {
 
 // ---- Failures, by model name, the same on both wires. ----
 
+const failedOnce = new Set()
+
 async function failure(model, res, wire) {
   const json = (status, body, headers = {}) => { res.writeHead(status, { 'content-type': 'application/json', ...headers }); res.end(JSON.stringify(body)); };
   const openaiError = (message, type, code) => ({ error: { message, type, param: null, code } });
@@ -109,6 +111,10 @@ async function failure(model, res, wire) {
     case 'fail-429': return json(429, openaiError('Rate limit reached for gpt-4 in organization org-********** on tokens per min (TPM): Limit 10000, Used 9348, Requested 5086. Please try again in 26.604s.', 'tokens', 'rate_limit_exceeded'), { 'retry-after': '27' }), true;
     case 'fail-500': return json(500, wire === 'ollama' ? { error: 'llama runner process has terminated' } : openaiError('The server had an error while processing your request. Sorry about that!', 'server_error', null)), true;
     case 'silent': return true;  // never answers: the client's deadline ends it
+    case 'flaky':  // overloaded once (asking for 100 ms), then fine
+      if (failedOnce.has(wire)) return false
+      failedOnce.add(wire)
+      return json(503, wire === 'ollama' ? { error: 'server busy' } : openaiError('The engine is currently overloaded, please try again later', 'server_error', null), { 'retry-after-ms': '100' }), true;
     case 'cut': {  // some text, then the connection drops before the end
       res.writeHead(200, { 'content-type': wire === 'ollama' ? 'application/x-ndjson' : 'text/event-stream' });
       const plan = { text: words('This answer will be cut short') };

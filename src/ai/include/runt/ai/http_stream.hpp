@@ -4,6 +4,7 @@
 // connection within a fraction of a second.
 
 #include <chrono>
+#include <optional>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ struct HttpDeadlines {
 struct HttpOutcome {
   int status = 0;
   std::string error_body;  // the body of a status other than 2xx (at most 1 MiB)
+  std::optional<std::chrono::milliseconds> retry_after;  // retry-after-ms, or retry-after in seconds
 };
 
 // Sends `request`; for a 2xx status calls `on_body` with each piece of the body as it comes,

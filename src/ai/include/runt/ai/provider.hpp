@@ -4,6 +4,7 @@
 
 #include "runt/ai/chat.hpp"
 #include "runt/ai/http_stream.hpp"
+#include "runt/ai/retry.hpp"
 
 #include <functional>
 #include <memory>
@@ -30,12 +31,14 @@ struct OpenAiSettings {
   // Where /chat/completions and /models are, as the OpenAI SDKs read OPENAI_BASE_URL.
   std::string base_url = "https://api.openai.com/v1";
   HttpDeadlines deadlines;
+  RetryPolicy retry;
 };
 std::unique_ptr<Provider> make_openai_provider(OpenAiSettings settings);
 
 struct OllamaSettings {
   std::string host = "http://localhost:11434";  // OLLAMA_HOST ("host:port" gets http://)
   HttpDeadlines deadlines;
+  RetryPolicy retry;
 };
 std::unique_ptr<Provider> make_ollama_provider(OllamaSettings settings);
 

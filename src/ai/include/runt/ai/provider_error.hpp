@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -22,17 +24,22 @@ enum class ProviderFailure {
 
 class ProviderError : public std::runtime_error {
  public:
-  ProviderError(ProviderFailure failure, const std::string& message) : std::runtime_error(message), failure_(failure) {}
+  ProviderError(ProviderFailure failure, const std::string& message, std::optional<std::chrono::milliseconds> retry_after = std::nullopt)
+      : std::runtime_error(message), failure_(failure), retry_after_(retry_after) {}
   ProviderFailure failure() const { return failure_; }
+  // What the server asked a client to wait before trying again, if it said.
+  std::optional<std::chrono::milliseconds> retry_after() const { return retry_after_; }
 
  private:
   ProviderFailure failure_;
+  std::optional<std::chrono::milliseconds> retry_after_;
 };
 
 // The error an HTTP status and its body mean, from `provider` ("OpenAI", "Ollama"): the body's
 // error message when it has one ({"error":{"message"}} or {"error":"..."}), after a sentence
 // that says what to do.
-ProviderError http_failure(const std::string& provider, int status, const std::string& body);
+ProviderError http_failure(const std::string& provider, int status, const std::string& body,
+                           std::optional<std::chrono::milliseconds> retry_after = std::nullopt);
 // The message of an error object met inside a stream, or "" when `json` is not one.
 std::string error_message_of(const nlohmann::json& object);
 
