@@ -15,40 +15,22 @@ namespace {
 
 using protocol::WireEvent;
 
-constexpr std::string_view kVersion1 = R"(
-    CREATE TABLE events (
-      store_id TEXT NOT NULL,
-      seq_num INTEGER NOT NULL,
-      parent_seq_num INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      args TEXT,
-      created_at TEXT NOT NULL,
-      client_id TEXT NOT NULL,
-      session_id TEXT NOT NULL,
-      PRIMARY KEY (store_id, seq_num)
-    ) STRICT, WITHOUT ROWID;
-    CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
-    INSERT INTO users VALUES ('bob', 'bob', 1);
-)";
+// The columns of versions 1 and 2, and a table of another part of the file.
+#define RUNT_OLD_EVENT_COLUMNS                                                                                     \
+  "store_id TEXT NOT NULL, seq_num INTEGER NOT NULL, parent_seq_num INTEGER NOT NULL, name TEXT NOT NULL, args TEXT," \
+  " created_at TEXT NOT NULL, client_id TEXT NOT NULL, session_id TEXT NOT NULL"
+#define RUNT_USERS_TABLE                                                                                   \
+  "CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;" \
+  "INSERT INTO users VALUES ('bob', 'bob', 1);"
 
-constexpr std::string_view kVersion2 = R"(
-    CREATE TABLE schema_versions (part TEXT PRIMARY KEY, version INTEGER NOT NULL) STRICT;
-    INSERT INTO schema_versions VALUES ('events', 2);
-    CREATE TABLE events (
-      id INTEGER PRIMARY KEY,
-      store_id TEXT NOT NULL,
-      seq_num INTEGER NOT NULL,
-      parent_seq_num INTEGER NOT NULL,
-      name TEXT NOT NULL,
-      args TEXT,
-      created_at TEXT NOT NULL,
-      client_id TEXT NOT NULL,
-      session_id TEXT NOT NULL
-    ) STRICT;
-    CREATE UNIQUE INDEX events_by_log ON events (store_id, seq_num);
-    CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
-    INSERT INTO users VALUES ('bob', 'bob', 1);
-)";
+constexpr std::string_view kVersion1 =
+    "CREATE TABLE events (" RUNT_OLD_EVENT_COLUMNS ", PRIMARY KEY (store_id, seq_num)) STRICT, WITHOUT ROWID;" RUNT_USERS_TABLE;
+
+constexpr std::string_view kVersion2 =
+    "CREATE TABLE schema_versions (part TEXT PRIMARY KEY, version INTEGER NOT NULL) STRICT;"
+    "INSERT INTO schema_versions VALUES ('events', 2);"
+    "CREATE TABLE events (id INTEGER PRIMARY KEY, " RUNT_OLD_EVENT_COLUMNS ") STRICT;"
+    "CREATE UNIQUE INDEX events_by_log ON events (store_id, seq_num);" RUNT_USERS_TABLE;
 
 // Rows as earlier versions stored them, inserted out of log order.
 const std::vector<std::pair<std::string, StoredEvent>> kRows{
