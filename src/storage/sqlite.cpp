@@ -53,6 +53,7 @@ void Database::exec(std::string_view sql) {
 }
 
 int changes(const Database& db) { return sqlite3_changes(db.handle()); }
+std::int64_t last_insert_rowid(const Database& db) { return sqlite3_last_insert_rowid(db.handle()); }
 
 Statement::Statement(const Database& db, const char* sql) : db_(db.handle()) {
   if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)

@@ -3,8 +3,12 @@
 #include "events_schema.hpp"
 #include "runt/storage/sqlite.hpp"
 
-#include <map>
+#include <cstdint>
+#include <functional>
 #include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace runt::storage {
 
@@ -27,25 +31,48 @@ StoredEvent row_event(const Statement& row) {
 
 #define RUNT_EVENT_COLUMNS "seq_num, parent_seq_num, name, args, created_at, client_id, session_id"
 
+// What the store knows of one log: written by this store only, so kept after the first query.
+struct Log {
+  std::int64_t id = 0;    // event_logs.id; 0 until its first event is written
+  std::int64_t head = 0;  // committed
+  // Within the append under way (`txn` equal to the store's counter): the head and id as the
+  // transaction leaves them.
+  std::uint64_t txn = 0;
+  std::int64_t txn_id = 0;
+  std::int64_t txn_head = 0;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 class SqliteStore final : public EventStore {
  public:
   explicit SqliteStore(const std::filesystem::path& file) : db_(file, "") {}
 
   void append(std::span<const Append> appends) override {
     const std::lock_guard lock(mutex_);
-    // Heads as this transaction leaves them: a group may hold several pushes to one log.
-    std::map<std::string_view, std::int64_t, std::less<>> written;
+    const std::uint64_t txn = ++txn_;
+    touched_.clear();
     sqlite::Transaction transaction(db_);
     for (const auto& a : appends) {
-      const auto it = written.find(a.store_id);
-      std::int64_t expected = it != written.end() ? it->second : head_locked(a.store_id);
+      Log& log = log_locked(a.store_id);
+      if (log.txn != txn) {  // the first push to this log in the group
+        log.txn = txn;
+        log.txn_id = log.id;
+        log.txn_head = log.head;
+        touched_.push_back(&log);
+      }
+      std::int64_t expected = log.txn_head;
+      if (log.txn_id == 0 && !a.events.empty()) log.txn_id = create_log(a.store_id);
       for (const auto& e : a.events) {
         if (e.parentSeqNum != expected || e.seqNum != expected + 1)
           throw StorageError("append to " + a.store_id + ": e" + std::to_string(e.seqNum) + " (parent e" +
                              std::to_string(e.parentSeqNum) + ") does not continue the log at e" + std::to_string(expected));
         // The texts outlive the step: bound without a copy.
         Reset r{insert_};
-        insert_.bind_unowned(1, a.store_id).bind(2, e.seqNum).bind(3, e.parentSeqNum).bind_unowned(4, e.name);
+        insert_.bind(1, log.txn_id).bind(2, e.seqNum).bind(3, e.parentSeqNum).bind_unowned(4, e.name);
         if (e.args)
           insert_.bind_unowned(5, *e.args);
         else
@@ -54,22 +81,27 @@ class SqliteStore final : public EventStore {
         insert_.step();
         expected = e.seqNum;
       }
-      written[a.store_id] = expected;
+      log.txn_head = expected;
     }
     transaction.commit();  // synchronous=FULL: durable once COMMIT returns
-    for (const auto& [store_id, head] : written) heads_.insert_or_assign(std::string(store_id), head);
+    for (Log* log : touched_) {
+      log->id = log->txn_id;
+      log->head = log->txn_head;
+    }
   }
 
   std::int64_t head(std::string_view store_id) override {
     const std::lock_guard lock(mutex_);
-    return head_locked(store_id);
+    return log_locked(store_id).head;
   }
 
   std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) override {
     const std::lock_guard lock(mutex_);
     std::vector<StoredEvent> out;
+    const Log& log = log_locked(store_id);
+    if (log.id == 0) return out;
     Reset r{read_};
-    read_.bind(1, store_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+    read_.bind(1, log.id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
     size_t bytes = 0;
     while (read_.step()) {
       // Measured before the row is copied: an event that does not fit stays in the database.
@@ -84,9 +116,11 @@ class SqliteStore final : public EventStore {
 
   std::optional<StoredEvent> last(std::string_view store_id, std::optional<std::string_view> name) override {
     const std::lock_guard lock(mutex_);
+    const Log& log = log_locked(store_id);
+    if (log.id == 0) return std::nullopt;
     Statement& query = name ? last_named_ : last_;
     Reset r{query};
-    query.bind(1, store_id);
+    query.bind(1, log.id);
     if (name) query.bind(2, *name);
     if (!query.step()) return std::nullopt;
     return row_event(query);
@@ -102,30 +136,46 @@ class SqliteStore final : public EventStore {
 
  private:
   // Queried once per log, then kept: this store is its logs' only writer.
-  std::int64_t head_locked(std::string_view store_id) {
-    if (const auto it = heads_.find(store_id); it != heads_.end()) return it->second;
-    Reset r{head_};
-    head_.bind(1, store_id);
-    const std::int64_t head = head_.step() ? head_.integer(0) : 0;
-    heads_.emplace(std::string(store_id), head);
-    return head;
+  Log& log_locked(std::string_view store_id) {
+    if (const auto it = logs_.find(store_id); it != logs_.end()) return it->second;
+    Log log;
+    Reset r{find_log_};
+    find_log_.bind(1, store_id);
+    if (find_log_.step()) {
+      log.id = find_log_.integer(0);
+      log.head = find_log_.integer(1);
+    }
+    return logs_.emplace(std::string(store_id), log).first->second;
+  }
+
+  // Inside the append's transaction: rolled back with it.
+  std::int64_t create_log(std::string_view store_id) {
+    Reset r{insert_log_};
+    insert_log_.bind(1, store_id);
+    insert_log_.step();
+    return sqlite::last_insert_rowid(db_);
   }
 
   std::mutex mutex_;  // one connection; calls are serialized
-  std::map<std::string, std::int64_t, std::less<>> heads_;  // committed heads of the logs seen
+  // Every log asked about (unordered_map: its elements stay where they are).
+  std::unordered_map<std::string, Log, StringHash, std::equal_to<>> logs_;
+  std::uint64_t txn_ = 0;      // appends so far
+  std::vector<Log*> touched_;  // logs the append under way writes to
   sqlite::Database db_;
   // Before the statements below are prepared: they need the current layout.
   struct Schema {
     explicit Schema(sqlite::Database& db) { ensure_events_schema(db); }
   } schema_{db_};
-  Statement insert_{db_,
-                    "INSERT INTO events (store_id, " RUNT_EVENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
-  Statement head_{db_, "SELECT coalesce(max(seq_num), 0) FROM events WHERE store_id = ?"};
-  Statement read_{db_, "SELECT " RUNT_EVENT_COLUMNS " FROM events WHERE store_id = ? AND seq_num > ? ORDER BY seq_num LIMIT ?"};
-  Statement last_{db_, "SELECT " RUNT_EVENT_COLUMNS " FROM events WHERE store_id = ? ORDER BY seq_num DESC LIMIT 1"};
-  Statement last_named_{db_, "SELECT " RUNT_EVENT_COLUMNS
-                             " FROM events WHERE store_id = ? AND name = ? ORDER BY seq_num DESC LIMIT 1"};
-  Statement ids_{db_, "SELECT DISTINCT store_id FROM events ORDER BY store_id"};
+  Statement insert_{db_, "INSERT INTO events (log, " RUNT_EVENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+  Statement insert_log_{db_, "INSERT INTO event_logs (store_id) VALUES (?)"};
+  Statement find_log_{db_,
+                      "SELECT id, (SELECT coalesce(max(seq_num), 0) FROM events WHERE log = event_logs.id)"
+                      " FROM event_logs WHERE store_id = ?"};
+  Statement read_{db_, "SELECT " RUNT_EVENT_COLUMNS " FROM events WHERE log = ? AND seq_num > ? ORDER BY seq_num LIMIT ?"};
+  Statement last_{db_, "SELECT " RUNT_EVENT_COLUMNS " FROM events WHERE log = ? ORDER BY seq_num DESC LIMIT 1"};
+  Statement last_named_{db_, "SELECT " RUNT_EVENT_COLUMNS " FROM events WHERE log = ? AND name = ? ORDER BY seq_num DESC LIMIT 1"};
+  // Every log has events: its row is written with its first.
+  Statement ids_{db_, "SELECT store_id FROM event_logs ORDER BY store_id"};
 };
 
 }  // namespace

@@ -19,6 +19,10 @@ namespace {
 
 using base::Endpoint;
 
+// A push is at most 50 events and about 1 MiB; most are a few KiB. Bigger ones go in writes of
+// this size.
+constexpr std::size_t kWriteBufferBytes = 64 * 1024;
+
 }  // namespace
 
 struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
@@ -59,6 +63,10 @@ struct SyncClient::Impl : std::enable_shared_from_this<Impl> {
       self->ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
       self->ws->text(true);
       self->ws->read_message_max(0);
+      // One frame, masked in one buffer and sent in one write: Beast's defaults cut a push into
+      // 4 KiB frames, each its own write (and a wakeup of the server) on a loopback socket.
+      self->ws->auto_fragment(false);
+      self->ws->write_buffer_bytes(kWriteBufferBytes);
       self->open = true;
       ++self->connects;
       self->backoff = self->options.min_backoff;

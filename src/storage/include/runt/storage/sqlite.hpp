@@ -39,6 +39,8 @@ class Database {
 
 // Rows changed by the connection's last INSERT, UPDATE or DELETE.
 int changes(const Database& db);
+// The rowid of the connection's last successful INSERT.
+std::int64_t last_insert_rowid(const Database& db);
 
 // One prepared statement; reset after every use (see Reset) so it can be run again.
 class Statement {
