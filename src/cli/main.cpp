@@ -11,6 +11,7 @@
 #include "runt/agent/kernel_runtime.hpp"
 #include "runt/agent/runtime_label.hpp"
 #include "runt/assistant/ai_runtime.hpp"
+#include "runt/tui/tui_app.hpp"
 #include "ai_settings.hpp"
 #include "runt/auth/accounts.hpp"
 #include "runt/kernel/kernelspec.hpp"
@@ -127,6 +128,12 @@ int main(int argc, char** argv) {
   runt::cli::AiFlags agent_ai;
   runt::cli::add_ai_flags(*agent, agent_ai);
 
+  runt::tui::TuiOptions tui_options;
+  auto* tui = app.add_subcommand("tui", "The terminal notebook: a notebook on a server, live, with vim-like keys (? lists them)");
+  tui->add_option("NOTEBOOK", tui_options.notebook_id, "Notebook id (without it: the list of yours)");
+  tui->add_option("-s,--sync-url", tui_options.sync_url, "Sync endpoint, e.g. ws://127.0.0.1:8787/livestore")->envname("LIVESTORE_SYNC_URL");
+  tui->add_option("-t,--auth-token", tui_options.auth_token, "API key or server token (env RUNT_API_KEY or AUTH_TOKEN)");
+
   runt::cli::ExecuteOptions execute_options;
   std::string execute_input, execute_output, execute_kernel;
   auto* execute = app.add_subcommand("execute", "Run every code cell of a notebook on a kernel and write the executed notebook");
@@ -156,7 +163,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (std::filesystem::path(argv[0]).filename() == "pyrunt") args.insert(args.begin(), "agent");
   // A .env file in the working directory fills unset variables (the original read one too).
-  if (!args.empty() && (args[0] == "agent" || args[0] == "up")) runt::cli::load_dotenv(".env");
+  if (!args.empty() && (args[0] == "agent" || args[0] == "up" || args[0] == "tui")) runt::cli::load_dotenv(".env");
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
   try {
     app.parse(std::move(args));
@@ -241,6 +248,11 @@ int main(int argc, char** argv) {
     pthread_kill(waiter.native_handle(), SIGTERM);  // wakes the waiter if no signal came
     waiter.join();
     return code;
+  }
+
+  if (tui->parsed()) {
+    if (tui_options.auth_token.empty()) tui_options.auth_token = runt::cli::first_env({"RUNT_API_KEY", "AUTH_TOKEN"});
+    return runt::tui::run_tui(tui_options, std::cerr);
   }
 
   if (up->parsed()) {

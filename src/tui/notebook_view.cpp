@@ -216,6 +216,7 @@ KeyOutcome NotebookView::command_key(const Key& key, const schema::State& state,
     if (!cell || refuse_if_read_only()) return out;
     editor_.emplace(cell->source);
     editing_ = cell->id;
+    edit_original_ = edit_committed_ = cell->source;
     mode_ = Mode::edit;
     status_.clear();
   } else if (key.is("r")) {
@@ -305,28 +306,38 @@ KeyOutcome NotebookView::edit_key(const Key& key, const schema::State& state) {
   KeyOutcome out;
   using N = Key::Name;
   EditBuffer& buffer = *editor_;
-  const auto leave = [&](bool save) {
-    if (save && state.cells.find(editing_) && buffer.text() != state.cells.find(editing_)->source)
-      out.commits.push_back(events::CellSourceChanged{editing_, buffer.text(), options_.user_id});
+  const bool exists = state.cells.find(editing_) != nullptr;
+  const auto commit_source = [&](const std::string& source) {
+    if (!exists || source == edit_committed_) return;
+    out.commits.push_back(events::CellSourceChanged{editing_, source, options_.user_id});
+    edit_committed_ = source;
+  };
+  const auto leave = [&]() {
     selected_ = editing_.empty() ? selected_ : editing_;
     editor_.reset();
     editing_.clear();
     mode_ = Mode::command;
   };
-  if (key.name == N::escape) leave(true);
-  else if (key.is_control('c')) {
-    leave(false);
+  if (key.name == N::escape) {
+    commit_source(buffer.text());
+    leave();
+    return out;
+  }
+  if (key.is_control('c')) {
+    commit_source(edit_original_);
+    leave();
     status_ = "changes dropped";
-  } else if (key.is_control('e')) {
+    return out;
+  }
+  if (key.is_control('e') || key.is_control('r')) {
     const std::string cell = editing_;
-    leave(true);
+    commit_source(buffer.text());
+    leave();
     run(state, cell, out);
-  } else if (key.is_control('r')) {
-    const std::string cell = editing_;
-    leave(true);
-    run(state, cell, out);
-    selected_ = create(state, schema::CellType::code, cell, false, out);
-  } else if (key.is_control('z')) buffer.undo();
+    if (key.is_control('r')) selected_ = create(state, schema::CellType::code, cell, false, out);
+    return out;
+  }
+  if (key.is_control('z')) buffer.undo();
   else if (key.is_control('y')) buffer.redo();
   else if (key.name == N::enter) buffer.insert("\n");
   else if (key.name == N::tab) buffer.insert("    ");
@@ -339,6 +350,7 @@ KeyOutcome NotebookView::edit_key(const Key& key, const schema::State& state) {
   else if (key.name == N::home || key.is_control('a')) buffer.home();
   else if (key.name == N::end) buffer.end();
   else if (key.name == N::none && !key.ctrl && !key.text.empty()) buffer.insert(key.text);
+  commit_source(buffer.text());  // others see the typing as it happens
   return out;
 }
 

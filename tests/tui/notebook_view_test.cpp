@@ -70,14 +70,16 @@ TEST_F(ViewTest, EditsSavesAndRunsThroughSchemaEvents) {
   ASSERT_EQ(view_.mode(), Mode::edit);
   press(Key::named(N::backspace));
   type("2");
+  EXPECT_EQ(state_.cells.find("a")->source, "x = 2");  // typing is seen live
   press(Key::named(N::escape));
   EXPECT_EQ(view_.mode(), Mode::command);
   EXPECT_EQ(state_.cells.find("a")->source, "x = 2");
   // Ctrl+C drops an edit.
   type("i");
   type("zzz");
+  EXPECT_EQ(state_.cells.find("a")->source, "x = 2zzz");
   press(Key::control('c'));
-  EXPECT_EQ(state_.cells.find("a")->source, "x = 2");
+  EXPECT_EQ(state_.cells.find("a")->source, "x = 2");  // put back
   // Ctrl+E saves and runs in place.
   type("i");
   press(Key::named(N::enter));

@@ -22,7 +22,8 @@ class SyncedNotebook final : public Notebook {
   void subscribe(Listener listener) override { client_.subscribe(std::move(listener)); }
   void start() override { client_.start(); }
   void stop() override { client_.stop(); }
-
+  // The connection to the server is up (a notebook keeps and pushes its edits when it is back).
+  bool connected() const { return client_.connected(); }
 
  private:
   sync::SyncClient client_;

@@ -1,7 +1,8 @@
 #pragma once
 // What the terminal notebook shows and does, without a terminal: which cell is selected, the
 // mode (command, edit, search, command line), the edit buffer, the scroll position, the
-// status line — and what a key press means, as schema events to commit. The original's
+// status line — and what a key press means, as schema events to commit. Typing commits the
+// source as it goes (others see it live, as in the browser); Ctrl+C puts the original back. The original's
 // command keys are the baseline (runt-spec §6, its `R` defect fixed), with what a vim user
 // expects added (gg/G, J/K, x, /, :q, ?).
 
@@ -76,6 +77,8 @@ class NotebookView {
   std::string selected_;
   std::optional<EditBuffer> editor_;
   std::string editing_;
+  std::string edit_original_;   // the source when editing began (Ctrl+C puts it back)
+  std::string edit_committed_;  // the source last committed while typing
   std::string status_;
   std::string prompt_;
   std::string search_;

@@ -1,0 +1,112 @@
+// `runt tui` end to end in a real terminal (tmux, on a private socket) against a real
+// `runt serve` and `runt agent` on Debian's ipykernel, beside a real LiveStore 0.3.1 client:
+// create a cell, type print(6*7), run it and read 42 from the screen; the other client sees the
+// TUI's cell and the TUI shows the other client's; a matplotlib figure drawn with chafa;
+// interrupt; quit; and the bad inputs (unknown notebook, refused token, a reader's edits).
+// Usage: node --experimental-websocket tui.mjs RUNT_BINARY
+import { makeAdapter } from '@livestore/adapter-node'
+import { createStorePromise, queryDb } from '@livestore/livestore'
+import { makeCfSync } from '@livestore/sync-cf'
+import { execFileSync, spawn } from 'node:child_process'
+import { cells, events, queue, schema } from './agent_schema.mjs'
+import { createKey, sleep, startServer } from './server.mjs'
+
+const runt = process.argv[2]
+const socket = `runt-tui-${process.pid}`
+const tmux = (...args) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
+const screen = (name) => { try { return tmux('capture-pane', '-p', '-t', name) } catch { return '' } }
+const keys = (name, ...k) => tmux('send-keys', '-t', name, ...k)
+const typeText = (name, text) => tmux('send-keys', '-t', name, '-l', text)
+const alive = (name) => { try { tmux('has-session', '-t', name); return true } catch { return false } }
+const shell = (s) => `'${s.replaceAll("'", "'\\''")}'`
+
+const server = await startServer(runt)
+const storeId = 'tui' + Date.now()
+const api = (token, path, init = {}) => fetch(`http://127.0.0.1:${server.port}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })
+await api(server.token, '/notebooks', { method: 'POST', body: JSON.stringify({ id: storeId }) })
+const store = await createStorePromise({
+  adapter: makeAdapter({ storage: { type: 'in-memory' }, clientId: 'browser', sessionId: 's-browser', sync: { backend: makeCfSync({ url: server.url }) } }),
+  schema, storeId, syncPayload: { authToken: server.token }, disableDevtools: true,
+})
+let agentLog = ''
+const agent = spawn(runt, ['agent', '--notebook', storeId, '--sync-url', server.url], { env: { ...process.env, RUNT_API_KEY: server.token }, stdio: ['ignore', 'ignore', 'pipe'] })
+agent.stderr.on('data', (d) => { agentLog += d })
+
+const failures = []
+const expect = (what, ok, detail = '') => { if (process.env.DEBUG) console.log(ok ? 'ok  ' : 'FAIL', what); if (!ok) failures.push(`${what}${detail ? `\n${detail}` : ''}`) }
+const until = async (test, ms = 30000) => { const end = Date.now() + ms; while (Date.now() < end) { if (test()) return true; await sleep(50) } return false }
+const q = (query) => store.query(queryDb(query))
+// A terminal of 120×45 running `runt tui ARGS` (then the exit code, kept on screen).
+const open = (name, args, token = server.token) => tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '45',
+  `env TERM=xterm-256color LANG=C.UTF-8 ${shell(runt)} tui ${args} --sync-url ${server.url} --auth-token ${shell(token)}; echo "EXIT=$?"; sleep 60`)
+
+try {
+  tmux('start-server')
+  open('main', storeId)
+  expect('the TUI connects and shows the runtime ready', await until(() => /runtime: python · ready/.test(screen('main')), 60000), screen('main'))
+  expect('an empty notebook says how to add a cell', /press b to add a cell/.test(screen('main')))
+
+  // b: a cell at the end; i: edit; type; Esc saves; R runs in place.
+  keys('main', 'b')
+  await until(() => q(cells.select()).length === 1)
+  keys('main', 'i')
+  typeText('main', 'print(6*7)')
+  keys('main', 'Escape')
+  expect('the TUI\'s cell reaches the other client', await until(() => q(cells.select())[0]?.source === 'print(6*7)'), JSON.stringify(q(cells.select())))
+  keys('main', 'R')
+  expect('running it shows 42 on the screen', await until(() => /^\s+42\s*$/m.test(screen('main')), 60000), screen('main'))
+
+  // Another client's cell appears without moving the selection.
+  store.commit(events.cellCreated({ id: 'from-browser', fractionalIndex: 'zz', cellType: 'code', createdBy: 'browser' }))
+  store.commit(events.cellSourceChanged({ id: 'from-browser', source: "note = 'written in the browser'", modifiedBy: 'browser' }))
+  expect('the other client\'s cell appears in the TUI', await until(() => /written in the browser/.test(screen('main'))), screen('main'))
+
+  // A matplotlib figure, drawn with chafa in block characters.
+  keys('main', 'G', 'b', 'i')
+  typeText('main', 'import matplotlib.pyplot as plt\nplt.plot([1, 4, 9])\nplt.show()')
+  keys('main', 'Escape', 'R')
+  const blocks = (s) => s.split('\n').filter((l) => (l.match(/[▀▄█▌▐▖▗▘▝▚▞▙▛▜▟]/g) ?? []).length >= 8).length
+  expect('a matplotlib figure is drawn in the terminal', await until(() => blocks(screen('main')) >= 4, 60000), screen('main'))
+
+  // x interrupts a running cell.
+  keys('main', 'b', 'i')
+  typeText('main', "import time\nprint('sleeping', flush=True)\ntime.sleep(60)")
+  keys('main', 'Escape', 'R')
+  expect('a long cell starts', await until(() => /sleeping/.test(screen('main')), 60000), screen('main'))
+  keys('main', 'x')
+  expect('x interrupts it', await until(() => q(queue.select()).some((r) => r.status === 'cancelled'), 20000), JSON.stringify(q(queue.select())))
+  const capture = screen('main')
+
+  // :q quits.
+  keys('main', ':', 'q', 'Enter')
+  expect(':q quits with 0', await until(() => /EXIT=0/.test(screen('main'))), screen('main'))
+
+  // Bad input: one clear message, exit 2.
+  open('unknown', 'no-such-notebook')
+  expect('an unknown notebook is one clear message and exit 2', await until(() => /EXIT=2/.test(screen('unknown'))) && /No notebook no-such-notebook/.test(screen('unknown')), screen('unknown'))
+  open('badtoken', storeId, 'not-a-token')
+  expect('a refused token is one clear message and exit 2', await until(() => /EXIT=2/.test(screen('badtoken'))) && /refused the token/.test(screen('badtoken')), screen('badtoken'))
+  const bob = createKey(runt, server.dataDir, 'bob')
+  await api(server.token, `/notebooks/${storeId}/access`, { method: 'POST', body: JSON.stringify({ userId: 'bob', role: 'reader' }) })
+  open('reader', storeId, bob)
+  await until(() => /runtime:/.test(screen('reader')))
+  const before = q(cells.select()).length
+  keys('reader', 'b')
+  keys('reader', 'i')
+  expect('a reader is told the notebook is read-only', await until(() => /read-only/.test(screen('reader'))), screen('reader'))
+  await sleep(500)
+  expect('and nothing is committed', q(cells.select()).length === before)
+  keys('reader', ':', 'q', 'Enter')
+  expect('the reader quits', await until(() => /EXIT=0/.test(screen('reader'))), screen('reader'))
+  console.log('--- runt tui, as captured by tmux capture-pane ---\n' + capture)
+} catch (e) {
+  failures.push(`${e.stack ?? e}`)
+} finally {
+  try { tmux('kill-server') } catch {}
+  agent.kill('SIGTERM')
+  await store.shutdown().catch(() => {})
+  await server.kill('SIGTERM')
+  server.cleanup()
+}
+if (failures.length) { console.log('FAILED:\n' + failures.join('\n---\n') + '\nagent log:\n' + agentLog.slice(-2000)); process.exit(1) }
+console.log('runt tui ran a notebook in tmux beside a LiveStore client')
