@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   tui->add_option("NOTEBOOK", tui_options.notebook_id, "Notebook id (without it: the list of yours)");
   tui->add_option("-s,--sync-url", tui_options.sync_url, "Sync endpoint, e.g. ws://127.0.0.1:8787/livestore")->envname("LIVESTORE_SYNC_URL");
   tui->add_option("-t,--auth-token", tui_options.auth_token, "API key or server token (env RUNT_API_KEY or AUTH_TOKEN)");
+  tui->add_flag("--create", tui_options.create, "Create NOTEBOOK when it does not exist yet");
 
   runt::cli::ExecuteOptions execute_options;
   std::string execute_input, execute_output, execute_kernel;

@@ -240,10 +240,10 @@ class Builder {
   void display(const schema::OutputRow& row, const schema::Representations& reps) {
     if (const auto* call = inline_of(reps, kToolCall)) return tool_call(call);
     if (inline_of(reps, kToolResult)) return;  // its card already shows the result
+    // An image first: chafa can draw it (its markdown or text is only a fallback).
+    for (const auto& [m, media] : reps)
+      if (m == "image/png") return image(row, media);
     if (const auto* md = inline_of(reps, "text/markdown")) return output_lines(render::render_markdown(text_of(md), body_ - 2));
-    for (const char* mime : {"image/png"})
-      for (const auto& [m, media] : reps)
-        if (m == mime) return image(row, media);
     if (const auto* json = inline_of(reps, "application/json"); json && json->data)
       return output_lines(render::render_json(nlohmann::json::parse(json->data->dump()), body_ - 2));
     if (const auto* plain = inline_of(reps, "text/plain")) return output_lines(render::render_ansi(text_of(plain), body_ - 2));

@@ -98,7 +98,7 @@ class App {
   }
 
  private:
-  sync::ClientOptions client_options() const {
+  sync::ClientOptions client_options() {
     sync::ClientOptions o;
     o.url = options_.sync_url;
     o.store_id = options_.notebook_id;
@@ -300,9 +300,27 @@ int run_tui(const TuiOptions& options, std::ostream& err) {
         for (const auto& n : list) err << "  " << n.value("id", std::string()) << "  " << n.value("title", std::string()) << "  (" << n.value("role", std::string()) << ")\n";
       return 2;
     }
-    const auto info = rest_json(base, "GET", "/api/notebooks/" + chosen.notebook_id, options.auth_token, status);
-    if (status == 404) {
-      err << "runt tui: " << error_text(info) << " on " << base << " (runt tui without a notebook lists yours)\n";
+    auto info = rest_json(base, "GET", "/api/notebooks/" + chosen.notebook_id, options.auth_token, status);
+    // The operator may open any id; a notebook is known once it is in someone's list.
+    bool known = status == 200 && info.value("head", std::int64_t{0}) > 0;
+    if (status == 200 && !known) {
+      int list_status = 0;
+      const auto list = rest_json(base, "GET", "/api/notebooks", options.auth_token, list_status);
+      if (list.is_array())
+        for (const auto& n : list) known = known || n.value("id", std::string()) == chosen.notebook_id;
+    }
+    if (status == 200 && !known && options.create) {
+      rest_json(base, "POST", "/api/notebooks", options.auth_token, status, schema::Json{{"id", chosen.notebook_id}}.dump());
+      if (status != 201) {
+        err << "runt tui: could not create notebook " << chosen.notebook_id << " (HTTP " << status << ")\n";
+        return 2;
+      }
+      info = rest_json(base, "GET", "/api/notebooks/" + chosen.notebook_id, options.auth_token, status);
+      known = true;
+    }
+    if (status == 404 || (status == 200 && !known)) {
+      err << "runt tui: no notebook " << chosen.notebook_id << " on " << base
+          << " (runt tui without a notebook lists yours; --create makes a new one)\n";
       return 2;
     }
     if (status != 200) {

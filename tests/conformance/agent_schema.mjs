@@ -46,6 +46,8 @@ export const events = {
   approvalResponded: ev('v1.ToolApprovalResponded', { toolCallId: Schema.String, status: Schema.Literal('approved_once', 'approved_always', 'denied'),
     approvedBy: Schema.String, respondedAt: Schema.Date }),
   executionCancelled: ev('v1.ExecutionCancelled', { queueId: Schema.String, cellId: Schema.String, cancelledBy: Schema.String, actorId: Schema.optional(Schema.String), reason: Schema.String }),
+  // Where people are (the TUI and the web app set it).
+  presenceSet: ev('v1.PresenceSet', { userId: Schema.String, cellId: Schema.optional(Schema.String) }),
   actorProfile: ev('v1.ActorProfileSet', { id: Schema.String, type: Schema.Literal('human', 'runtime_agent'), displayName: Schema.String, avatar: Schema.optional(Schema.String) }),
 }
 export const cells = State.SQLite.table({ name: 'cells', columns: {
@@ -100,6 +102,7 @@ const materializers = State.SQLite.materializers(events, {
   }),
   'v1.ErrorOutputAdded': ({ id, cellId, position, content }) => outputs.insert({ id, cellId, position, outputType: 'error', data: JSON.stringify(content.data) }),
   'v1.ActorProfileSet': noop,
+  'v1.PresenceSet': noop,
 })
 export const schema = makeSchema({ events, state: State.SQLite.makeState({ tables: { cells, queue, outputs, sessions, deltas, approvals }, materializers }) })
 

@@ -11,6 +11,7 @@ struct TuiOptions {
   std::string sync_url;    // ws://HOST:PORT/livestore
   std::string auth_token;
   std::string notebook_id;  // empty: choose from the server's list
+  bool create = false;      // a notebook id that does not exist yet is created
 };
 
 // Runs until the person quits. Returns the exit code: 0, or 2 with one clear message on `err`
