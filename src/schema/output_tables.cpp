@@ -72,7 +72,7 @@ void OutputTable::erase_cell(std::string_view cell_id) {
   // the entry saves re-creating it (lookups treat an empty entry as none).
   for (Slot* slot : entry->slots) {
     if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
-    rows_.erase(slot->row.id);
+    rows_.erase(*slot);
   }
   entry->slots.clear();
 }

@@ -154,13 +154,7 @@ class OutputTable {
   OutputTable() = default;
   // A copy gets its own indexes (they point into the rows); a move keeps the slots.
   OutputTable(const OutputTable& other) : rows_(other.rows_) { reindex(); }
-  OutputTable& operator=(const OutputTable& other) {
-    if (this != &other) {
-      rows_ = other.rows_;
-      reindex();
-    }
-    return *this;
-  }
+  OutputTable& operator=(const OutputTable& other) { return *this = OutputTable(other); }
   OutputTable(OutputTable&&) = default;
   OutputTable& operator=(OutputTable&&) = default;
   const OutputRow* find(std::string_view id) const { return rows_.find(id); }
@@ -190,13 +184,7 @@ class OutputDeltaTable {
   OutputDeltaTable() = default;
   // A copy gets its own index (it points into the rows); a move keeps the slots.
   OutputDeltaTable(const OutputDeltaTable& other) : rows_(other.rows_) { reindex(); }
-  OutputDeltaTable& operator=(const OutputDeltaTable& other) {
-    if (this != &other) {
-      rows_ = other.rows_;
-      reindex();
-    }
-    return *this;
-  }
+  OutputDeltaTable& operator=(const OutputDeltaTable& other) { return *this = OutputDeltaTable(other); }
   OutputDeltaTable(OutputDeltaTable&&) = default;
   OutputDeltaTable& operator=(OutputDeltaTable&&) = default;
   // Plain INSERT: false when the id exists (a hard failure for anode clients), and then `row`

@@ -29,6 +29,11 @@ template <class Row, std::string Row::*Key> class Table {
   struct Slot {
     std::uint64_t rowid = 0;
     Row row;
+
+   private:
+    friend class Table;
+    std::uint32_t hash_ = 0;   // the key's, so erasing a slot needs neither the key nor a compare
+    std::uint32_t position_ = 0;  // this slot's number in the table
   };
 
   Table() = default;
@@ -111,15 +116,15 @@ template <class Row, std::string Row::*Key> class Table {
     if (size_ == 0) return false;
     const size_t i = probe(key, hash(key));
     if (index_[i].slot == kEmpty) return false;
-    Slot& s = at(index_[i].slot);
-    s.rowid = 0;
-    // Frees the row's strings now, not when the slot is reused (a default row allocates nothing).
-    std::destroy_at(&s.row);
-    std::construct_at(&s.row);
-    free_.push_back(index_[i].slot);
-    remove_entry(i);
-    --size_;
+    release(i);
     return true;
+  }
+  // Erases the row in this slot, which must be one of this table's live slots.
+  void erase(Slot& slot) {
+    const size_t mask = index_.size() - 1;
+    size_t i = slot.hash_ & mask;
+    while (index_[i].slot != slot.position_) i = (i + 1) & mask;
+    release(i);
   }
   void clear() {
     chunks_.clear();
@@ -203,6 +208,17 @@ template <class Row, std::string Row::*Key> class Table {
       index_[i] = e;
     }
   }
+  void release(size_t entry) {
+    const std::uint32_t i = index_[entry].slot;
+    Slot& s = at(i);
+    s.rowid = 0;
+    // Frees the row's strings now, not when the slot is reused (a default row allocates nothing).
+    std::destroy_at(&s.row);
+    std::construct_at(&s.row);
+    free_.push_back(i);
+    remove_entry(entry);
+    --size_;
+  }
   Slot& add(size_t entry, std::uint32_t h, Row&& row) {
     std::uint32_t i;
     if (!free_.empty()) {
@@ -215,6 +231,8 @@ template <class Row, std::string Row::*Key> class Table {
     Slot& s = at(i);
     s.rowid = next_rowid_++;
     s.row = std::move(row);
+    s.hash_ = h;
+    s.position_ = i;
     index_[entry] = Entry{h, i};
     ++size_;
     return s;
