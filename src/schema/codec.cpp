@@ -86,8 +86,8 @@ template <class V, size_t N>
 std::array<std::optional<V>, N> pick(const V& object, const std::array<std::string_view, N>& keys) {
   std::array<std::optional<V>, N> found;
   object.members_raw([&](std::string_view key, const V& value) {
-    for (size_t i = 0; i < N; ++i)
-      if (key == keys[i]) found[i] = value;
+    for (size_t i = 0; i < N; ++i)  // the first byte rules out most keys of the same length
+      if (key.size() == keys[i].size() && !key.empty() && key[0] == keys[i][0] && key == keys[i]) found[i] = value;
   });
   return found;
 }
@@ -418,10 +418,8 @@ template <class V> Event decode_named(std::string_view name, const std::optional
 
 enum class Args { decode, keep };
 
-template <class V> Event decode_object(const V& j, Args mode = Args::decode) {
-  if (j.kind() != Kind::object) throw DecodeError("", "", "expected an event object, got " + describe(j));
-  static constexpr std::array<std::string_view, 2> keys{"name", "args"};
-  const auto [name, args] = pick(j, keys);
+// The event of an object whose `name` and `args` members were picked (j must be an object).
+template <class V> Event decode_picked(const std::optional<V>& name, const std::optional<V>& args, Args mode) {
   if (!name) throw DecodeError("", "", "missing \"name\"");
   if (name->kind() != Kind::string) throw DecodeError("", "", "\"name\" must be a string, got " + describe(*name));
   if (mode == Args::keep)
@@ -429,20 +427,33 @@ template <class V> Event decode_object(const V& j, Args mode = Args::decode) {
   return decode_named(name->string(), args);
 }
 
+template <class V> void check_event_object(const V& j) {
+  if (j.kind() != Kind::object) throw DecodeError("", "", "expected an event object, got " + describe(j));
+}
+
+template <class V> Event decode_object(const V& j, Args mode = Args::decode) {
+  check_event_object(j);
+  static constexpr std::array<std::string_view, 2> keys{"name", "args"};
+  const auto [name, args] = pick(j, keys);
+  return decode_picked(name, args, mode);
+}
+
+// The envelope's six keys are picked in one pass over the object.
 template <class V> LoggedEvent decode_logged(const V& j, Args mode = Args::decode) {
-  LoggedEvent out;
-  out.event = decode_object(j, mode);
-  const std::string_view name = event_name(out.event);
-  static constexpr std::array<std::string_view, 4> keys{"seqNum", "parentSeqNum", "clientId", "sessionId"};
+  check_event_object(j);
+  static constexpr std::array<std::string_view, 6> keys{"name", "args", "seqNum", "parentSeqNum", "clientId", "sessionId"};
   const auto values = pick(j, keys);
+  LoggedEvent out;
+  out.event = decode_picked(values[0], values[1], mode);
+  const std::string_view name = event_name(out.event);
   const Path root;
-  for (size_t i = 0; i < keys.size(); ++i)
+  for (size_t i = 2; i < keys.size(); ++i)
     if (!values[i]) throw DecodeError(std::string(name), "", "missing \"" + std::string(keys[i]) + "\"");
   try {
-    out.seqNum = decode_integer(*values[0], root.field(keys[0]));
-    out.parentSeqNum = decode_integer(*values[1], root.field(keys[1]));
-    out.clientId = decode_string(*values[2], root.field(keys[2]));
-    out.sessionId = decode_string(*values[3], root.field(keys[3]));
+    out.seqNum = decode_integer(*values[2], root.field(keys[2]));
+    out.parentSeqNum = decode_integer(*values[3], root.field(keys[3]));
+    out.clientId = decode_string(*values[4], root.field(keys[4]));
+    out.sessionId = decode_string(*values[5], root.field(keys[5]));
   } catch (const FieldError& e) {
     throw DecodeError(std::string(name), "", "\"" + e.path + "\" " + e.problem);
   }

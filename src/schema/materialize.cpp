@@ -162,8 +162,7 @@ class Materializer {
   explicit Materializer(State& s) : s_(s) {}
 
   void presence(const std::string& user, const std::optional<std::string>& cell) {
-    PresenceRow& row = s_.presence.replace_in_place(user);
-    row.userId = user;
+    PresenceRow& row = s_.presence.replace_in_place(user);  // userId is the key, already set
     if (cell && !cell->empty())
       row.cellId = *cell;
     else
@@ -233,14 +232,14 @@ class Materializer {
     });
     ExecutionQueueRow row{.id = std::move(queue_id), .cellId = std::move(cell_id),
                           .executionCount = count, .requestedBy = std::move(requested_by)};
-    s_.executionQueue.insert_ignore(row.id, std::move(row));
+    s_.executionQueue.insert_ignore(std::move(row));
   }
 
   void operator()(const events::Debug& e) {
-    if (!s_.debug.contains(e.id)) s_.debug.insert_replace(e.id, DebugRow{e.id});
+    if (!s_.debug.contains(e.id)) s_.debug.insert_replace(DebugRow{e.id});
   }
   void operator()(const events::FileUploaded& e) {
-    s_.files.insert_replace(e.fileName, FileRow{e.fileName, e.mimeType, e.artifactId, e.createdAt,
+    s_.files.insert_replace(FileRow{e.fileName, e.mimeType, e.artifactId, e.createdAt,
                                                 e.createdBy, std::nullopt});
   }
   void operator()(const events::FileDeletedV1& e) { s_.files.erase(e.fileName); }
@@ -248,18 +247,18 @@ class Materializer {
     if (FileRow* f = s_.files.find(e.fileName)) f->deletedAt = e.deletedAt;
   }
   void operator()(const events::NotebookInitialized& e) {
-    s_.notebookMetadata.insert_replace("title", {"title", e.title});
-    s_.notebookMetadata.insert_replace("ownerId", {"ownerId", e.ownerId});
-    s_.debug.insert_replace(e.id, DebugRow{e.id});
+    s_.notebookMetadata.insert_replace({"title", e.title});
+    s_.notebookMetadata.insert_replace({"ownerId", e.ownerId});
+    s_.debug.insert_replace(DebugRow{e.id});
   }
   void operator()(const events::NotebookTitleChanged& e) {
-    s_.notebookMetadata.insert_replace("title", {"title", e.title});
+    s_.notebookMetadata.insert_replace({"title", e.title});
   }
   void operator()(const events::NotebookMetadataSet& e) {
-    s_.notebookMetadata.insert_replace(e.key, {e.key, e.value});
+    s_.notebookMetadata.insert_replace({e.key, e.value});
   }
   void operator()(const events::CellCreatedV1& e) {
-    s_.cells.insert_ignore(e.id, CellRow{.id = e.id, .cellType = e.cellType,
+    s_.cells.insert_ignore(CellRow{.id = e.id, .cellType = e.cellType,
                                          .fractionalIndex = legacy_index(e.position),
                                          .createdBy = e.createdBy});
     presence(actor_or(e.actorId, e.createdBy), e.id);
@@ -268,7 +267,7 @@ class Materializer {
     presence(e.createdBy, e.id);  // first: the strings move into the cell row
     CellRow row{.id = take<Ev>(e.id), .cellType = e.cellType,
                 .fractionalIndex = take<Ev>(e.fractionalIndex), .createdBy = take<Ev>(e.createdBy)};
-    s_.cells.insert_ignore(row.id, std::move(row));
+    s_.cells.insert_ignore(std::move(row));
   }
   template <EventOf<events::CellSourceChanged> Ev> void operator()(Ev&& e) {
     update_cell(e.id, [&](CellRow& c) { c.source = take<Ev>(e.source); });
@@ -306,7 +305,6 @@ class Materializer {
     const Json* models = e.capabilities.availableAiModels ? &*e.capabilities.availableAiModels : nullptr;
     // Insert-replace: a restarted session id is active again and loses its renewal columns.
     s_.runtimeSessions.insert_replace(
-        e.sessionId,
         RuntimeSessionRow{.sessionId = e.sessionId, .runtimeId = e.runtimeId,
                           .runtimeType = e.runtimeType, .status = RuntimeStatus::starting,
                           .canExecuteCode = e.capabilities.canExecuteCode,
@@ -453,7 +451,7 @@ class Materializer {
   }
   void operator()(const events::CellOutputsCleared& e) {
     if (e.wait)
-      s_.pendingClears.insert_replace(e.cellId, PendingClearRow{e.cellId, e.clearedBy});
+      s_.pendingClears.insert_replace(PendingClearRow{e.cellId, e.clearedBy});
     else
       s_.outputs.erase_cell(e.cellId);  // a pending clear stays; deltas stay
     if (!e.clearedBy.empty()) presence(e.clearedBy, e.cellId);
@@ -480,12 +478,12 @@ class Materializer {
     update_cell(e.cellId, [&](CellRow& c) { c.sqlResultVariable = e.resultVariable; });
   }
   void operator()(const events::ActorProfileSet& e) {
-    s_.actors.insert_replace(e.id, ActorRow{e.id, e.type, e.displayName, e.avatar});
+    s_.actors.insert_replace(ActorRow{e.id, e.type, e.displayName, e.avatar});
   }
   void operator()(const events::ToolApprovalRequested& e) {
     // `arguments` is not stored, as in anode; a repeated request resets the answer.
     s_.toolApprovals.insert_replace(
-        e.toolCallId, ToolApprovalRow{.toolCallId = e.toolCallId, .cellId = e.cellId,
+        ToolApprovalRow{.toolCallId = e.toolCallId, .cellId = e.cellId,
                                       .toolName = e.toolName, .requestedAt = e.requestedAt});
   }
   void operator()(const events::ToolApprovalResponded& e) {
@@ -505,7 +503,7 @@ class Materializer {
 
 void set_ui_state(State& state, const UiStateRow& patch) {
   UiStateRow* row = state.uiState.find(patch.id);
-  if (row == nullptr) row = &state.uiState.insert_replace(patch.id, UiStateRow{patch.id}).row;
+  if (row == nullptr) row = &state.uiState.insert_replace(UiStateRow{patch.id}).row;
   if (patch.selectedCellId) row->selectedCellId = patch.selectedCellId;
   if (patch.editingCellId) row->editingCellId = patch.editingCellId;
   if (patch.runtimeStatus) row->runtimeStatus = patch.runtimeStatus;

@@ -11,22 +11,30 @@ namespace {
 
 // Removes one slot from an index entry, and the entry once it is empty (display ids are often
 // unique, so empty entries would pile up).
-template <class Index, class Slot> void unlink(Index& index, std::string_view key, const Slot* slot) {
-  const auto it = index.find(key);
-  if (it == index.end()) return;
-  auto& slots = it->second;
+template <class Slot> void unlink(SlotIndex<Slot>& index, std::string_view key, Slot* slot) {
+  auto* entry = index.find(key);
+  if (entry == nullptr) return;
+  auto& slots = entry->slots;
   for (auto s = slots.begin(); s != slots.end(); ++s)
     if (*s == slot) {
       slots.erase(s);
       break;
     }
-  if (slots.empty()) index.erase(it);
+  if (slots.empty()) index.erase(key);
 }
 
-template <class Index> auto lookup(const Index& index, std::string_view key) -> const typename Index::mapped_type* {
-  if (index.empty()) return nullptr;
-  const auto it = index.find(key);
-  return it == index.end() || it->second.empty() ? nullptr : &it->second;
+template <class Slot> const std::vector<Slot*>* lookup(const SlotIndex<Slot>& index, std::string_view key) {
+  const auto* entry = index.find(key);
+  return entry == nullptr || entry->slots.empty() ? nullptr : &entry->slots;
+}
+
+// The table's slots in rowid order, for rebuilding an index in the order it was built.
+template <class Slot, class T> std::vector<Slot*> slots_in_order(T& table) {
+  std::vector<Slot*> slots;
+  slots.reserve(table.size());
+  table.for_each_slot([&](auto& slot) { slots.push_back(&slot); });
+  std::sort(slots.begin(), slots.end(), [](const Slot* a, const Slot* b) { return a->rowid < b->rowid; });
+  return slots;
 }
 
 bool has_display(const OutputRow& row) {
@@ -34,6 +42,11 @@ bool has_display(const OutputRow& row) {
 }
 
 }  // namespace
+
+void OutputTable::index(Slot* slot) {
+  by_cell_.find_or_add(slot->row.cellId).slots.push_back(slot);
+  if (has_display(slot->row)) by_display_.find_or_add(*slot->row.displayId).slots.push_back(slot);
+}
 
 void OutputTable::unindex(Slot* slot) {
   unlink(by_cell_, slot->row.cellId, slot);
@@ -43,37 +56,25 @@ void OutputTable::unindex(Slot* slot) {
 void OutputTable::reindex() {
   by_cell_.clear();
   by_display_.clear();
-  std::vector<Slot*> slots;
-  slots.reserve(rows_.size());
-  rows_.for_each_slot([&](Slot& slot) { slots.push_back(&slot); });
-  std::sort(slots.begin(), slots.end(), [](const Slot* a, const Slot* b) { return a->rowid < b->rowid; });
-  for (Slot* slot : slots) {
-    by_cell_[slot->row.cellId].push_back(slot);
-    if (has_display(slot->row)) by_display_[*slot->row.displayId].push_back(slot);
-  }
+  for (Slot* slot : slots_in_order<Slot>(rows_)) index(slot);
 }
 
 void OutputTable::insert_replace(OutputRow row) {
   // A replaced row keeps its slot, so only its index entries may need to change.
-  Slot* existing = rows_.slot(row.id);
-  if (existing) unindex(existing);
-  Slot& slot = rows_.insert_replace(row.id, std::move(row));
-  by_cell_[slot.row.cellId].push_back(&slot);
-  if (has_display(slot.row)) by_display_[*slot.row.displayId].push_back(&slot);
+  Slot& slot = rows_.insert_replace(std::move(row), [this](Slot& old) { unindex(&old); });
+  index(&slot);
 }
 
 void OutputTable::erase_cell(std::string_view cell_id) {
-  if (by_cell_.empty()) return;
-  const auto it = by_cell_.find(cell_id);
-  if (it == by_cell_.end()) return;
+  auto* entry = by_cell_.find(cell_id);
+  if (entry == nullptr) return;
   // The cell's entry stays, emptied: cells are cleared and refilled on every run, and keeping
   // the entry saves re-creating it (lookups treat an empty entry as none).
-  std::vector<Slot*>& slots = it->second;
-  for (Slot* slot : slots) {
+  for (Slot* slot : entry->slots) {
     if (has_display(slot->row)) unlink(by_display_, *slot->row.displayId, slot);
-    rows_.erase(slot->row.id);
+    rows_.erase(*slot);
   }
-  slots.clear();
+  entry->slots.clear();
 }
 
 void OutputTable::clear() {
@@ -91,10 +92,15 @@ const std::vector<OutputTable::Slot*>* OutputTable::cell_rows(std::string_view c
 }
 
 bool OutputDeltaTable::insert(OutputDeltaRow&& row) {
-  const Slot* slot = rows_.insert(row.id, std::move(row));
+  Slot* slot = rows_.insert(std::move(row));
   if (slot == nullptr) return false;
-  by_output_[slot->row.outputId].push_back(slot);
+  by_output_.find_or_add(slot->row.outputId).slots.push_back(slot);
   return true;
+}
+
+void OutputDeltaTable::reindex() {
+  by_output_.clear();
+  for (Slot* slot : slots_in_order<Slot>(rows_)) by_output_.find_or_add(slot->row.outputId).slots.push_back(slot);
 }
 
 std::vector<const OutputDeltaRow*> OutputDeltaTable::of_output(std::string_view output_id) const {

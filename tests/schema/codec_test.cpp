@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace runt::schema {
 namespace {
@@ -311,6 +313,48 @@ TEST(EventDecoder, DecodesArgsGivenAsTextExactlyAsAWholeEvent) {
     }
   }
   EXPECT_THROW(decoder.decode_event("v1.Debug", R"({"id":)"), JsonSyntaxError);
+}
+
+// The envelope's keys are read in one pass; what each problem reports, and which comes first,
+// is the same from text as from a parsed value.
+TEST(EventDecoder, EnvelopeProblemsMatchTheParsedValueDecoder) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"([1])", "event: expected an event object, got an array"},
+      {R"({"args":{},"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":"s"})", R"(event: missing "name")"},
+      {R"({"name":7,"seqNum":1})", R"(event: "name" must be a string, got 7)"},
+      // args are checked before the rest of the envelope
+      {R"({"name":"v1.Debug","args":{"id":1}})", R"(v1.Debug: field "id": expected a string, got 1)"},
+      {R"({"name":"v1.Debug","args":{"id":"d"},"parentSeqNum":0,"clientId":"c","sessionId":"s"})", R"(v1.Debug: missing "seqNum")"},
+      {R"({"name":"v1.Debug","args":{"id":"d"},"seqNum":1,"parentSeqNum":0,"sessionId":"s"})", R"(v1.Debug: missing "clientId")"},
+      {R"({"name":"v1.Debug","args":{"id":"d"},"seqNum":1.5,"parentSeqNum":0,"clientId":"c","sessionId":"s"})",
+       R"(v1.Debug: "seqNum" expected an integer, got 1.5)"},
+      {R"({"name":"v1.Debug","args":{"id":"d"},"seqNum":1,"parentSeqNum":0,"clientId":"c","sessionId":2})",
+       R"(v1.Debug: "sessionId" expected a string, got 2)"},
+      // a repeated key keeps its last value, as JSON.parse does
+      {R"({"name":"v1.Debug","name":"v1.Nope","args":{"id":"d"},"seqNum":"x","parentSeqNum":0,"clientId":"c","sessionId":"s","seqNum":1})", ""},
+  };
+  EventDecoder decoder;
+  for (const auto& [text, message] : cases) {
+    std::string from_text, from_value;
+    LoggedEvent a, b;
+    try {
+      a = decoder.decode_logged_event(text);
+    } catch (const DecodeError& e) {
+      from_text = e.what();
+    }
+    try {
+      b = decode_logged_event(parse_json(text));
+    } catch (const DecodeError& e) {
+      from_value = e.what();
+    }
+    EXPECT_EQ(from_text, message) << text;
+    EXPECT_EQ(from_value, message) << text;
+    if (message.empty()) {
+      EXPECT_EQ(a.event, b.event) << text;
+      EXPECT_EQ(event_name(a.event), "v1.Nope");
+      EXPECT_EQ(a.seqNum, 1);
+    }
+  }
 }
 
 // For readers that skip events whose args do not decode but still need their place in the log.

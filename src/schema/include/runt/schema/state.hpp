@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace runt::schema {
@@ -140,21 +139,22 @@ struct ToolApprovalRow {
   std::optional<Timestamp> respondedAt;
 };
 
+// The slots of a table's rows that share a value of some column: an index kept beside a table.
+template <class Slot> struct SlotList {
+  std::string key;
+  std::vector<Slot*> slots;
+};
+template <class Slot> using SlotIndex = Table<SlotList<Slot>, &SlotList<Slot>::key>;
+
 // `outputs` with the two lookups its materializers need: by cell (clears) and by displayId
 // (notebook-wide display updates).
 class OutputTable {
  public:
-  using Slot = Table<OutputRow>::Slot;
+  using Slot = Table<OutputRow, &OutputRow::id>::Slot;
   OutputTable() = default;
-  // A copy gets its own indexes (they point into the rows); a move keeps the nodes.
+  // A copy gets its own indexes (they point into the rows); a move keeps the slots.
   OutputTable(const OutputTable& other) : rows_(other.rows_) { reindex(); }
-  OutputTable& operator=(const OutputTable& other) {
-    if (this != &other) {
-      rows_ = other.rows_;
-      reindex();
-    }
-    return *this;
-  }
+  OutputTable& operator=(const OutputTable& other) { return *this = OutputTable(other); }
   OutputTable(OutputTable&&) = default;
   OutputTable& operator=(OutputTable&&) = default;
   const OutputRow* find(std::string_view id) const { return rows_.find(id); }
@@ -170,17 +170,23 @@ class OutputTable {
   size_t size() const { return rows_.size(); }
 
  private:
+  void index(Slot* slot);
   void unindex(Slot* slot);
   void reindex();
-  using Index = std::unordered_map<std::string, std::vector<Slot*>, StringHash, std::equal_to<>>;
-  Table<OutputRow> rows_;
-  Index by_cell_;
-  Index by_display_;
+  Table<OutputRow, &OutputRow::id> rows_;
+  SlotIndex<Slot> by_cell_;
+  SlotIndex<Slot> by_display_;
 };
 
 // `output_deltas` with a lookup by output.
 class OutputDeltaTable {
  public:
+  OutputDeltaTable() = default;
+  // A copy gets its own index (it points into the rows); a move keeps the slots.
+  OutputDeltaTable(const OutputDeltaTable& other) : rows_(other.rows_) { reindex(); }
+  OutputDeltaTable& operator=(const OutputDeltaTable& other) { return *this = OutputDeltaTable(other); }
+  OutputDeltaTable(OutputDeltaTable&&) = default;
+  OutputDeltaTable& operator=(OutputDeltaTable&&) = default;
   // Plain INSERT: false when the id exists (a hard failure for anode clients), and then `row`
   // is left as it was.
   bool insert(OutputDeltaRow&& row);
@@ -189,25 +195,26 @@ class OutputDeltaTable {
   size_t size() const { return rows_.size(); }
 
  private:
-  using Slot = Table<OutputDeltaRow>::Slot;
-  Table<OutputDeltaRow> rows_;
-  std::unordered_map<std::string, std::vector<const Slot*>, StringHash, std::equal_to<>> by_output_;
+  using Slot = const Table<OutputDeltaRow, &OutputDeltaRow::id>::Slot;
+  void reindex();
+  Table<OutputDeltaRow, &OutputDeltaRow::id> rows_;
+  SlotIndex<Slot> by_output_;
 };
 
 struct State {
-  Table<DebugRow> debug;
-  Table<FileRow> files;
-  Table<PresenceRow> presence;
-  Table<NotebookMetadataRow> notebookMetadata;
-  Table<CellRow> cells;
+  Table<DebugRow, &DebugRow::id> debug;
+  Table<FileRow, &FileRow::fileName> files;
+  Table<PresenceRow, &PresenceRow::userId> presence;
+  Table<NotebookMetadataRow, &NotebookMetadataRow::key> notebookMetadata;
+  Table<CellRow, &CellRow::id> cells;
   OutputDeltaTable outputDeltas;
   OutputTable outputs;
-  Table<PendingClearRow> pendingClears;
-  Table<RuntimeSessionRow> runtimeSessions;
-  Table<ExecutionQueueRow> executionQueue;
-  Table<ActorRow> actors;
-  Table<ToolApprovalRow> toolApprovals;
-  Table<UiStateRow> uiState;  // client-local; never in a synced log
+  Table<PendingClearRow, &PendingClearRow::cellId> pendingClears;
+  Table<RuntimeSessionRow, &RuntimeSessionRow::sessionId> runtimeSessions;
+  Table<ExecutionQueueRow, &ExecutionQueueRow::id> executionQueue;
+  Table<ActorRow, &ActorRow::id> actors;
+  Table<ToolApprovalRow, &ToolApprovalRow::toolCallId> toolApprovals;
+  Table<UiStateRow, &UiStateRow::id> uiState;  // client-local; never in a synced log
 };
 
 }  // namespace runt::schema
