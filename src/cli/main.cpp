@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
 
   runt::tui::TuiOptions tui_options;
   auto* tui = app.add_subcommand("tui", "The terminal notebook: a notebook on a server, live, with vim-like keys (? lists them)");
-  tui->add_option("NOTEBOOK", tui_options.notebook_id, "Notebook id (without it: the list of yours)");
+  tui->add_option("NOTEBOOK", tui_options.notebook_id, "Notebook id (without it: a list of yours to open one from, or make a new one)");
   tui->add_option("-s,--sync-url", tui_options.sync_url, "Sync endpoint, e.g. ws://127.0.0.1:8787/livestore")->envname("LIVESTORE_SYNC_URL");
   tui->add_option("-t,--auth-token", tui_options.auth_token, "API key or server token (env RUNT_API_KEY or AUTH_TOKEN)");
   tui->add_flag("--create", tui_options.create, "Create NOTEBOOK when it does not exist yet");

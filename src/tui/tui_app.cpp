@@ -7,11 +7,13 @@
 #include "runt/rest/client.hpp"
 #include "runt/schema/json.hpp"
 #include "runt/tui/notebook_layout.hpp"
+#include "runt/tui/notebook_picker.hpp"
 #include "runt/tui/notebook_view.hpp"
 #include "runt/tui/terminal.hpp"
 
 #include <boost/asio.hpp>
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -255,6 +257,19 @@ class App {
   bool redraw_pending_ = false, quitting_ = false, profiled_ = false, ever_live_ = false;
 };
 
+// The list screen, on its own short-lived terminal session.
+PickerChoice pick(std::vector<NotebookEntry> entries) {
+  Terminal terminal;
+  NotebookPicker picker(std::move(entries));
+  for (;;) {
+    terminal.draw(picker.lines(terminal.columns(), terminal.rows()), std::nullopt);
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    ::poll(&input, 1, 1000);
+    for (const Key& key : terminal.read_keys())
+      if (auto choice = picker.press(key)) return *choice;
+  }
+}
+
 }  // namespace
 
 int run_tui(const TuiOptions& options, std::ostream& err) {
@@ -295,10 +310,22 @@ int run_tui(const TuiOptions& options, std::ostream& err) {
     who.name = me.value("name", who.user_id);
     if (chosen.notebook_id.empty()) {
       const auto list = rest_json(base, "GET", "/api/notebooks", options.auth_token, status);
-      err << "runt tui: name a notebook: runt tui NOTEBOOK. Yours:\n";
+      std::vector<NotebookEntry> entries;
       if (list.is_array())
-        for (const auto& n : list) err << "  " << n.value("id", std::string()) << "  " << n.value("title", std::string()) << "  (" << n.value("role", std::string()) << ")\n";
-      return 2;
+        for (const auto& n : list)
+          entries.push_back({n.value("id", std::string()), n.value("title", std::string()), n.value("role", std::string())});
+      const PickerChoice choice = pick(std::move(entries));
+      if (choice.kind == PickerChoice::Kind::quit) return 0;
+      if (choice.kind == PickerChoice::Kind::create) {
+        const auto created = rest_json(base, "POST", "/api/notebooks", options.auth_token, status, "{}");
+        if (status != 201) {
+          err << "runt tui: could not create a notebook (HTTP " << status << "): " << error_text(created) << "\n";
+          return 2;
+        }
+        chosen.notebook_id = created.value("id", std::string());
+      } else {
+        chosen.notebook_id = choice.notebook_id;
+      }
     }
     auto info = rest_json(base, "GET", "/api/notebooks/" + chosen.notebook_id, options.auth_token, status);
     // The operator may open any id; a notebook is known once it is in someone's list.

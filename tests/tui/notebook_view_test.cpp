@@ -217,3 +217,27 @@ TEST_F(ViewTest, KeepsTheSelectedCellInView) {
 
 }  // namespace
 }  // namespace runt::tui
+
+#include "runt/tui/notebook_picker.hpp"
+
+namespace runt::tui {
+namespace {
+
+TEST(NotebookPicker, OpensCreatesOrLeaves) {
+  NotebookPicker picker({{"nb-1", "First", "owner"}, {"nb-2", "", "reader"}});
+  EXPECT_FALSE(picker.press(Key::character("j")));
+  const auto open = picker.press(Key::named(Key::Name::enter));
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->kind, PickerChoice::Kind::open);
+  EXPECT_EQ(open->notebook_id, "nb-2");
+  EXPECT_EQ(picker.press(Key::character("n"))->kind, PickerChoice::Kind::create);
+  EXPECT_EQ(picker.press(Key::character("q"))->kind, PickerChoice::Kind::quit);
+  const Lines lines = picker.lines(60, 10);
+  ASSERT_EQ(lines.size(), 10u);
+  EXPECT_NE(lines[2].text().find("First"), std::string::npos);
+  EXPECT_NE(lines[3].text().find("Untitled  nb-2  reader"), std::string::npos);
+  EXPECT_EQ(NotebookPicker({}).press(Key::named(Key::Name::enter)), std::nullopt);
+}
+
+}  // namespace
+}  // namespace runt::tui
