@@ -130,6 +130,10 @@ void Replica::on_frame(std::string_view frame) {
 
 void Replica::receive(PullRes& response, Change& change) {
   bool foreign = false;
+  // Others' events the optimistic state has not had yet. With nothing pending the two states
+  // are equal, so an event goes into both (copying a large state per page of a pull made
+  // opening a long notebook quadratic); with events pending the state is rebuilt (rebase).
+  bool unmirrored = false;
   for (auto& synced : response.batch) {
     WireEvent& e = synced.event;
     if (e.seqNum <= head_) continue;  // already have it
@@ -149,20 +153,27 @@ void Replica::receive(PullRes& response, Change& change) {
       if (sent_ > 0) --sent_;
       change.confirmed.push_back(std::move(e));
     } else {
-      apply(confirmed_state_, decode(e, change.error), change.error);
+      const schema::Event event = decode(e, change.error);
+      if (pending_.empty() && !unmirrored) {
+        std::string reported_once;  // the confirmed state reports it
+        apply(state_, event, reported_once);
+      } else {
+        unmirrored = true;
+      }
+      apply(confirmed_state_, event, change.error);
       change.upstream.push_back(std::move(e));
       foreign = true;
     }
   }
-  if (foreign) {
+  if (unmirrored) {
     if (pending_.empty()) {
       state_ = confirmed_state_;
     } else {
       rebase();
       change.rebased = true;
     }
-    if (awaiting_upstream_) awaiting_upstream_ = false;
   }
+  if (foreign && awaiting_upstream_) awaiting_upstream_ = false;
   if (response.context == Context::pull && response.requestId == pull_request_ && response.remaining == 0) {
     pull_request_.clear();
     live_ = true;
