@@ -46,6 +46,7 @@ export const events = {
   approvalResponded: ev('v1.ToolApprovalResponded', { toolCallId: Schema.String, status: Schema.Literal('approved_once', 'approved_always', 'denied'),
     approvedBy: Schema.String, respondedAt: Schema.Date }),
   executionCancelled: ev('v1.ExecutionCancelled', { queueId: Schema.String, cellId: Schema.String, cancelledBy: Schema.String, actorId: Schema.optional(Schema.String), reason: Schema.String }),
+  cellTypeChanged: ev('v1.CellTypeChanged', { id: Schema.String, cellType: CellType, actorId: Schema.optional(Schema.String) }),
   // Where people are (the TUI and the web app set it).
   presenceSet: ev('v1.PresenceSet', { userId: Schema.String, cellId: Schema.optional(Schema.String) }),
   actorProfile: ev('v1.ActorProfileSet', { id: Schema.String, type: Schema.Literal('human', 'runtime_agent'), displayName: Schema.String, avatar: Schema.optional(Schema.String) }),
@@ -103,6 +104,7 @@ const materializers = State.SQLite.materializers(events, {
   'v1.ErrorOutputAdded': ({ id, cellId, position, content }) => outputs.insert({ id, cellId, position, outputType: 'error', data: JSON.stringify(content.data) }),
   'v1.ActorProfileSet': noop,
   'v1.PresenceSet': noop,
+  'v1.CellTypeChanged': ({ id, cellType }) => cells.update({ cellType }).where({ id }),
 })
 export const schema = makeSchema({ events, state: State.SQLite.makeState({ tables: { cells, queue, outputs, sessions, deltas, approvals }, materializers }) })
 

@@ -8,6 +8,10 @@ import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, queryDb } from '@livestore/livestore'
 import { makeCfSync } from '@livestore/sync-cf'
 import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { cells, events, queue, schema } from './agent_schema.mjs'
 import { createKey, sleep, startServer } from './server.mjs'
 
@@ -28,8 +32,21 @@ const store = await createStorePromise({
   adapter: makeAdapter({ storage: { type: 'in-memory' }, clientId: 'browser', sessionId: 's-browser', sync: { backend: makeCfSync({ url: server.url }) } }),
   schema, storeId, syncPayload: { authToken: server.token }, disableDevtools: true,
 })
+// AI cells answer from the scripted provider of tests/ai, with a real MCP server for approvals.
+const testsAi = join(dirname(fileURLToPath(import.meta.url)), '..', 'ai')
+const provider = spawn('node', [join(testsAi, 'scripted_provider.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
+const providerPort = await new Promise((resolve) => {
+  let out = ''
+  provider.stdout.on('data', (d) => { out += d; const m = out.match(/listening (\d+)/); if (m) resolve(Number(m[1])) })
+})
+const scratch = mkdtempSync(join(tmpdir(), 'runt-tui-'))
+writeFileSync(join(scratch, 'mcp.json'), JSON.stringify({ mcpServers: { everything: {
+  command: 'node', args: [join(testsAi, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js'), 'stdio'] } } }))
 let agentLog = ''
-const agent = spawn(runt, ['agent', '--notebook', storeId, '--sync-url', server.url], { env: { ...process.env, RUNT_API_KEY: server.token }, stdio: ['ignore', 'ignore', 'pipe'] })
+const agent = spawn(runt, ['agent', '--notebook', storeId, '--sync-url', server.url, '--mcp-config', join(scratch, 'mcp.json')], {
+  env: { ...process.env, RUNT_API_KEY: server.token, OPENAI_API_KEY: 'sk-tui', OPENAI_BASE_URL: `http://127.0.0.1:${providerPort}/v1`, OLLAMA_HOST: 'http://127.0.0.1:1' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+})
 agent.stderr.on('data', (d) => { agentLog += d })
 
 const failures = []
@@ -76,6 +93,22 @@ try {
   expect('a long cell starts', await until(() => /sleeping/.test(screen('main')), 60000), screen('main'))
   keys('main', 'x')
   expect('x interrupts it', await until(() => q(queue.select()).some((r) => r.status === 'cancelled'), 20000), JSON.stringify(q(queue.select())))
+  // An AI cell: made a code cell, cycled to ai (C C), prompted, its model picked with T.
+  keys('main', 'b', 'C', 'C', 'i')
+  typeText('main', 'Say hello')
+  keys('main', 'Escape', 'T', 'R')
+  expect('an AI cell streams its answer into the TUI', await until(() => /Hello from scripted-1\./.test(screen('main')), 30000), screen('main'))
+  // Another asks for an MCP tool: the approval is answered with y.
+  keys('main', 'b', 'C', 'C', 'i')
+  typeText('main', 'Use a tool')
+  keys('main', 'Escape', 'T', 'T', 'T', 'R')
+  expect('the approval shows with its keys', await until(() => /asks to run mcp__everything__echo\s+y once\s+A always\s+n deny/.test(screen('main')), 30000), screen('main'))
+  keys('main', 'y')
+  expect('y allows it; the tool runs and the model answers', await until(() => /Tool said: Echo: hello from the model/.test(screen('main')), 30000), screen('main'))
+  expect('the tool call shows as a line', /⚙ mcp__everything__echo ✓/.test(screen('main')), screen('main'))
+  expect('the LiveStore client decoded all of it (it sees the AI cells)', await until(() => q(cells.select().where({ cellType: 'ai' })).length === 2), JSON.stringify(q(cells.select())))
+  keys('main', 'g', 'g')
+  await sleep(300)
   const capture = screen('main')
 
   // :q quits.
@@ -105,6 +138,8 @@ try {
 } finally {
   try { tmux('kill-server') } catch {}
   agent.kill('SIGTERM')
+  provider.kill()
+  rmSync(scratch, { recursive: true, force: true })
   await store.shutdown().catch(() => {})
   await server.kill('SIGTERM')
   server.cleanup()
