@@ -7,10 +7,10 @@
 import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, queryDb } from '@livestore/livestore'
 import { makeCfSync } from '@livestore/sync-cf'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cells, events, queue, schema } from './agent_schema.mjs'
 import { createKey, sleep, startServer } from './server.mjs'
@@ -106,6 +106,12 @@ try {
   keys('main', 'y')
   expect('y allows it; the tool runs and the model answers', await until(() => /Tool said: Echo: hello from the model/.test(screen('main')), 30000), screen('main'))
   expect('the tool call shows as a line', /⚙ mcp__everything__echo ✓/.test(screen('main')), screen('main'))
+  // A narrower terminal: everything is laid out again for 80 columns.
+  tmux('resize-window', '-t', 'main', '-x', '80', '-y', '40')
+  expect('a resize lays the notebook out again', await until(() => {
+    const lines = screen('main').split('\n').filter((l) => l.length > 0)
+    return lines.length > 0 && /connected$/.test(lines[0]) && lines.every((l) => [...l].length <= 80)
+  }, 10000), screen('main'))
   expect('the LiveStore client decoded all of it (it sees the AI cells)', await until(() => q(cells.select().where({ cellType: 'ai' })).length === 2), JSON.stringify(q(cells.select())))
   keys('main', 'g', 'g')
   await sleep(300)
@@ -116,6 +122,13 @@ try {
   expect(':q quits with 0', await until(() => /EXIT=0/.test(screen('main'))), screen('main'))
 
   // Bad input: one clear message, exit 2.
+  const noTty = spawnSync(runt, ['tui', storeId, '--sync-url', server.url, '--auth-token', server.token], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  expect('without a terminal: one clear message and exit 2', noTty.status === 2 && /needs a terminal/.test(noTty.stderr), noTty.stderr)
+  const env = { ...process.env }
+  for (const k of ['LIVESTORE_SYNC_URL', 'RUNT_API_KEY', 'AUTH_TOKEN']) delete env[k]
+  const unconfigured = spawnSync(resolve(runt), ['tui', storeId], { encoding: 'utf8', env, cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] })
+  expect('without configuration: what is missing and exit 2', unconfigured.status === 2 && /missing configuration/.test(unconfigured.stderr) &&
+    /LIVESTORE_SYNC_URL/.test(unconfigured.stderr), unconfigured.stderr)
   open('unknown', 'no-such-notebook')
   expect('an unknown notebook is one clear message and exit 2', await until(() => /EXIT=2/.test(screen('unknown'))) && /no notebook no-such-notebook/.test(screen('unknown')), screen('unknown'))
   open('badtoken', storeId, 'not-a-token')
