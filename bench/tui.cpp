@@ -87,7 +87,7 @@ std::size_t first_screen(const schema::State& state, tui::NotebookView& view) {
   const tui::Document doc = tui::lay_out(state, view, inputs);
   tui::Lines screen = tui::header(state, tui::HeaderInfo{"bench", "connected", true, 0, "me"}, 120);
   for (std::size_t i = 0; i < 41 && i < doc.lines.size(); ++i) screen.push_back(doc.lines[i]);
-  screen.push_back(tui::footer(view, 120));
+  screen.push_back(tui::footer(view));
   return screen.size();
 }
 

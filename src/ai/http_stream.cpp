@@ -109,7 +109,6 @@ HttpOutcome exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& lo
   HttpOutcome outcome;
   std::optional<ProviderError> failure;
   bool finished = false, was_cancelled = false;
-  bool streaming = false;  // headers read: the body has begun
 
   const std::string where = url.host + ":" + url.port;
   std::function<void()> read_more;
@@ -189,7 +188,6 @@ HttpOutcome exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& lo
             }
             outcome.status = static_cast<int>(parser.get().result_int());
             outcome.retry_after = retry_after(parser.get());
-            streaming = true;
             if (parser.is_done()) {
               finished = true;
               return;
@@ -201,7 +199,6 @@ HttpOutcome exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& lo
     });
   });
   drive(io, finished, cancelled, [&] { lowest.socket().close(); }, was_cancelled);
-  (void)streaming;
   if (was_cancelled) {
     io.restart();
     io.poll();  // let the aborted handlers finish before the stack they refer to goes

@@ -76,7 +76,7 @@ class Builder {
     const bool selected = cell.id == view_.selected();
     const int top = static_cast<int>(doc_.lines.size());
     gutter_rows_.clear();
-    gutter_rows_.push_back(gutter_first(cell, number, selected));
+    gutter_rows_.push_back(gutter_first(cell, number));
     if (auto d = duration_text(cell.lastExecutionDurationMs); !d.empty()) gutter_rows_.push_back(d);
     cell_lines_ = 0;
     selected_ = selected;
@@ -96,12 +96,11 @@ class Builder {
   }
 
  private:
-  std::string gutter_first(const schema::CellRow& cell, int number, bool selected) {
+  std::string gutter_first(const schema::CellRow& cell, int number) {
     char buf[64];
     std::string count = cell.executionCount ? std::to_string(*cell.executionCount) : " ";
     if (cell.executionState == schema::ExecutionState::running) count = "*";
     std::snprintf(buf, sizeof buf, "%3d [%2s]", number, count.c_str());
-    (void)selected;
     return buf;
   }
 
@@ -383,11 +382,10 @@ Lines header(const schema::State& state, const HeaderInfo& info, int width) {
   if (!here.empty()) second.add("  here: ", dim()).add(here, fg(214));
   out.push_back(second);
   out.push_back(Line{}.add(std::string(static_cast<std::size_t>(std::max(0, width)), '-'), dim()));
-  (void)out.back();
   return out;
 }
 
-Line footer(const NotebookView& view, int width) {
+Line footer(const NotebookView& view) {
   Line l;
   Style mode = fg(16, true);
   switch (view.mode()) {
@@ -400,12 +398,10 @@ Line footer(const NotebookView& view, int width) {
   if (!view.status().empty() && view.mode() != Mode::search && view.mode() != Mode::command_line) l.add(view.status(), fg(214));
   else if (view.mode() == Mode::edit) l.add("Esc save · Ctrl+E save and run · Ctrl+C drop · Ctrl+Z undo", dim());
   else if (view.mode() == Mode::command) l.add("j/k move · i edit · r run · R run here · a/b add · dd delete · x interrupt · ? help · :q quit", dim());
-  (void)width;
   return l;
 }
 
-Lines help_screen(int width) {
-  (void)width;
+Lines help_screen() {
   Lines out;
   const auto row = [&](const char* keys, const char* what) { out.push_back(Line{}.add("  ").add(keys, fg(40, true)).add("  ").add(what)); };
   out.push_back(Line{}.add("  Keys (any key closes this)", fg(-1, true)));

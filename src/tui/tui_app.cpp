@@ -205,7 +205,7 @@ class App {
     const int body_rows = std::max(1, rows - static_cast<int>(screen.size()) - 1 - (view_.logs() ? 6 : 0));
     std::optional<std::pair<int, int>> cursor;
     if (view_.help()) {
-      Lines help = help_screen(columns);
+      Lines help = help_screen();
       for (int i = 0; i < body_rows; ++i) screen.push_back(i < static_cast<int>(help.size()) ? help[static_cast<std::size_t>(i)] : Line{});
     } else {
       LayoutInputs inputs;
@@ -235,7 +235,7 @@ class App {
       for (std::size_t i = logs_.size() > 5 ? logs_.size() - 5 : 0; i < logs_.size(); ++i) screen.push_back(Line{}.add(logs_[i], dim));
       while (static_cast<int>(screen.size()) < rows - 1) screen.push_back(Line{});
     }
-    screen.push_back(footer(view_, columns));
+    screen.push_back(footer(view_));
     terminal_.draw(screen, cursor);
   }
 

@@ -58,7 +58,8 @@ struct HeaderInfo {
   std::string user_id;
 };
 Lines header(const schema::State& state, const HeaderInfo& info, int width);
-Line footer(const NotebookView& view, int width);
-Lines help_screen(int width);
+// The terminal clips what is wider than it.
+Line footer(const NotebookView& view);
+Lines help_screen();
 
 }  // namespace runt::tui
