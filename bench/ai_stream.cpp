@@ -101,34 +101,35 @@ int main(int argc, char** argv) {
     return row && (row->status == schema::QueueStatus::completed || row->status == schema::QueueStatus::failed);
   };
 
-  // ---- First token.
+  // ---- First token. Looked for after every handler the client runs (run_until's 5 ms
+  // slices would blur a few-millisecond figure).
   std::vector<double> runt_ms, peer_ms;
   for (int i = 0; i < runs; ++i) {
     const auto [cell, queue] = ask("first-token");
     double seen = -1;
-    until([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (seen < 0 && std::chrono::steady_clock::now() < deadline) {
+      io.run_one_for(std::chrono::milliseconds(1));
+      io.restart();
       for (const auto& v : schema::outputs_of_cell(state, cell))
-        if (v.row->outputType == schema::OutputType::markdown && v.row->data && stamp_in(*v.row->data) > 0) {
+        if (v.row->outputType == schema::OutputType::markdown && v.row->data && stamp_in(*v.row->data) > 0)
           seen = (wall_us() - stamp_in(*v.row->data)) / 1000.0;
-          return true;
-        }
-      return false;
-    }, 10s);
+    }
     if (seen >= 0) runt_ms.push_back(seen);
     until([&] { return done(queue); }, 10s);
   }
   for (int i = 0; i < runs; ++i) {
-    double seen = -1;
+    double arrived = -1;
     std::string bytes;
     ai::http_stream(ai::HttpRequest{"POST", base + "/chat/completions", {{"Authorization", "Bearer sk"}}, request_body("first-token")},
                     [&](std::string_view piece) {
-                      if (seen >= 0) return;
+                      if (arrived >= 0) return;
                       bytes.append(piece);
                       if (const double t = stamp_in(bytes); t > 0 && bytes.find('"', bytes.find("t=")) != std::string::npos)
-                        seen = (wall_us() - t) / 1000.0;
+                        arrived = (wall_us() - t) / 1000.0;
                     },
                     {}, {});
-    if (seen >= 0) peer_ms.push_back(seen);
+    if (arrived >= 0) peer_ms.push_back(arrived);
   }
   std::printf("ai_stream: first token, provider's chunk -> visible to another client of the notebook: p50 %.2f ms p99 %.2f ms (%zu runs)\n",
               percentile(runt_ms, 50), percentile(runt_ms, 99), runt_ms.size());
