@@ -1,5 +1,7 @@
 #include "runt/agent/execution_context.hpp"
 
+#include "runt/base/base64.hpp"
+
 #include "runt/agent/runtime_label.hpp"
 
 #include <openssl/evp.h>
@@ -22,21 +24,6 @@ ExecutionContext::ExecutionContext(Execution execution, std::string runtime_id, 
 namespace {
 
 constexpr std::size_t kLargeInline = 1u << 20;  // bytes of one inline value before it goes to the artifact store
-
-std::optional<std::string> decode_base64(const std::string& text) {
-  std::string clean;
-  for (const char c : text)
-    if (c != '\n' && c != '\r' && c != ' ') clean.push_back(c);
-  if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
-                                static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  for (std::size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) --size;  // padding decodes to zeros
-  out.resize(size);
-  return out;
-}
 
 std::string underscored(const std::string& text) {
   std::string out = text;
@@ -64,7 +51,7 @@ schema::Representations ExecutionContext::with_artifacts(schema::Representations
     // for a notebook event as it is.
     std::optional<std::string> bytes;
     if (mime == "image/png") {
-      bytes = decode_base64(value);
+      bytes = base::decode_base64(value);
       if (bytes && bytes->size() <= artifacts_.image_threshold_bytes) bytes.reset();
     } else if (value.size() > kLargeInline) {
       bytes = value;

@@ -1,25 +1,17 @@
 #include "runt/ai/ollama_wire.hpp"
 
 #include "runt/ai/provider_error.hpp"
+#include "json_fields.hpp"
 
 #include <cctype>
 
 namespace runt::ai {
 
 using nlohmann::json;
+using wire::field;
+using wire::string_field;
 
 namespace {
-
-const json* field(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(name);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string string_field(const json& object, const char* name) {
-  const json* value = field(object, name);
-  return value && value->is_string() ? value->get<std::string>() : std::string();
-}
 
 // Ollama takes a call's arguments as an object; a model's text that does not parse is passed
 // as {} rather than failing the whole request.

@@ -1,10 +1,13 @@
 #include "runt/ai/openai_wire.hpp"
 
 #include "runt/ai/provider_error.hpp"
+#include "json_fields.hpp"
 
 namespace runt::ai {
 
 using nlohmann::json;
+using wire::field;
+using wire::string_field;
 
 bool is_reasoning_model(std::string_view model) {
   for (const std::string_view prefix : {"o1", "o3", "o4", "gpt-5"})
@@ -35,17 +38,6 @@ json message_json(const Message& m, bool system_as_user) {
   return out;
 }
 
-// JSON `null` counts as absent (§4.7).
-const json* field(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(name);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string string_field(const json& object, const char* name) {
-  const json* value = field(object, name);
-  return value && value->is_string() ? value->get<std::string>() : std::string();
-}
 
 }  // namespace
 

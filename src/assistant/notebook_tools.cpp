@@ -38,14 +38,6 @@ std::string required_string(const json& args, const std::string& tool, std::init
 
 std::string new_suffix() { return std::to_string(base::now_ms()) + "-" + base::random_string("0123456789abcdefghijklmnopqrstuvwxyz", 9); }
 
-class RandomJitter final : public schema::JitterSource {
- public:
-  double random() override { return std::uniform_real_distribution<double>(0.0, 1.0)(engine_); }
-
- private:
-  std::mt19937_64 engine_{std::random_device{}()};
-};
-
 schema::CellType cell_type_of(const std::string& name) {
   if (name == "code" || name.empty()) return schema::CellType::code;
   if (name == "markdown") return schema::CellType::markdown;
@@ -73,7 +65,7 @@ std::string create_cell(agent::NotebookAccess& notebook, ToolSession& session, c
     const auto before = position(after_id);
     if (before == cells.end()) throw ToolError("Cell with ID " + after_id + " not found");
     const schema::CellReference* next = before + 1 == cells.end() ? nullptr : &*(before + 1);
-    RandomJitter jitter;
+    schema::LcgJitter jitter(std::random_device{}());  // distinct keys when two clients insert at one place
     auto creation = schema::create_cell_between(id, type, session.actor, &*before, next, cells, jitter);
     to_commit = std::move(creation.events);
   });
@@ -144,7 +136,7 @@ std::string execute_cell(agent::NotebookAccess& notebook, const ToolSession& ses
     const auto* cell = state.cells.find(id);
     if (!cell) throw ToolError("Cell with ID " + id + " not found");
     if (cell->cellType != schema::CellType::code) throw ToolError("Cell " + id + " is not a code cell; only code cells can be executed");
-    count = cell->executionCount.value_or(0) + 1;
+    count = schema::next_execution_count(state);  // as the browser and the TUI number runs
   });
   notebook.commit(events::ExecutionRequested{queue_id, id, count, session.actor, session.actor});
   schema::QueueStatus status = schema::QueueStatus::pending;

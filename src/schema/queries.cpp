@@ -40,6 +40,13 @@ std::vector<OutputView> outputs_of_cell(const State& state, std::string_view cel
   return out;
 }
 
+std::int64_t next_execution_count(const State& state) {
+  std::int64_t max = 0;
+  for (const auto* c : state.cells.in_insertion_order()) max = std::max(max, c->executionCount.value_or(0));
+  for (const auto* q : state.executionQueue.in_insertion_order()) max = std::max(max, q->executionCount);
+  return max + 1;
+}
+
 std::vector<const ExecutionQueueRow*> execution_queue(const State& state) {
   return state.executionQueue.in_insertion_order();
 }

@@ -1,5 +1,6 @@
 #include "runt/tui/notebook_layout.hpp"
 
+#include "runt/base/base64.hpp"
 #include "runt/schema/queries.hpp"
 #include "runt/tui/render/ansi.hpp"
 #include "runt/tui/render/highlight.hpp"
@@ -7,8 +8,6 @@
 #include "runt/tui/render/image.hpp"
 #include "runt/tui/render/json_view.hpp"
 #include "runt/tui/render/markdown.hpp"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -32,20 +31,6 @@ Style dim() {
   Style s;
   s.dim = true;
   return s;
-}
-
-std::string base64_decode(const std::string& text) {
-  std::string clean;
-  for (char c : text)
-    if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
-  std::string out(clean.size() / 4 * 3 + 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(clean.data()),
-                                static_cast<int>(clean.size()));
-  if (n < 0) return "";
-  out.resize(static_cast<std::size_t>(n));
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  for (std::size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) out.pop_back();
-  return out;
 }
 
 std::string duration_text(std::optional<std::int64_t> ms) {
@@ -258,7 +243,7 @@ class Builder {
     std::string key;
     if (const auto* in = std::get_if<schema::InlineMedia>(&media)) {
       if (!in->data || !in->data->is_string()) return;
-      bytes = base64_decode(in->data->get<std::string>());
+      bytes = base::decode_base64(in->data->get<std::string>()).value_or("");
       key = row.id;
     } else {
       const auto& artifact = std::get<schema::ArtifactMedia>(media).artifactId;

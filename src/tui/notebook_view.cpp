@@ -20,13 +20,6 @@ class Jitter final : public schema::JitterSource {
   const std::function<double()>& random_;
 };
 
-std::int64_t next_execution_count(const schema::State& state) {
-  std::int64_t max = 0;
-  for (const auto* c : state.cells.in_insertion_order()) max = std::max(max, c->executionCount.value_or(0));
-  for (const auto* q : state.executionQueue.in_insertion_order()) max = std::max(max, q->executionCount);
-  return max + 1;
-}
-
 const schema::ExecutionQueueRow* active_row(const schema::State& state, const std::string& cell) {
   for (const auto* q : state.executionQueue.in_insertion_order())
     if (q->cellId == cell && (q->status == schema::QueueStatus::pending || q->status == schema::QueueStatus::assigned ||
@@ -109,7 +102,7 @@ void NotebookView::run(const schema::State& state, const std::string& cell, KeyO
     status_ = "only code and AI cells run";
     return;
   }
-  out.commits.push_back(events::ExecutionRequested{"exec-" + options_.new_id(), cell, next_execution_count(state), options_.user_id, options_.user_id});
+  out.commits.push_back(events::ExecutionRequested{"exec-" + options_.new_id(), cell, schema::next_execution_count(state), options_.user_id, options_.user_id});
 }
 
 void NotebookView::move(const schema::State& state, int direction, KeyOutcome& out) {

@@ -29,6 +29,10 @@ std::optional<std::string> output_text(const State& state, const OutputRow& row)
 std::vector<const ExecutionQueueRow*> execution_queue(const State& state);
 std::vector<const ExecutionQueueRow*> execution_queue(const State& state, QueueStatus status);
 
+// The count the next execution request carries: anode numbers runs notebook-wide, one past
+// the highest count any cell or queue row shows.
+std::int64_t next_execution_count(const State& state);
+
 // Sessions with isActive, in the order they (re)started.
 std::vector<const RuntimeSessionRow*> active_runtime_sessions(const State& state);
 
