@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
   serve->add_option("--host", serve_options.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->capture_default_str();
   serve->add_option("--data", data_dir, "Data directory (default ~/.local/share/runt)");
+  serve->add_option("--store", serve_options.store,
+                    "Keep notebooks in PostgreSQL (a libpq URI, postgresql://...) that several runt serve nodes share; "
+                    "default: SQLite in the data directory")
+      ->envname("RUNT_STORE");
   serve->add_option("--token", serve_options.token, "The access token clients must present")->envname("RUNT_TOKEN");
   serve->add_option("--max-frame-bytes", serve_options.max_frame_bytes, "Largest WebSocket message accepted")->capture_default_str();
   serve->add_option("--max-queued-bytes", serve_options.max_queued_bytes,

@@ -46,6 +46,8 @@ struct ServerContext {
   auth::Accounts accounts;
   storage::ArtifactStore artifacts;
   sync::Hub hub;
+  // Other nodes' appends, when the store is shared (PostgreSQL); handed to the hub on the loop.
+  std::unique_ptr<storage::ChangeFeed> feed;
   std::string cookie_name;  // the login cookie, named after this server's port
   std::map<sync::Hub::ConnectionId, std::weak_ptr<SyncSession>> sessions;
   QueuedFrames queued;

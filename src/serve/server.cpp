@@ -23,11 +23,20 @@ namespace {
 ServerContext::ServerContext(Options o, asio::io_context& loop)
     : options(std::move(o)),
       io(loop),
-      store(storage::open_sqlite_store(options.data_dir / "runt.sqlite")),
+      store(options.store.empty() ? storage::open_sqlite_store(options.data_dir / "runt.sqlite")
+                                  : storage::open_postgres_store(options.store)),
       accounts(options.data_dir / "runt.sqlite", options.token),
       artifacts(options.data_dir / "artifacts"),
       hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
+  feed = store->watch(storage::ChangeHandlers{
+      [this](const std::string& store_id, std::int64_t head) {
+        asio::post(io, [this, store_id, head] { hub.log_moved(store_id, head); });
+      },
+      [this] { asio::post(io, [this] { hub.resync(); }); },
+      [this](const std::string& line) {
+        asio::post(io, [this, line] { log(line); });
+      }});
   revocations_seen_ = accounts.revision();
   // Logs written before notebooks had owners belong to the operator, not to whoever opens
   // them first.

@@ -15,7 +15,16 @@ SyncSession::SyncSession(ServerContext& server, websocket::stream<Stream> ws, Sy
     : server_(server), ws_(std::move(ws)), peer_(std::move(peer)) {}
 
 void SyncSession::start() {
-  id_ = server_.hub.attach(peer_.store_id, *this, peer_.may_push);
+  try {
+    id_ = server_.hub.attach(peer_.store_id, *this, peer_.may_push);
+  } catch (const storage::StorageError& e) {
+    // The store is unreachable: the client reconnects (with its backoff) until it is back.
+    server_.log("closed a sync connection to " + peer_.store_id + ": " + e.what());
+    detached_ = true;  // never attached: nothing to undo
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+    return;
+  }
   server_.sessions[id_] = weak_from_this();
   if (peer_.holds_open) server_.open_notebooks.add(peer_.store_id);
   ws_.text(true);

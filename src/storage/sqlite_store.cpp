@@ -51,7 +51,7 @@ class SqliteStore final : public EventStore {
  public:
   explicit SqliteStore(const std::filesystem::path& file) : db_(file, "") {}
 
-  void append(std::span<const Append> appends) override {
+  AppendResult append(std::span<const Append> appends) override {
     const std::lock_guard lock(mutex_);
     const std::uint64_t txn = ++txn_;
     touched_.clear();
@@ -88,6 +88,7 @@ class SqliteStore final : public EventStore {
       log->id = log->txn_id;
       log->head = log->txn_head;
     }
+    return {};
   }
 
   std::int64_t head(std::string_view store_id) override {

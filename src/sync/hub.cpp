@@ -51,9 +51,13 @@ void Hub::tick() {
   const std::int64_t now = now_ms_();
   for (auto& [id, socket] : sockets_) {
     if (socket.known || now - socket.attached_at < kGraceMs) continue;
-    socket.known = true;
-    const std::int64_t head = stored_head(socket.store_id);
-    if (socket.from() < head) catch_up(socket, head, "");
+    try {
+      const std::int64_t head = stored_head(socket.store_id);
+      socket.known = true;
+      if (socket.from() < head) catch_up(socket, head, "");
+    } catch (const storage::StorageError& e) {
+      log_("could not read the head of " + socket.store_id + ": " + e.what());  // tried again next tick
+    }
   }
 }
 
@@ -69,6 +73,16 @@ void Hub::on_frame(ConnectionId id, std::string_view frame) {
     socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), e.what()}}));
     return;
   }
+  try {
+    dispatch(id, socket, std::move(message));
+  } catch (const storage::StorageError& e) {
+    // The store is unreachable (a database that is down): nothing was changed; the client retries.
+    log_("could not serve a frame on " + socket.store_id + ": " + e.what());
+    socket.connection->send(encode(ServerMessage{Error{request_id_of(frame), not_stored_message(e.what())}}));
+  }
+}
+
+void Hub::dispatch(ConnectionId id, Socket& socket, ClientMessage message) {
   std::visit(
       [&](auto& m) {
         using M = std::decay_t<decltype(m)>;
@@ -91,6 +105,40 @@ std::int64_t Hub::stored_head(const std::string& store_id) {
   return heads_.emplace(store_id, store_.head(store_id)).first->second;
 }
 
+std::int64_t Hub::fresh_head(const std::string& store_id) {
+  if (!store_.shared()) return stored_head(store_id);
+  std::int64_t& cached = heads_[store_id];
+  try {
+    cached = std::max(cached, store_.head(store_id));
+  } catch (const storage::StorageError& e) {
+    log_("could not read the head of " + store_id + ": " + e.what());  // what is known here still holds
+  }
+  return cached;
+}
+
+void Hub::log_moved(const std::string& store_id, std::int64_t head) {
+  const auto known = heads_.find(store_id);
+  if (known == heads_.end() || head <= known->second) return;
+  known->second = head;
+  for (auto& [id, socket] : sockets_)
+    if (socket.store_id == store_id && socket.known && socket.from() < head) catch_up(socket, head, "");
+}
+
+void Hub::resync() {
+  std::vector<std::string> open;
+  for (const auto& [id, socket] : sockets_)
+    if (open.empty() || open.back() != socket.store_id) open.push_back(socket.store_id);
+  std::sort(open.begin(), open.end());
+  open.erase(std::unique(open.begin(), open.end()), open.end());
+  for (const auto& store_id : open) {
+    try {
+      log_moved(store_id, store_.head(store_id));
+    } catch (const storage::StorageError& e) {
+      log_("could not resync " + store_id + ": " + e.what());  // the feed asks again when it reconnects
+    }
+  }
+}
+
 std::vector<SyncedEvent> Hub::page_after(const std::string& store_id, std::int64_t after) {
   std::vector<SyncedEvent> page;
   for (auto& stored : store_.read(store_id, after, kPullPageSize, kMaxPageBytes))
@@ -102,7 +150,7 @@ void Hub::pull(Socket& socket, const PullReq& request) {
   // Served from the client's cursor, whatever was broadcast before: a client stashes push
   // results until its pull completes and keeps only those newer than the pull.
   std::int64_t after = request.cursor.value_or(0);
-  const std::int64_t head = stored_head(socket.store_id);
+  const std::int64_t head = fresh_head(socket.store_id);
   do {
     PullRes page{page_after(socket.store_id, after), Context::pull, request.requestId, 0};
     if (!page.batch.empty()) after = page.batch.back().event.seqNum;
@@ -117,11 +165,16 @@ void Hub::pull(Socket& socket, const PullReq& request) {
 
 void Hub::catch_up(Socket& socket, std::int64_t head, const std::string& request_id) {
   std::int64_t after = socket.from();
-  while (after < head) {
-    PullRes page{page_after(socket.store_id, after), Context::push, request_id, 0};
-    if (page.batch.empty()) break;
-    after = page.batch.back().event.seqNum;
-    socket.connection->send(encode(page));
+  try {
+    while (after < head) {
+      PullRes page{page_after(socket.store_id, after), Context::push, request_id, 0};
+      if (page.batch.empty()) break;
+      after = page.batch.back().event.seqNum;
+      socket.connection->send(encode(page));
+    }
+  } catch (const storage::StorageError& e) {
+    // The socket stays behind from what it was sent: the next push or broadcast catches it up.
+    log_("could not catch up a socket of " + socket.store_id + ": " + e.what());
   }
   socket.position = socket.sent_max = std::max(socket.from(), after);
 }
@@ -137,7 +190,11 @@ void Hub::push(ConnectionId id, Socket& socket, PushReq request) {
     socket.connection->send(encode(ServerMessage{PushAck{request.requestId}}));
     return;
   }
-  const std::int64_t stored = stored_head(socket.store_id);
+  std::int64_t stored = stored_head(socket.store_id);
+  // A shared store's log may have moved on without this Hub hearing yet: a push that does not
+  // continue the head known here is checked against the store's.
+  if (store_.shared() && !pending_heads_.contains(socket.store_id) && request.batch.front().parentSeqNum != stored)
+    stored = fresh_head(socket.store_id);
   const auto waiting = pending_heads_.find(socket.store_id);
   // Pushes waiting for the group commit count for the chain check...
   const std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
@@ -166,14 +223,16 @@ void Hub::push(ConnectionId id, Socket& socket, PushReq request) {
 
 void Hub::flush() {
   if (pending_.empty()) return;
+  own_refused_ = false;
   std::vector<Pending> group = std::move(pending_);
   pending_.clear();
   pending_heads_.clear();
   std::vector<storage::Append> appends;
   appends.reserve(group.size());
   for (const auto& p : group) appends.push_back({p.store_id, p.request.batch, p.created_at});
+  storage::AppendResult result;
   try {
-    store_.append(appends);  // one durable transaction for the whole group
+    result = store_.append(appends);  // one durable transaction for the whole group
   } catch (const storage::StorageError& e) {
     log_(std::string("could not store ") + std::to_string(group.size()) + " push(es): " + e.what());
     for (const auto& p : group)
@@ -181,9 +240,33 @@ void Hub::flush() {
         it->second.connection->send(encode(ServerMessage{Error{p.request.requestId, not_stored_message(e.what())}}));
     return;
   }
+  // Pushes another writer of a shared store got ahead of: refused as a stale parent is on one
+  // node (the client rebases), and every socket of the notebook gets what it missed.
+  std::vector<bool> refused(group.size(), false);
+  for (const size_t i : result.conflicts) {
+    refused[i] = true;
+    const Pending& p = group[i];
+    if (p.socket == 0) own_refused_ = true;
+    const std::int64_t head = fresh_head(p.store_id);
+    if (const auto it = sockets_.find(p.socket); it != sockets_.end())
+      it->second.connection->send(encode(ServerMessage{
+          Error{p.request.requestId, protocol::invalid_parent_message(p.request.batch.front().parentSeqNum, head)}}));
+  }
   // Durable: now acknowledge and broadcast, push by push in the order they came.
-  for (const auto& p : group) heads_[p.store_id] = p.request.batch.back().seqNum;
-  for (const auto& p : group) {
+  for (size_t i = 0; i < group.size(); ++i)
+    if (!refused[i]) {
+      std::int64_t& head = heads_[group[i].store_id];
+      head = std::max(head, group[i].request.batch.back().seqNum);
+    }
+  for (size_t i = 0; i < group.size(); ++i) {
+    const Pending& p = group[i];
+    if (refused[i]) {
+      const std::int64_t head = heads_[p.store_id];
+      for (auto& [id, other] : sockets_)
+        if (other.store_id == p.store_id && other.known && other.from() < head)
+          catch_up(other, head, id == p.socket ? p.request.requestId : "");
+      continue;
+    }
     if (const auto it = sockets_.find(p.socket); it != sockets_.end())
       it->second.connection->send(encode(ServerMessage{PushAck{p.request.requestId}}));
     const std::int64_t head = p.request.batch.front().parentSeqNum;
@@ -207,28 +290,34 @@ std::int64_t Hub::append(const std::string& store_id, std::vector<WireEvent> eve
   if (first_sight) unbroken_.emplace(store_id, stored);
   if (events.empty()) return stored;
   for (const auto& e : events) check_event(e, decoder_);  // before anything waits to be written
-  const auto waiting = pending_heads_.find(store_id);
-  std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored;
-  const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});
-  PushReq push;
-  size_t bytes = 0;
-  for (auto& e : events) {
-    if (push.batch.size() == kMaxPushBatch || (!push.batch.empty() && bytes >= kMaxAppendBytes)) {
-      pending_.push_back(Pending{0, store_id, std::move(push), created_at});
-      push = PushReq{};
-      bytes = 0;
+  // A shared store's other writers may get ahead between our reading the head and writing:
+  // then the events are numbered again on the new head.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    const auto waiting = pending_heads_.find(store_id);
+    std::int64_t head = waiting != pending_heads_.end() ? waiting->second : stored_head(store_id);
+    const std::string created_at = schema::format_iso(schema::Timestamp{now_ms_()});
+    PushReq push;
+    size_t bytes = 0;
+    for (const auto& original : events) {
+      if (push.batch.size() == kMaxPushBatch || (!push.batch.empty() && bytes >= kMaxAppendBytes)) {
+        pending_.push_back(Pending{0, store_id, std::move(push), created_at});
+        push = PushReq{};
+        bytes = 0;
+      }
+      WireEvent e = original;
+      e.parentSeqNum = head;
+      e.seqNum = ++head;
+      bytes += e.args ? e.args->size() : 0;
+      push.batch.push_back(std::move(e));
     }
-    e.parentSeqNum = head;
-    e.seqNum = ++head;
-    bytes += e.args ? e.args->size() : 0;
-    push.batch.push_back(std::move(e));
+    pending_.push_back(Pending{0, store_id, std::move(push), created_at});
+    pending_heads_[store_id] = head;
+    flush();  // durable before the caller answers
+    if (!own_refused_ && stored_head(store_id) >= head) return head;
+    if (!store_.shared() || !own_refused_ || attempt == kAttempts)
+      throw storage::StorageError("could not store the events of notebook " + store_id + " (see the server log)");
   }
-  pending_.push_back(Pending{0, store_id, std::move(push), created_at});
-  pending_heads_[store_id] = head;
-  flush();  // durable before the caller answers
-  if (stored_head(store_id) < head)
-    throw storage::StorageError("could not store the events of notebook " + store_id + " (see the server log)");
-  return head;
 }
 
 }  // namespace runt::sync

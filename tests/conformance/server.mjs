@@ -3,11 +3,28 @@ import { spawn, spawnSync } from 'node:child_process'
 import http from 'node:http'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
+
+// With RUNT_TEST_SERVE_STORE set to a PostgreSQL cluster's URI (ctest's second run of these
+// scripts, on the postgres fixture's cluster) the server keeps notebooks in PostgreSQL: one database per data
+// directory, so a restart on the same directory finds what it stored. The arguments that say so.
+export const storeArgs = (dataDir) => {
+  const cluster = process.env.RUNT_TEST_SERVE_STORE
+  if (!cluster) return []
+  const name = 'runt_conf_' + createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)
+  const exists = spawnSync('psql', [cluster, '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' })
+  if (exists.status !== 0) throw new Error(`psql failed: ${exists.stderr}`)
+  if (exists.stdout.trim() !== '1') {
+    const created = spawnSync('psql', [cluster, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' })
+    if (created.status !== 0) throw new Error(`psql failed: ${created.stderr}`)
+  }
+  return ['--store', cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`)]
+}
 
 export const startServer = async (runt, { dataDir, port = 0, token = 'conformance-token', extraArgs = [] } = {}) => {
   dataDir ??= mkdtempSync(join(tmpdir(), 'runt-conformance-'))
-  const args = ['serve', '--port', String(port), '--data', dataDir, '--token', token, ...extraArgs]
+  const args = ['serve', '--port', String(port), '--data', dataDir, '--token', token, ...storeArgs(dataDir), ...extraArgs]
   if (process.env.RUNT_TRACE) args.push('--log-level', 'trace')
   const proc = spawn(runt, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   if (process.env.RUNT_TRACE) proc.stderr.on('data', (d) => process.stderr.write(d))

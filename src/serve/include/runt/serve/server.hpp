@@ -25,6 +25,11 @@ struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8787;  // 0: any free port (see Server::port)
   std::filesystem::path data_dir;
+  // Where notebooks live: empty for SQLite in data_dir (one node); a libpq URI
+  // (postgresql://...) for one PostgreSQL database that several nodes share, each serving every
+  // notebook: pushes are ordered by the database and other nodes' writes reach this node's
+  // sockets through LISTEN/NOTIFY.
+  std::string store;
   // The operator's token (user "local", owner of every notebook); API keys of other users live
   // in the data directory (`runt token create`). Clients put either in the sync payload's
   // authToken or send it as `Authorization: Bearer`; a browser opens a page with `?token=` once

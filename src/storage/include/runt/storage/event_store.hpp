@@ -1,11 +1,13 @@
 #pragma once
 // Where notebook logs live. One small interface so that SQLite (one file, the default) and
-// PostgreSQL (many server nodes) are interchangeable behind the sync server.
+// PostgreSQL (many server nodes sharing one database) are interchangeable behind the sync
+// server.
 
 #include "runt/protocol/frames.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -34,14 +36,48 @@ struct Append {
   std::string created_at;
 };
 
+// What an append wrote. A shared store's logs may have moved on under another writer (a server
+// node on the same database): the pushes that no longer continue their log are left out.
+struct AppendResult {
+  std::vector<size_t> conflicts;  // indexes into the appends that were not written, ascending
+};
+
+// How a shared store reports other writers' appends (see EventStore::watch). Both run on the
+// feed's own thread.
+struct ChangeHandlers {
+  // `store_id`'s log now ends at `head` (or further). May repeat, and may report this store's own
+  // appends: receivers compare with what they know.
+  std::function<void(const std::string& store_id, std::int64_t head)> appended;
+  // Reports may have been missed (the feed reconnected): re-read the heads that matter.
+  std::function<void()> resync;
+  std::function<void(const std::string&)> log = [](const std::string&) {};
+};
+
+// Reports until destroyed.
+class ChangeFeed {
+ public:
+  virtual ~ChangeFeed() = default;
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
 
   // Appends several pushes, possibly to different logs, in one durable transaction (group
-  // commit): when this returns every event is on stable storage; on any error nothing is
-  // written. Each push must start at its log's head (checked again here).
-  virtual void append(std::span<const Append> appends) = 0;
+  // commit): when this returns every written event is on stable storage; on an error (thrown)
+  // nothing is written. A store with one writer requires each push to start at its log's head
+  // (checked again here; StorageError otherwise); a shared store leaves out the pushes another
+  // writer got ahead of and returns them.
+  virtual AppendResult append(std::span<const Append> appends) = 0;
+
+  // Whether other writers append to the same logs (PostgreSQL, many server nodes): head() is
+  // then read afresh, and watch() reports their appends.
+  virtual bool shared() const { return false; }
+  // nullptr for a store with one writer.
+  virtual std::unique_ptr<ChangeFeed> watch(ChangeHandlers handlers) {
+    (void)handlers;
+    return nullptr;
+  }
 
   // The last seqNum of the log; 0 for an empty or unknown log.
   virtual std::int64_t head(std::string_view store_id) = 0;
@@ -64,5 +100,11 @@ class EventStore {
 // SQLite in WAL mode with synchronous=FULL: a returned append survives a crash or power loss.
 // Creates the file (and its directory) when missing.
 std::unique_ptr<EventStore> open_sqlite_store(const std::filesystem::path& file);
+
+// PostgreSQL at a libpq URI, creating or upgrading runt's tables (versioned, under an advisory
+// lock so that nodes starting together do not race). Commits are synchronous (durable on the
+// database's disk before append() returns); the order of each log is decided by a row lock on
+// its head. Throws StorageError when the database cannot be reached or is newer than this runt.
+std::unique_ptr<EventStore> open_postgres_store(const std::string& uri);
 
 }  // namespace runt::storage

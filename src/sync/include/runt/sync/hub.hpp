@@ -60,7 +60,11 @@ class Connection {
 class Hub {
  public:
   using ConnectionId = std::uint64_t;
-  // The Hub must be the only writer of `store` (it keeps each log's head in memory).
+  // The Hub must be the only writer of `store` (it keeps each log's head in memory), unless the
+  // store is shared (EventStore::shared(): server nodes on one PostgreSQL database): then the
+  // heads it keeps are where it knows the logs reach, moved on by pulls, by pushes another
+  // writer got ahead of (refused with sync-cf's parent error, as on one node) and by
+  // log_moved() from the store's change feed.
   // `now_ms` is the server clock (milliseconds since the epoch): each event's createdAt, and
   // the grace period of new sockets.
   // `group_commit`: pushes wait for flush() (the transport calls it once the frames at hand are
@@ -76,6 +80,13 @@ class Hub {
   void on_frame(ConnectionId id, std::string_view frame);
   // Call about every half second: ends the grace period of sockets that have been silent.
   void tick();
+  // Another writer of a shared store appended to `store_id`'s log, which now reaches `head`:
+  // its sockets are caught up (each event once, as for this Hub's own pushes). Ignored for
+  // notebooks this Hub has no socket on, and when `head` is not news.
+  void log_moved(const std::string& store_id, std::int64_t head);
+  // Reports of other writers may have been missed (the change feed reconnected): re-reads the
+  // head of every notebook with a socket here and catches them up.
+  void resync();
   // Writes the waiting pushes in one transaction, then acknowledges and broadcasts them.
   void flush();
   // Events the server itself authors (cells imported over HTTP), appended as a client's pushes
@@ -105,9 +116,12 @@ class Hub {
     bool may_push = true;
     std::int64_t from() const { return std::max(position, sent_max); }
   };
+  void dispatch(ConnectionId id, Socket& socket, protocol::ClientMessage message);
   void pull(Socket& socket, const protocol::PullReq& request);
   void push(ConnectionId id, Socket& socket, protocol::PushReq request);
   std::int64_t stored_head(const std::string& store_id);  // cached: one query per log, not per frame
+  // The head as the store has it now (a query, for a shared store; the cache otherwise).
+  std::int64_t fresh_head(const std::string& store_id);
   std::vector<protocol::SyncedEvent> page_after(const std::string& store_id, std::int64_t after);
   // Sends `socket` every stored event after Socket::from() up to `head`, as context "push".
   void catch_up(Socket& socket, std::int64_t head, const std::string& request_id);
@@ -127,6 +141,7 @@ class Hub {
   };
   bool group_commit_;
   std::vector<Pending> pending_;
+  bool own_refused_ = false;  // the last flush left out a push of append() (a shared store moved on)
   std::map<std::string, std::int64_t, std::less<>> pending_heads_;
   std::map<std::string, std::int64_t, std::less<>> heads_;  // written logs' heads
   // Notebooks no socket has left yet, with their head when the Hub first saw them.

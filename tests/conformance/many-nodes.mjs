@@ -1,0 +1,117 @@
+// Three `runt serve` processes on one PostgreSQL database, behind a plain round-robin TCP
+// balancer (no stickiness): real LiveStore 0.3.1 clients commit to one notebook through it
+// while one node is killed with SIGKILL; they reconnect (to another node) and converge, and
+// the log holds every event exactly once. Then a `runt agent` connected to node C runs a cell a
+// client on node A asked for, and that client sees the output.
+// Usage: node --experimental-websocket many-nodes.mjs RUNT_BINARY   (needs RUNT_TEST_POSTGRES)
+import { makeAdapter } from '@livestore/adapter-node'
+import { createStorePromise, Events, makeSchema, Schema, State, queryDb } from '@livestore/livestore'
+import { makeCfSync } from '@livestore/sync-cf'
+import { spawn, spawnSync } from 'node:child_process'
+import net from 'node:net'
+import { cells, events as anode, outputs, queue, schema as anodeSchema, sessions } from './agent_schema.mjs'
+import { checks, sleep, startServer } from './server.mjs'
+
+const runt = process.argv[2]
+const cluster = process.env.RUNT_TEST_POSTGRES
+if (!cluster) { console.error('many-nodes.mjs: RUNT_TEST_POSTGRES is not set (run it through ctest)'); process.exit(2) }
+const database = 'runt_nodes_' + process.pid + '_' + Date.now()
+const psql = (sql, uri = cluster) => {
+  const r = spawnSync('psql', [uri, '-tAc', sql], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`)
+  return r.stdout.trim()
+}
+psql(`CREATE DATABASE ${database}`)
+const uri = cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${database}`)
+const { failures, expect } = checks()
+const until = async (test, ms = 30000) => { const end = Date.now() + ms; while (Date.now() < end) { if (await test()) return true; await sleep(50) } return false }
+
+const token = 'nodes-token'
+const nodes = []
+for (const name of ['a', 'b', 'c']) nodes.push(await startServer(runt, { token, extraArgs: ['--store', uri] }))
+
+// The balancer: each new connection goes to the next node that accepts it.
+let turn = 0
+const balancer = net.createServer((client) => {
+  client.pause()
+  const tryNode = (attempt) => {
+    if (attempt >= nodes.length) { client.destroy(); return }
+    const node = nodes[turn++ % nodes.length]
+    const upstream = net.connect(node.port, '127.0.0.1')
+    upstream.once('error', () => { upstream.destroy(); tryNode(attempt + 1) })
+    upstream.once('connect', () => {
+      upstream.removeAllListeners('error')
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+      upstream.on('close', () => client.destroy())
+      client.on('close', () => upstream.destroy())
+      client.pipe(upstream); upstream.pipe(client); client.resume()
+    })
+  }
+  tryNode(0)
+})
+await new Promise((r) => balancer.listen(0, '127.0.0.1', r))
+const balanced = `ws://127.0.0.1:${balancer.address().port}/livestore`
+
+// --- Concurrent commits through the balancer, a node killed in the middle --------------------
+const events = {
+  noteAdded: Events.synced({ name: 'v1.NoteAdded', schema: Schema.Struct({ id: Schema.String, text: Schema.String }) }),
+}
+const notes = State.SQLite.table({ name: 'notes', columns: { id: State.SQLite.text({ primaryKey: true }), text: State.SQLite.text() } })
+const materializers = State.SQLite.materializers(events, { 'v1.NoteAdded': ({ id, text }) => notes.insert({ id, text }) })
+const schema = makeSchema({ events, state: State.SQLite.makeState({ tables: { notes }, materializers }) })
+const storeId = 'nodes' + Date.now()
+const open = (clientId, url = balanced, s = schema, id = storeId) => createStorePromise({
+  adapter: makeAdapter({ storage: { type: 'in-memory' }, clientId, sessionId: 's-' + clientId, sync: { backend: makeCfSync({ url }) } }),
+  schema: s, storeId: id, syncPayload: { authToken: token }, disableDevtools: true,
+})
+const clients = [await open('alice'), await open('bob'), await open('carol')]  // one per node
+const perClient = 20
+const all = (s) => s.query(queryDb(notes.select().orderBy('id', 'asc'))).map((n) => n.id).join(',')
+for (let i = 0; i < perClient; i++) {
+  clients.forEach((c, n) => c.commit(events.noteAdded({ id: `${'abc'[n]}${String(i).padStart(2, '0')}`, text: `note ${i} of client ${n}` })))
+  if (i === 8) await nodes[1].kill('SIGKILL')  // node B dies with pushes in flight
+  await sleep(20)
+}
+const total = clients.length * perClient
+const converged = await until(() => clients.every((c) => all(c).split(',').length === total && all(c) === all(clients[0])), 60000)
+expect('clients of a killed node reconnect through the balancer and everyone converges', converged,
+  clients.map((c) => all(c).split(',').filter(Boolean).length).join('/'))
+const [count, distinct] = psql(`SELECT count(*) || ' ' || count(DISTINCT args) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri).split(' ').map(Number)
+expect('the log holds every event exactly once', count === total && distinct === total, `${count} rows, ${distinct} distinct`)
+const chain = psql(`SELECT bool_and(seq_num = parent_seq_num + 1) AND max(seq_num) = count(*) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri)
+expect('in one unbroken chain', chain === 't')
+for (const c of clients) await c.shutdown()
+
+// --- An agent on node C runs what a client on node A asks for --------------------------------
+const notebook = 'nodes-agent' + Date.now()
+let agentLog = ''
+const agent = spawn(runt, ['agent', '--notebook', notebook, '--sync-url', nodes[2].url, '--runtime-id', 'agent-on-c'], {
+  env: { ...process.env, RUNT_API_KEY: token }, stdio: ['ignore', 'ignore', 'pipe'],
+})
+agent.stderr.on('data', (d) => { agentLog += d })
+const browser = await open('browser-on-a', nodes[0].url, anodeSchema, notebook)
+const q = (query) => browser.query(queryDb(query))
+expect('the agent on node C is seen ready on node A', await until(() => q(sessions.select()).some((s) => s.status === 'ready' && s.isActive), 60000))
+browser.commit(anode.cellCreated({ id: 'c1', fractionalIndex: 'a1', cellType: 'code', createdBy: 'browser' }))
+browser.commit(anode.cellSourceChanged({ id: 'c1', source: 'print(6 * 7)', modifiedBy: 'browser' }))
+browser.commit(anode.executionRequested({ queueId: 'q1', cellId: 'c1', executionCount: 1, requestedBy: 'browser' }))
+expect('the cell runs on node C\'s agent and its output reaches node A',
+  await until(() => q(queue.select().where({ id: 'q1' }))[0]?.status === 'completed' &&
+    q(outputs.select().where({ cellId: 'c1' })).some((o) => o.data === '42\n'), 60000),
+  JSON.stringify(q(outputs.select().where({ cellId: 'c1' }))))
+expect('c1 is there', q(cells.select().where({ id: 'c1' })).length === 1)
+agent.kill('SIGTERM')
+await new Promise((r) => agent.once('exit', r))
+await browser.shutdown()
+
+balancer.close()
+for (const [i, node] of nodes.entries()) if (i !== 1) await node.kill('SIGTERM')
+for (const node of nodes) node.cleanup()
+psql(`DROP DATABASE ${database} WITH (FORCE)`)
+if (failures.length) {
+  console.error('failed:', failures.join('; '))
+  for (const [i, node] of nodes.entries()) console.error(`--- node ${'abc'[i]}:\n${node.log()}`)
+  console.error(`--- agent:\n${agentLog}`)
+}
+process.exit(failures.length ? 1 : 0)
