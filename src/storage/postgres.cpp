@@ -78,6 +78,16 @@ void Connection::ensure_connected() {
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
     throw Error("PostgreSQL at " + redact(uri_) + " is unavailable: " + reason, "");
   }
+  if (!session_sql_.empty()) {
+    PGresult* r = PQexec(conn_, session_sql_.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail(r, "restoring the session settings");
+    PQclear(r);
+  }
+}
+
+void Connection::set_session(std::string sql) {
+  exec(sql);
+  session_sql_ = std::move(sql);
 }
 
 void Connection::fail(PGresult* result, std::string_view what) {

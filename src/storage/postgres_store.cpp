@@ -112,7 +112,7 @@ class ChangeListener final : public ChangeFeed {
 class PostgresStore final : public EventStore {
  public:
   explicit PostgresStore(const std::string& uri) : db_(uri) {
-    db_.exec("SET synchronous_commit = on");  // whatever the server's default: no ack before the disk
+    db_.set_session("SET synchronous_commit = on");  // whatever the server's default: no ack before the disk
     ensure_schema(db_, "events", kEventsMigrations);
   }
 

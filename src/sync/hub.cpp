@@ -29,9 +29,12 @@ Hub::Hub(storage::EventStore& store, std::function<std::int64_t()> now_ms, bool 
 
 Hub::ConnectionId Hub::attach(std::string store_id, Connection& connection, bool may_push) {
   const ConnectionId id = next_id_++;
-  // Until it pulls or pushes, assume what its client can hold at most (see the header).
-  const bool first_sight = !heads_.contains(store_id);
-  const std::int64_t head = stored_head(store_id);
+  // Until it pulls or pushes, assume what its client can hold at most (see the header). With a
+  // shared store, a client may come from another node holding anything up to the log's head.
+  const bool known_log = heads_.contains(store_id);
+  const bool first_sight = !known_log && !store_.shared();
+  std::int64_t head = stored_head(store_id);  // throws when the store is unreachable: no socket then
+  if (store_.shared() && known_log) head = heads_[store_id] = std::max(head, store_.head(store_id));
   if (first_sight) unbroken_.emplace(store_id, head);
   const auto unbroken = unbroken_.find(store_id);
   Socket socket{std::move(store_id), &connection, unbroken != unbroken_.end() ? unbroken->second : head, now_ms_()};
@@ -120,8 +123,29 @@ void Hub::log_moved(const std::string& store_id, std::int64_t head) {
   const auto known = heads_.find(store_id);
   if (known == heads_.end() || head <= known->second) return;
   known->second = head;
+  // Sockets that are where the log was (nearly all of them) share one read and one encoding
+  // per page: hundreds of subscribers cost one query, as this node's own broadcasts do.
+  std::map<std::int64_t, std::vector<Socket*>> by_position;
   for (auto& [id, socket] : sockets_)
-    if (socket.store_id == store_id && socket.known && socket.from() < head) catch_up(socket, head, "");
+    if (socket.store_id == store_id && socket.known && socket.from() < head) by_position[socket.from()].push_back(&socket);
+  for (auto& [from, group] : by_position) {
+    std::vector<Frame> pages;
+    std::int64_t after = from;
+    try {
+      while (after < head) {
+        PullRes page{page_after(store_id, after), Context::push, "", 0};
+        if (page.batch.empty()) break;
+        after = page.batch.back().event.seqNum;
+        pages.push_back(std::make_shared<const std::string>(encode(page)));
+      }
+    } catch (const storage::StorageError& e) {
+      log_("could not read what another node wrote to " + store_id + ": " + e.what());  // sent with the next
+    }
+    for (Socket* socket : group) {
+      for (const auto& page : pages) socket->connection->deliver(page);
+      socket->position = socket->sent_max = std::max(socket->from(), after);
+    }
+  }
 }
 
 void Hub::resync() {

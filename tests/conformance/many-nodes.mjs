@@ -73,7 +73,11 @@ for (let i = 0; i < perClient; i++) {
   if (i === 8) await nodes[1].kill('SIGKILL')  // node B dies with pushes in flight
   await sleep(20)
 }
-const total = clients.length * perClient
+// Everyone keeps working: a 0.3.1 client whose push died with its node waits for that ack
+// forever, until upstream events make it rebase and push again (README, runt serve).
+await sleep(2500)
+clients.forEach((c, n) => c.commit(events.noteAdded({ id: `${'abc'[n]}${perClient}`, text: `last note of client ${n}` })))
+const total = clients.length * (perClient + 1)
 const converged = await until(() => clients.every((c) => all(c).split(',').length === total && all(c) === all(clients[0])), 60000)
 expect('clients of a killed node reconnect through the balancer and everyone converges', converged,
   clients.map((c) => all(c).split(',').filter(Boolean).length).join('/'))

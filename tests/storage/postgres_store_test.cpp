@@ -268,6 +268,8 @@ TEST(PostgresOutage, AppendsFailWhileTheDatabaseIsDownAndRecoverAfter) {
   {
     auto store = open_postgres_store(uri);
     store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
+    pg::Connection plain(uri);
+    plain.set_session("SET synchronous_commit = remote_write");  // not the server's default (on)
     Reports reports;
     auto feed = store->watch(reports.handlers());
     ASSERT_TRUE(reports.wait([&] { return reports.resyncs == 1; }));
@@ -286,6 +288,8 @@ TEST(PostgresOutage, AppendsFailWhileTheDatabaseIsDownAndRecoverAfter) {
     // Back: the same store writes again, and the feed resyncs by itself.
     store->append(std::vector<Append>{{"nb", chain(1, 1), "t"}});
     EXPECT_EQ(store->head("nb"), 2);
+    // A reconnect is a new session: the settings are made again (synchronous_commit above all).
+    EXPECT_EQ(plain.query("SHOW synchronous_commit").text(0, 0), "remote_write");
     EXPECT_TRUE(reports.wait([&] { return reports.resyncs >= 2; }));
   }
   std::system((script + " stop " + cluster + " >/dev/null").c_str());

@@ -449,10 +449,10 @@ TEST_F(HubTest, TheServersOwnAppendOfAnEventClientsCannotApplyThrowsAndStoresNot
 class CountingStore final : public storage::EventStore {
  public:
   explicit CountingStore(storage::EventStore& inner) : inner_(inner) {}
-  void append(std::span<const storage::Append> appends) override {
+  storage::AppendResult append(std::span<const storage::Append> appends) override {
     ++transactions;
     if (fail) throw storage::StorageError("disk full");
-    inner_.append(appends);
+    return inner_.append(appends);
   }
   std::int64_t head(std::string_view id) override { return inner_.head(id); }
   std::vector<storage::StoredEvent> read(std::string_view id, std::int64_t after, size_t limit, size_t max_bytes) override {

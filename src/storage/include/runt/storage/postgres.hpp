@@ -113,6 +113,10 @@ class Connection {
   // COPY ... FROM STDIN with `data` already in COPY's text format (see copy_escape).
   void copy_in(std::string_view copy_sql, std::string_view data);
 
+  // Session settings (SET ...) run now and again after every reconnect, which starts a new
+  // session that would otherwise have the server's defaults.
+  void set_session(std::string sql);
+
   // Whether the connection is up; when it is not, one attempt to reconnect (the database may be
   // back). A failed attempt throws Error: callers fail the operation at hand and try again next
   // time, so a node recovers by itself when its database returns.
@@ -133,6 +137,7 @@ class Connection {
   [[noreturn]] void fail(pg_result* result, std::string_view what);
   Result run(std::string_view sql, const Param* params, size_t count, QueryOptions options);
   std::string uri_;
+  std::string session_sql_;
   pg_conn* conn_ = nullptr;
 };
 

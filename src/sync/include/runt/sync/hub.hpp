@@ -12,7 +12,8 @@
 //   notebook) in one durable transaction: one fsync for many clients.
 // - Catch-up: per socket the Hub keeps where it believes the client's log ends and the highest
 //   seqNum it has sent there; nothing at or below that is ever sent again (the client dies on
-//   that). A 0.3.1 client never pulls again after a reconnect, so a new socket's position is
+//   that). With a shared store (many nodes) the second case below always applies: a client
+//   may come from another node. A 0.3.1 client never pulls again after a reconnect, so a new socket's position is
 //   unknown until it pulls or pushes: for a grace period it gets no broadcasts (if it pushes on
 //   a stale parent it gets the error and then exactly the events it missed, and rebases). After
 //   the grace period (tick()) it is caught up from where its log is assumed to end: a client
