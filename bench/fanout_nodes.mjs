@@ -53,7 +53,7 @@ const summary = (values) => {
 const measure = async (layout, storeId) => {
   const db = freshDatabase()
   const nodes = []
-  for (let i = 0; i < layout.length; i++) nodes.push(await startServer(runt, { extraArgs: ['--store', db.uri] }))
+  for (let i = 0; i < layout.length; i++) nodes.push(await startServer(runt, { extraArgs: ['--store', db.uri, '--max-connections-per-address', '4096'] }))
   try {
     const pusher = await rawSocket(nodes[0].url, nodes[0].token, storeId)
     pusher.send({ _tag: 'WSMessage.PullReq', requestId: 'p' })
