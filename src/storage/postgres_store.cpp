@@ -4,6 +4,7 @@
 #include "runt/storage/postgres_schema.hpp"
 #include "runt/storage/postgres_listener.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -126,12 +127,26 @@ class PostgresStore final : public EventStore {
     const std::string id_array = text_array(ids);
 
     pg::Transaction transaction(db_);
-    db_.query("INSERT INTO event_logs (store_id) SELECT unnest($1::text[]) ON CONFLICT (store_id) DO NOTHING",
-              {id_array});
+    // Every round trip is paid per push: a log whose row this store has seen committed is not
+    // inserted again (rows are never deleted). Should one be missing all the same, it is.
+    const auto create_logs = [&] {
+      db_.query("INSERT INTO event_logs (store_id) SELECT unnest($1::text[]) ON CONFLICT (store_id) DO NOTHING",
+                {id_array});
+    };
     // Row locks in id order (no deadlock between nodes): until COMMIT no one else appends to
     // these logs, and each push is checked against the head as it is now.
-    const auto locked = db_.query(
-        "SELECT id, store_id, head FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE", {id_array});
+    const auto lock_logs = [&] {
+      return db_.query("SELECT id, store_id, head FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+                       {id_array});
+    };
+    const auto locked = [&] {
+      if (std::all_of(ids.begin(), ids.end(), [&](std::string_view id) { return ids_.contains(std::string(id)); })) {
+        auto known = lock_logs();
+        if (known.rows() == static_cast<int>(ids.size())) return known;
+      }
+      create_logs();
+      return lock_logs();
+    }();
     struct Log {
       std::int64_t id;
       std::int64_t head;
@@ -182,8 +197,13 @@ class PostgresStore final : public EventStore {
       log.head = expected;
       log.moved = true;
     }
+    // Ids are kept only once their rows are committed (a rolled-back INSERT leaves none).
+    const auto remember_ids = [&] {
+      for (const auto& [store_id, log] : logs) ids_.emplace(store_id, log.id);
+    };
     if (rows.empty()) {
       transaction.commit();
+      remember_ids();
       return result;
     }
     db_.copy_in("COPY events (log, " RUNT_PG_EVENT_COLUMNS ") FROM STDIN", rows);
@@ -198,12 +218,15 @@ class PostgresStore final : public EventStore {
       if (payloads.back().size() + line.size() > kMaxPayload) payloads.emplace_back();
       payloads.back() += line;
     }
+    // One statement (one round trip) moves the heads and queues the notifications, which are
+    // delivered to every listening node when (and only if) the transaction commits.
+    const std::vector<std::string_view> payload_views(payloads.begin(), payloads.end());
     db_.query(
-        "UPDATE event_logs AS l SET head = v.head FROM unnest($1::bigint[], $2::bigint[]) AS v(id, head) WHERE l.id = v.id",
-        {integer_array(moved_ids), integer_array(moved_heads)});
-    // Delivered to every listening node when (and only if) the transaction commits.
-    for (const auto& payload : payloads) db_.query("SELECT pg_notify($1, $2)", {kChannel, payload});
+        "WITH moved AS (UPDATE event_logs AS l SET head = v.head FROM unnest($1::bigint[], $2::bigint[]) AS v(id, head)"
+        " WHERE l.id = v.id) SELECT pg_notify($3, p) FROM unnest($4::text[]) WITH ORDINALITY AS n(p, i) ORDER BY i",
+        {integer_array(moved_ids), integer_array(moved_heads), kChannel, text_array(payload_views)});
     transaction.commit();  // synchronous_commit=on: on the database's disk when this returns
+    remember_ids();
     return result;
   }
 
