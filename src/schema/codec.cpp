@@ -85,9 +85,20 @@ template <class V>
 template <class V, size_t N>
 std::array<std::optional<V>, N> pick(const V& object, const std::array<std::string_view, N>& keys) {
   std::array<std::optional<V>, N> found;
+  // Encoders (ours and the TypeScript clients') write keys in schema order, which is the order
+  // of `keys`: the key after the last one matched is tried first, and one compare usually does.
+  size_t next = 0;
   object.members_raw([&](std::string_view key, const V& value) {
+    if (next < N && key == keys[next]) {
+      found[next++] = value;
+      return;
+    }
     for (size_t i = 0; i < N; ++i)  // the first byte rules out most keys of the same length
-      if (key.size() == keys[i].size() && !key.empty() && key[0] == keys[i][0] && key == keys[i]) found[i] = value;
+      if (key.size() == keys[i].size() && !key.empty() && key[0] == keys[i][0] && key == keys[i]) {
+        found[i] = value;
+        next = i + 1;
+        return;
+      }
   });
   return found;
 }
@@ -443,8 +454,7 @@ template <class V> LoggedEvent decode_logged(const V& j, Args mode = Args::decod
   check_event_object(j);
   static constexpr std::array<std::string_view, 6> keys{"name", "args", "seqNum", "parentSeqNum", "clientId", "sessionId"};
   const auto values = pick(j, keys);
-  LoggedEvent out;
-  out.event = decode_picked(values[0], values[1], mode);
+  LoggedEvent out{.event = decode_picked(values[0], values[1], mode)};
   const std::string_view name = event_name(out.event);
   const Path root;
   for (size_t i = 2; i < keys.size(); ++i)

@@ -221,6 +221,11 @@ TEST(EventDecoder, AgreesWithJsonParseOnEdgeCases) {
             R"({"name":"v1.TerminalOutputAdded","args":{"id":"o","cellId":"c","position":0,"content":{"type":"inline","data":{"k":3,"j":2}},"streamName":"stdout"}})");
   EXPECT_EQ(roundtrip(R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"d","representations":{"text/plain":{"type":"inline","data":"1"},"text/html":{"type":"inline","data":"2"},"text/plain":{"type":"inline","data":"3"}}}})"),
             R"({"name":"v1.MultimediaDisplayOutputUpdated","args":{"displayId":"d","representations":{"text/plain":{"type":"inline","data":"3"},"text/html":{"type":"inline","data":"2"}}}})");
+  // Keys out of schema order, and a key repeated after the one that follows it in the schema.
+  EXPECT_EQ(roundtrip(R"({"args":{"delta":"d","sequenceNumber":1,"outputId":"o","id":"i"},"name":"v2.TerminalOutputAppended"})"),
+            R"({"name":"v2.TerminalOutputAppended","args":{"id":"i","outputId":"o","delta":"d","sequenceNumber":1}})");
+  EXPECT_EQ(roundtrip(R"({"name":"v2.TerminalOutputAppended","args":{"id":"i","outputId":"o","id":"j","delta":"d","delta":"e","sequenceNumber":1,"outputId":"p"}})"),
+            R"({"name":"v2.TerminalOutputAppended","args":{"id":"j","outputId":"p","delta":"e","sequenceNumber":1}})");
   // Integers beyond 64 bits are numbers to JavaScript (simdjson refuses them; the fallback takes them).
   EXPECT_EQ(roundtrip(R"({"name":"x.Big","args":{"n":123456789012345678901234567890}})"),
             R"({"name":"x.Big","args":{"n":1.2345678901234568e+29}})");
