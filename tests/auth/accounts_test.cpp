@@ -1,32 +1,15 @@
-#include "runt/auth/accounts.hpp"
-#include "runt/storage/sqlite.hpp"
+// What Accounts promises, wherever its records are kept: these tests run on SQLite
+// (auth_tests) and on PostgreSQL (auth_postgres_tests), instantiated by accounts_sqlite_test.cpp
+// and accounts_postgres_test.cpp.
 
-#include "runt/storage/artifact_store.hpp"
-#include "runt/storage/sqlite.hpp"
-
-#include "temp_dir.hpp"
-
-#include <gtest/gtest.h>
+#include "accounts_fixture.hpp"
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
 
 namespace runt::auth {
 namespace {
 
-class AccountsTest : public testing::Test {
- protected:
-  runt::testing_support::TempDir dir_{"runt-accounts"};
-  Accounts accounts_{dir_.path() / "runt.sqlite", "server-token"};
-  User user(const std::string& name) {
-    const auto u = accounts_.authenticate(accounts_.create_key(name));
-    EXPECT_TRUE(u);
-    return *u;
-  }
-};
-
-TEST_F(AccountsTest, KeysAuthenticateTheirUserAndTheServerTokenTheOperator) {
+TEST_P(AccountsTest, KeysAuthenticateTheirUserAndTheServerTokenTheOperator) {
   const std::string key = accounts_.create_key("alice");
   EXPECT_EQ(key.size(), 53u);
   EXPECT_EQ(accounts_.authenticate(key), (User{"alice", "alice", false}));
@@ -38,17 +21,15 @@ TEST_F(AccountsTest, KeysAuthenticateTheirUserAndTheServerTokenTheOperator) {
   EXPECT_TRUE(accounts_.authenticate(key));
 }
 
-TEST_F(AccountsTest, KeysSurviveReopeningAndOnlyTheirHashIsStored) {
+TEST_P(AccountsTest, KeysSurviveReopeningAndOnlyTheirHashIsStored) {
   const std::string key = accounts_.create_key("alice");
-  Accounts reopened(dir_.path() / "runt.sqlite", "");
+  auto reopened = open("");
   EXPECT_EQ(reopened.authenticate(key)->id, "alice");
   EXPECT_FALSE(reopened.authenticate("server-token"));  // that one is given at start-up, not stored
-  std::ifstream file(dir_.path() / "runt.sqlite", std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
-  EXPECT_EQ(bytes.find(key), std::string::npos);
+  EXPECT_EQ(stored().find(key), std::string::npos);
 }
 
-TEST_F(AccountsTest, RevokingRemovesEveryKeyOfAUser) {
+TEST_P(AccountsTest, RevokingRemovesEveryKeyOfAUser) {
   const std::string k1 = accounts_.create_key("alice"), k2 = accounts_.create_key("alice");
   const std::string other = accounts_.create_key("bob");
   EXPECT_EQ(accounts_.revoke_keys("alice"), 2);
@@ -57,13 +38,13 @@ TEST_F(AccountsTest, RevokingRemovesEveryKeyOfAUser) {
   EXPECT_TRUE(accounts_.authenticate(other));
 }
 
-TEST_F(AccountsTest, UserNamesAreChecked) {
+TEST_P(AccountsTest, UserNamesAreChecked) {
   for (const char* bad : {"", "local", "a b", "a/b", "é"}) EXPECT_THROW(accounts_.create_key(bad), std::invalid_argument) << bad;
   EXPECT_THROW(accounts_.create_key(std::string(65, 'a')), std::invalid_argument);
   EXPECT_NO_THROW(accounts_.create_key("Ada.L_1-x"));
 }
 
-TEST_F(AccountsTest, TheOpenerOfAnUnknownNotebookOwnsIt) {
+TEST_P(AccountsTest, TheOpenerOfAnUnknownNotebookOwnsIt) {
   const User alice = user("alice"), bob = user("bob");
   EXPECT_EQ(accounts_.role(alice, "nb"), Role::none);
   EXPECT_EQ(accounts_.open_notebook(alice, "nb"), Role::owner);
@@ -75,7 +56,7 @@ TEST_F(AccountsTest, TheOpenerOfAnUnknownNotebookOwnsIt) {
   EXPECT_TRUE(accounts_.create_notebook(bob, "nb2"));
 }
 
-TEST_F(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
+TEST_P(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
   const User alice = user("alice"), bob = user("bob"), carol = user("carol");
   accounts_.create_notebook(alice, "nb");
   accounts_.grant(alice, "nb", "bob", Role::reader);
@@ -93,7 +74,7 @@ TEST_F(AccountsTest, OwnersGrantAndRevokeWriterAndReader) {
   EXPECT_EQ(accounts_.role(bob, "nb"), Role::none);
 }
 
-TEST_F(AccountsTest, AGrantToAUserNotYetCreatedAppliesOnceTheyAre) {
+TEST_P(AccountsTest, AGrantToAUserNotYetCreatedAppliesOnceTheyAre) {
   // Granting must not tell an owner which user names exist: an unknown name is kept for later.
   const User alice = user("alice");
   accounts_.create_notebook(alice, "nb");
@@ -105,7 +86,7 @@ TEST_F(AccountsTest, AGrantToAUserNotYetCreatedAppliesOnceTheyAre) {
   EXPECT_NO_THROW(accounts_.grant(alice, "nb", "erin", Role::none));  // revoking what no one has
 }
 
-TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {
+TEST_P(AccountsTest, ListsTheNotebooksAUserCanRead) {
   const User alice = user("alice"), bob = user("bob");
   accounts_.create_notebook(alice, "a1");
   accounts_.create_notebook(bob, "b1");
@@ -124,7 +105,7 @@ TEST_F(AccountsTest, ListsTheNotebooksAUserCanRead) {
 
 // ---- browser sessions
 
-TEST_F(AccountsTest, ASessionAuthenticatesItsUserAndOnlyItsHashIsStored) {
+TEST_P(AccountsTest, ASessionAuthenticatesItsUserAndOnlyItsHashIsStored) {
   const std::string key = accounts_.create_key("alice");
   const auto session = accounts_.start_session(key);
   ASSERT_TRUE(session);
@@ -141,14 +122,12 @@ TEST_F(AccountsTest, ASessionAuthenticatesItsUserAndOnlyItsHashIsStored) {
   EXPECT_FALSE(accounts_.start_session(""));
   EXPECT_EQ(accounts_.start_session("server-token")->user, (User{"local", "local", true}));
 
-  Accounts reopened(dir_.path() / "runt.sqlite", "server-token");  // a restart
+  auto reopened = open("server-token");  // a restart
   EXPECT_EQ(reopened.session_user(session->id), session->user);
-  std::ifstream file(dir_.path() / "runt.sqlite", std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
-  EXPECT_EQ(bytes.find(session->id), std::string::npos);
+  EXPECT_EQ(stored().find(session->id), std::string::npos);
 }
 
-TEST_F(AccountsTest, EndingASessionLogsOutThatOneOnly) {
+TEST_P(AccountsTest, EndingASessionLogsOutThatOneOnly) {
   const std::string key = accounts_.create_key("alice");
   const auto a = accounts_.start_session(key), b = accounts_.start_session(key);
   EXPECT_TRUE(accounts_.end_session(a->id));
@@ -157,7 +136,7 @@ TEST_F(AccountsTest, EndingASessionLogsOutThatOneOnly) {
   EXPECT_FALSE(accounts_.end_session(a->id));
 }
 
-TEST_F(AccountsTest, RevokingAUsersKeysEndsTheirSessions) {
+TEST_P(AccountsTest, RevokingAUsersKeysEndsTheirSessions) {
   const auto alice = accounts_.start_session(accounts_.create_key("alice"));
   const auto bob = accounts_.start_session(accounts_.create_key("bob"));
   EXPECT_EQ(accounts_.revoke_keys("alice"), 1);
@@ -168,30 +147,24 @@ TEST_F(AccountsTest, RevokingAUsersKeysEndsTheirSessions) {
   EXPECT_FALSE(accounts_.session_user(alice->id));
 }
 
-TEST_F(AccountsTest, AnotherServerTokenEndsTheOperatorsSessions) {
+TEST_P(AccountsTest, AnotherServerTokenEndsTheOperatorsSessions) {
   const auto op = accounts_.start_session("server-token");
-  EXPECT_TRUE(Accounts(dir_.path() / "runt.sqlite", "server-token").session_user(op->id));
-  EXPECT_FALSE(Accounts(dir_.path() / "runt.sqlite", "new-token").session_user(op->id));
-  EXPECT_FALSE(Accounts(dir_.path() / "runt.sqlite", "").session_user(op->id));
+  EXPECT_TRUE(open("server-token").session_user(op->id));
+  EXPECT_FALSE(open("new-token").session_user(op->id));
+  EXPECT_FALSE(open("").session_user(op->id));
 }
 
-TEST_F(AccountsTest, ASessionExpires) {
+TEST_P(AccountsTest, ASessionExpires) {
   const auto session = accounts_.start_session(accounts_.create_key("alice"));
   const auto started = std::chrono::system_clock::now();
-  {
-    storage::sqlite::Database db(dir_.path() / "runt.sqlite", "");
-    storage::sqlite::Statement q(db, "SELECT expires_at - created_at FROM sessions");
-    ASSERT_TRUE(q.step());
-    EXPECT_EQ(q.integer(0), Accounts::kSessionSeconds * 1000);
-    q.reset();
-    // As if 30 days had passed.
-    db.exec("UPDATE sessions SET expires_at = " +
-            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count()));
-  }
+  EXPECT_EQ(integer("SELECT expires_at - created_at FROM sessions"), Accounts::kSessionSeconds * 1000);
+  // As if 30 days had passed.
+  exec("UPDATE sessions SET expires_at = " +
+       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count()));
   EXPECT_FALSE(accounts_.session_user(session->id));
 }
 
-TEST_F(AccountsTest, ArtifactsBelongToTheirNotebook) {
+TEST_P(AccountsTest, ArtifactsBelongToTheirNotebook) {
   accounts_.add_artifact("nb", "abc", "image/png", 10);
   accounts_.add_artifact("nb", "abc", "image/png", 10);  // idempotent
   ASSERT_TRUE(accounts_.find_artifact("nb", "abc"));
@@ -200,7 +173,7 @@ TEST_F(AccountsTest, ArtifactsBelongToTheirNotebook) {
   EXPECT_FALSE(accounts_.find_artifact("other", "abc"));
 }
 
-TEST_F(AccountsTest, OnlyTheOperatorAndGrantedUsersMayRunCode) {
+TEST_P(AccountsTest, OnlyTheOperatorAndGrantedUsersMayRunCode) {
   user("alice");
   EXPECT_TRUE(accounts_.may_run_code("local"));
   EXPECT_FALSE(accounts_.may_run_code("alice"));  // a key and notebooks of one's own are not enough
@@ -212,7 +185,7 @@ TEST_F(AccountsTest, OnlyTheOperatorAndGrantedUsersMayRunCode) {
   EXPECT_FALSE(accounts_.may_run_code("nobody"));
 }
 
-TEST_F(AccountsTest, BadRuntimeGrantsChangeNothing) {
+TEST_P(AccountsTest, BadRuntimeGrantsChangeNothing) {
   EXPECT_THROW(accounts_.set_may_run_code("nobody", true), std::invalid_argument);
   EXPECT_FALSE(accounts_.find_user("nobody"));  // not created on the way
   EXPECT_FALSE(accounts_.may_run_code("nobody"));
@@ -220,57 +193,46 @@ TEST_F(AccountsTest, BadRuntimeGrantsChangeNothing) {
   EXPECT_TRUE(accounts_.may_run_code("local"));
 }
 
-TEST_F(AccountsTest, AKeyCanComeWithTheRightToRunCodeButNeverTakesItAway) {
+TEST_P(AccountsTest, AKeyCanComeWithTheRightToRunCodeButNeverTakesItAway) {
   accounts_.create_key("alice", {.grant_runtimes = true});
   EXPECT_TRUE(accounts_.may_run_code("alice"));
   accounts_.create_key("alice");
   EXPECT_TRUE(accounts_.may_run_code("alice"));
   accounts_.create_key("bob");
   EXPECT_FALSE(accounts_.may_run_code("bob"));
-  Accounts reopened(dir_.path() / "runt.sqlite", "");
-  EXPECT_TRUE(reopened.may_run_code("alice"));
+  EXPECT_TRUE(open("").may_run_code("alice"));
 }
 
-TEST_F(AccountsTest, NotebooksKnowTheirOwner) {
+TEST_P(AccountsTest, NotebooksKnowTheirOwner) {
   const User alice = user("alice");
   accounts_.create_notebook(alice, "nb");
   EXPECT_EQ(accounts_.owner("nb"), "alice");
   EXPECT_FALSE(accounts_.owner("missing"));
 }
 
-// A data directory written before runtime grants existed keeps its users, keys and notebooks,
-// and its users may not run code until granted.
-TEST(AccountsMigration, OlderDataDirectoriesGainRuntimeGrants) {
-  runt::testing_support::TempDir dir{"runt-accounts-old"};
-  const std::string key = "runt_" + std::string(48, 'a');
-  {
-    storage::sqlite::Database old(dir.path() / "runt.sqlite", R"(
-      CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
-      CREATE TABLE api_keys (
-        key_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), created_at INTEGER NOT NULL) STRICT;
-      CREATE TABLE notebooks (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
-      CREATE TABLE grants (
-        notebook_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
-        PRIMARY KEY (notebook_id, user_id)) STRICT, WITHOUT ROWID;
-      CREATE TABLE artifacts (
-        notebook_id TEXT NOT NULL, sha256 TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
-        created_at INTEGER NOT NULL, PRIMARY KEY (notebook_id, sha256)) STRICT, WITHOUT ROWID;
-      INSERT INTO users VALUES ('bob', 'bob', 1);
-      INSERT INTO notebooks VALUES ('nb', 'bob', 1);
-    )");
-    old.exec("INSERT INTO api_keys VALUES ('" + storage::sha256_hex(key) + "', 'bob', 1)");
-  }
-  Accounts accounts(dir.path() / "runt.sqlite", "");
-  ASSERT_TRUE(accounts.authenticate(key));
-  EXPECT_EQ(accounts.owner("nb"), "bob");
-  EXPECT_FALSE(accounts.may_run_code("bob"));
-  accounts.set_may_run_code("bob", true);
-  EXPECT_TRUE(accounts.may_run_code("bob"));
+TEST_P(AccountsTest, RevocationsMoveTheRevisionForEveryoneOnTheRecords) {
+  const auto session = accounts_.start_session(accounts_.create_key("alice"));
+  const std::uint64_t start = accounts_.revision();
+  EXPECT_EQ(accounts_.revision(), start);  // nothing revoked, nothing moved
+  accounts_.create_key("bob");
+  accounts_.create_notebook(*accounts_.find_user("bob"), "nb");
+  EXPECT_EQ(accounts_.revision(), start);
+  EXPECT_TRUE(accounts_.end_session(session->id));
+  EXPECT_GT(accounts_.revision(), start);  // seen at once by the one that revoked
+  const std::uint64_t after_logout = accounts_.revision();
+  EXPECT_FALSE(accounts_.end_session(session->id));  // no such session: no revocation
+  EXPECT_EQ(accounts_.revision(), after_logout);
+  open("").revoke_keys("bob");  // as `runt token revoke` does, in its own Accounts
+  EXPECT_EQ(open("").revision(), after_logout + 1);
 }
 
-TEST(Roles, NamesRoundTrip) {
-  for (const Role r : {Role::none, Role::reader, Role::writer, Role::owner}) EXPECT_EQ(parse_role(role_name(r)), r);
-  EXPECT_FALSE(parse_role("admin"));
+TEST_P(AccountsTest, OpeningAKnownNotebookCreatesNothing) {
+  const User alice = user("alice"), bob = user("bob");
+  EXPECT_EQ(accounts_.open_notebook(alice, "nb"), Role::owner);
+  accounts_.grant(alice, "nb", "bob", Role::writer);
+  EXPECT_EQ(accounts_.open_notebook(bob, "nb"), Role::writer);
+  EXPECT_EQ(accounts_.owner("nb"), "alice");
+  EXPECT_EQ(integer("SELECT count(*) FROM notebooks"), 1);
 }
 
 }  // namespace

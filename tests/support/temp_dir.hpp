@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -32,7 +33,9 @@ class TempDir {
  private:
   static std::string running_test() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return info ? info->name() : "suite";
+    std::string name = info ? info->name() : "suite";
+    std::replace(name.begin(), name.end(), '/', '_');  // a parametrized test's "Name/param": one directory
+    return name;
   }
   std::filesystem::path path_;
 };

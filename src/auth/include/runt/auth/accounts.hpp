@@ -9,9 +9,11 @@
 // notebook (under `runt up`) only when its owner may run code. The operator always may;
 // other users only once granted (`runt token create --runtime`, `runt token allow-runtime`).
 //
-// Lives in the server's SQLite file (tables users, api_keys, sessions, notebooks, grants,
-// runtime_grants, artifacts). Errors are exceptions: AccessDenied for a refused action, std::invalid_argument
-// for bad names, storage::StorageError for the database.
+// Lives in the server's SQLite file, or in PostgreSQL when `runt serve --store` names one
+// (tables users, api_keys, sessions, notebooks, grants, runtime_grants, artifacts, revocations
+// in both): then every node on that database serves the same users, keys, logins and access.
+// Errors are exceptions: AccessDenied for a refused action, std::invalid_argument for bad
+// names, storage::StorageError for the database.
 
 #include <cstdint>
 #include <filesystem>
@@ -56,9 +58,15 @@ struct KeyOptions {
   bool grant_runtimes = false;  // also let the user run code (never withdraws it)
 };
 
+class AccountRecords;
+
 class Accounts {
  public:
+  // In a SQLite file (runt up; runt serve without --store).
   Accounts(const std::filesystem::path& sqlite_file, std::string server_token);
+  // Where runt serve and `runt token` keep them: in the PostgreSQL database `store` names (a
+  // libpq URI, `--store`) when it is set, else in data_dir/runt.sqlite.
+  static Accounts open(const std::string& store, const std::filesystem::path& data_dir, std::string server_token);
   ~Accounts();
   Accounts(const Accounts&) = delete;
   Accounts& operator=(const Accounts&) = delete;
@@ -70,8 +78,10 @@ class Accounts {
   int revoke_keys(std::string_view user_name);
   std::optional<User> authenticate(std::string_view token);
   // Moves whenever credentials are revoked (keys revoked, a logout), by this process or another
-  // one writing the same file (`runt token revoke` while the server runs): holders of open
-  // connections re-check theirs when it moves. One small query.
+  // one on the same records (`runt token revoke` while the server runs, another node): holders
+  // of open connections re-check theirs when it moves. Cheap enough for every sync frame: one
+  // small query on SQLite; on PostgreSQL a value in memory that the database's notifications
+  // keep current (a revocation anywhere is seen within milliseconds).
   std::uint64_t revision();
 
   // A browser's login: a random id (only its SHA-256 is stored) for whoever `token`
@@ -119,8 +129,10 @@ class Accounts {
   std::optional<Artifact> find_artifact(std::string_view notebook_id, std::string_view hash);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  Accounts(std::unique_ptr<AccountRecords> records, std::string server_token);
+  std::unique_ptr<AccountRecords> records_;
+  std::string server_token_;
+  std::string server_token_sha256_;
 };
 
 }  // namespace runt::auth
