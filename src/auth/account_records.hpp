@@ -47,6 +47,8 @@ class AccountRecords {
   virtual std::optional<StoredUser> user(std::string_view id) = 0;
   // Revocations so far (keys revoked, sessions ended) by any process on these records.
   virtual std::uint64_t revocations() = 0;
+  // The same read from the database now, never from memory.
+  virtual std::uint64_t revocations_now() = 0;
 
   // Also drops the sessions expired by `now`.
   virtual void add_session(std::string_view id_sha256, std::string_view user_id, std::string_view credential_sha256,

@@ -78,6 +78,8 @@ int Accounts::revoke_keys(std::string_view user_name) { return records_->remove_
 
 std::uint64_t Accounts::revision() { return records_->revocations(); }
 
+std::uint64_t Accounts::revision_now() { return records_->revocations_now(); }
+
 std::optional<User> Accounts::authenticate(std::string_view token) {
   if (token.empty()) return std::nullopt;
   if (!server_token_.empty() && same_token(token, server_token_)) return operator_user();

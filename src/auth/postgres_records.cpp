@@ -157,6 +157,12 @@ class PostgresRecords final : public AccountRecords {
     return cached_.load();
   }
 
+  std::uint64_t revocations_now() override {
+    const std::uint64_t count = read_count();
+    raise(count);
+    return cached_.load();
+  }
+
   void add_session(std::string_view id_sha256, std::string_view user_id, std::string_view credential_sha256,
                    std::int64_t now, std::int64_t expires_at) override {
     const std::lock_guard lock(mutex_);

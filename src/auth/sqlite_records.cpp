@@ -86,6 +86,8 @@ class SqliteRecords final : public AccountRecords {
     return static_cast<std::uint64_t>(revocations_.integer(0));
   }
 
+  std::uint64_t revocations_now() override { return revocations(); }
+
   void add_session(std::string_view id_sha256, std::string_view user_id, std::string_view credential_sha256,
                    std::int64_t now, std::int64_t expires_at) override {
     storage::sqlite::Transaction transaction(db_);

@@ -82,6 +82,14 @@ TEST_F(TwoNodes, ARevocationOnOneNodeReachesTheOthersRevisionWithinASecond) {
   EXPECT_EQ(a_.revision(), b_.revision());
 }
 
+// What a server asks before it takes a push: no waiting for the notification.
+TEST_F(TwoNodes, RevisionNowSeesARevocationAtOnce) {
+  const std::uint64_t before = b_.revision();
+  a_.revoke_keys("alice");
+  EXPECT_EQ(b_.revision_now(), before + 1);
+  EXPECT_EQ(b_.revision(), before + 1);  // and the cached one moved with it
+}
+
 // revision() is asked for every sync frame: on PostgreSQL it must not query the database. With
 // the revocations table locked by another transaction, a query would wait; the calls must not.
 TEST_F(TwoNodes, TheRevisionIsAnsweredFromMemory) {

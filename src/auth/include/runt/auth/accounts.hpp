@@ -83,6 +83,10 @@ class Accounts {
   // small query on SQLite; on PostgreSQL a value in memory that the database's notifications
   // keep current (a revocation anywhere is seen within milliseconds).
   std::uint64_t revision();
+  // The same, as the records have it this moment (one small query on either backend): for a
+  // push, which must not be stored after a revocation committed before it arrived, on
+  // whichever node or process that was.
+  std::uint64_t revision_now();
 
   // A browser's login: a random id (only its SHA-256 is stored) for whoever `token`
   // authenticates, nullopt for a bad token. It lasts kSessionSeconds, until it is ended, or
