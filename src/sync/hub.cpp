@@ -92,6 +92,7 @@ void Hub::dispatch(ConnectionId id, Socket& socket, ClientMessage message) {
         if constexpr (std::is_same_v<M, PullReq>) {
           pull(socket, m);
         } else if constexpr (std::is_same_v<M, PushReq>) {
+          if (push_guard_ && !push_guard_(id)) return;  // `socket` is gone with it
           push(id, socket, std::move(m));
         } else if constexpr (std::is_same_v<M, Ping>) {
           socket.connection->send(encode(ServerMessage{Pong{}}));

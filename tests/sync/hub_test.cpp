@@ -88,6 +88,30 @@ TEST_F(HubTest, PushIsStoredThenAckedThenBroadcastToEverySocketIncludingThePushe
   EXPECT_TRUE(elsewhere.frames.empty());
 }
 
+// The server's guard ends the socket of a revoked credential and says no: the push is dropped
+// unstored, and the socket's other frames still work until it is detached.
+TEST_F(HubTest, APushTheGuardRefusesIsNotStored) {
+  Socket a;
+  const auto id = hub_->attach("nb", a);
+  std::vector<Hub::ConnectionId> asked;
+  bool allow = true;
+  hub_->set_push_guard([&](Hub::ConnectionId c) {
+    asked.push_back(c);
+    if (!allow) hub_->detach(c);
+    return allow;
+  });
+  hub_->on_frame(id, push_frame("ok", 0, 1));
+  EXPECT_EQ(store_->head("nb"), 1);
+  a.frames.clear();
+  hub_->on_frame(id, pull_frame("p"));  // pulls do not ask
+  EXPECT_EQ(asked, (std::vector<Hub::ConnectionId>{id}));
+  a.frames.clear();
+  allow = false;
+  hub_->on_frame(id, push_frame("refused", 1, 1));
+  EXPECT_EQ(store_->head("nb"), 1);
+  EXPECT_TRUE(a.frames.empty());
+}
+
 TEST_F(HubTest, PullsComeInPagesOfAHundredWithRemaining) {
   Socket a;
   const auto id = hub_->attach("nb", a);

@@ -75,6 +75,9 @@ class Hub {
   // `may_push`: false for a reader, whose pushes get a WSMessage.Error and change nothing.
   // One line per refused frame or failed write, for the server log.
   void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
+  // Asked before each push is taken: false drops it (the guard has ended that socket, whose
+  // credentials were revoked).
+  void set_push_guard(std::function<bool(ConnectionId)> guard) { push_guard_ = std::move(guard); }
 
   ConnectionId attach(std::string store_id, Connection& connection, bool may_push = true);
   void detach(ConnectionId id);
@@ -132,6 +135,7 @@ class Hub {
   protocol::FrameDecoder frames_;
   schema::EventDecoder decoder_;  // checks pushed args (check_event)
   std::function<void(const std::string&)> log_ = [](const std::string&) {};
+  std::function<bool(ConnectionId)> push_guard_;
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
   struct Pending {
