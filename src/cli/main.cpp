@@ -99,10 +99,12 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
-  auto* token = app.add_subcommand("token", "Manage API keys of named users (stored in the server's data directory)");
+  auto* token = app.add_subcommand(
+      "token", "Manage API keys of named users (stored in the server's data directory, or in its --store database)");
   token->require_subcommand(1);
   std::string token_user;
   bool token_runtime = false;
+  std::string token_store;
   auto* token_create = token->add_subcommand("create", "Create an API key for a user (created when new) and print it");
   token_create->add_flag("--runtime", token_runtime,
                          "Also let the user run code: runt up starts kernels for notebooks they own (as this OS user)");
@@ -114,6 +116,8 @@ int main(int argc, char** argv) {
   for (auto* sub : {token_create, token_revoke, token_allow, token_deny}) {
     sub->add_option("--user", token_user, "User name: 1 to 64 of A-Z a-z 0-9 _ . -")->required();
     sub->add_option("--data", data_dir, "Data directory of the server (default ~/.local/share/runt)");
+    sub->add_option("--store", token_store, "The server's PostgreSQL database (its runt serve --store URI), if it has one")
+        ->envname("RUNT_STORE");
   }
 
   std::string agent_notebook, agent_token, agent_sync_url, agent_runtime_id, agent_runtime_type, agent_kernel = "python3";
@@ -298,7 +302,7 @@ int main(int argc, char** argv) {
 
   if (token->parsed()) {
     try {
-      runt::auth::Accounts accounts(std::filesystem::path(data_dir) / "runt.sqlite", "");
+      auto accounts = runt::auth::Accounts::open(token_store, data_dir, "");
       if (token_create->parsed()) {
         std::cout << accounts.create_key(token_user, {.grant_runtimes = token_runtime}) << "\n";
         std::cerr << "runt token: created an API key for " << token_user

@@ -35,8 +35,13 @@ struct ServerContext {
   // access changed, and they reconnect and are authorized afresh.
   void end_sessions(const std::string& store_id, const std::string& user_id);
   // False when sync socket `id` was ended because its credentials were revoked. When any were
-  // revoked since the last check (one small query), every open socket is checked again.
+  // revoked since the last check (accounts.revision(): one small query on SQLite, memory on
+  // PostgreSQL), every open socket is checked again.
   bool still_authorized(sync::Hub::ConnectionId id);
+  // The same before a push is taken, with the revocations as the database has them this moment:
+  // on PostgreSQL the count still_authorized uses moves by notification, which a push sent
+  // right after `runt token revoke` (on any node) can outrun. One small query per push.
+  bool may_push(sync::Hub::ConnectionId id);
   // Drops the socket with the most bytes waiting for it: the queues together hold too much.
   void shed_slowest();
 
@@ -57,6 +62,7 @@ struct ServerContext {
   boost::asio::thread_pool workers{1};
 
  private:
+  bool recheck(sync::Hub::ConnectionId id, std::uint64_t revision);
   bool flush_scheduled_ = false;
   std::uint64_t revocations_seen_ = 0;
 };

@@ -53,7 +53,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     const std::string_view path = target_path(head.target());
     if (path == "/api/health") return respond(std::move(stream_), head, http::status::ok, R"({"ok":true})", "application/json");
     if (path.starts_with("/api/")) {
-      auto caller = caller_of(server_, head);
+      std::optional<Caller> caller;
+      try {
+        caller = caller_of(server_, head);
+      } catch (const storage::StorageError& e) {  // the accounts' database (PostgreSQL) is unreachable
+        server_.log("could not check a request's credentials: " + std::string(e.what()));
+        return reply_error(std::move(stream_), head, http::status::service_unavailable,
+                           "Cannot check credentials now: the accounts database is unavailable");
+      }
       if (!caller)  // answered before a byte of the body is read
         return reply_error(std::move(stream_), head, http::status::unauthorized,
                            "Missing or invalid token: send Authorization: Bearer TOKEN (or log in with ?token=TOKEN)");

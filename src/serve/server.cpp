@@ -25,10 +25,12 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
       io(loop),
       store(options.store.empty() ? storage::open_sqlite_store(options.data_dir / "runt.sqlite")
                                   : storage::open_postgres_store(options.store)),
-      accounts(options.data_dir / "runt.sqlite", options.token),
+      // Beside the event logs: on PostgreSQL every node shares the users, keys, logins and access.
+      accounts(auth::Accounts::open(options.store, options.data_dir, options.token)),
       artifacts(options.data_dir / "artifacts"),
       hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
+  hub.set_push_guard([this](sync::Hub::ConnectionId id) { return may_push(id); });
   feed = store->watch(storage::ChangeHandlers{
       [this](const std::string& store_id, std::int64_t head) {
         asio::post(io, [this, store_id, head] { hub.log_moved(store_id, head); });
@@ -64,16 +66,35 @@ void ServerContext::end_sessions(const std::string& store_id, const std::string&
   for (const auto& s : ending) s->terminate();
 }
 
-bool ServerContext::still_authorized(sync::Hub::ConnectionId id) {
-  const std::uint64_t revision = accounts.revision();
+bool ServerContext::still_authorized(sync::Hub::ConnectionId id) { return recheck(id, accounts.revision()); }
+
+bool ServerContext::may_push(sync::Hub::ConnectionId id) {
+  if (!store->shared()) return true;  // on SQLite still_authorized asked the file for this frame
+  std::uint64_t revision = 0;
+  try {
+    revision = accounts.revision_now();
+  } catch (const storage::StorageError&) {
+    revision = accounts.revision();  // the database is away: so is the store, which refuses the push
+  }
+  return recheck(id, revision);
+}
+
+bool ServerContext::recheck(sync::Hub::ConnectionId id, std::uint64_t revision) {
   if (revision != revocations_seen_) {
     revocations_seen_ = revision;
     std::vector<std::shared_ptr<SyncSession>> revoked;
     for (const auto& [session_id, weak] : sessions) {
       auto s = weak.lock();
       if (!s) continue;
-      const auto user = authenticate(*this, s->peer().credential);
-      if (!user || user->id != s->peer().user_id) revoked.push_back(std::move(s));
+      try {
+        const auto user = authenticate(*this, s->peer().credential);
+        if (!user || user->id != s->peer().user_id) revoked.push_back(std::move(s));
+      } catch (const storage::StorageError& e) {
+        // Credentials that cannot be checked after a revocation are not trusted: the client
+        // reconnects and is authorized afresh once the accounts' database is back.
+        log("could not re-check a sync connection of " + s->peer().user_id + ": " + e.what());
+        revoked.push_back(std::move(s));
+      }
     }
     for (const auto& s : revoked) {
       log("closed a sync connection of " + s->peer().user_id + " to " + s->peer().store_id + ": its credentials were revoked");

@@ -29,6 +29,14 @@ Headers page_headers() {
   return {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
 }
 
+// The accounts live in a database that can be away (PostgreSQL restarting): the page says so
+// and the server carries on.
+void accounts_unavailable(ServerContext& server, Stream stream, const RequestHead& request, const storage::StorageError& e) {
+  server.log("could not check a browser's login: " + std::string(e.what()));
+  respond(std::move(stream), request, http::status::service_unavailable,
+          "Cannot check logins now: the accounts database is unavailable. Try again in a moment.");
+}
+
 void login_page(Stream stream, const RequestHead& request, std::string_view problem) {
   respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
           page_headers());
@@ -38,7 +46,12 @@ void login_page(Stream stream, const RequestHead& request, std::string_view prob
 // history.
 void log_in(ServerContext& server, Stream stream, const RequestHead& request, std::string_view token,
             const std::string& location) {
-  const auto session = server.accounts.start_session(token);
+  std::optional<auth::Accounts::Session> session;
+  try {
+    session = server.accounts.start_session(token);
+  } catch (const storage::StorageError& e) {
+    return accounts_unavailable(server, std::move(stream), request, e);
+  }
   if (!session) return login_page(std::move(stream), request, "The token in this link is not valid.");
   server.log(session->user.id + " logged in a browser");
   const std::string cookie = web::session_cookie(server.cookie_name, session->id);
@@ -112,7 +125,12 @@ void serve_web_ui(ServerContext& server, Stream stream, const Request& request) 
   const auto dest = request.find("Sec-Fetch-Dest");
   const bool navigation = dest == request.end() || dest->value() == "document";
   if (auto link = web::token_link(target); link && navigation) {
-    const auto user = server.accounts.authenticate(link->token);
+    std::optional<auth::User> user;
+    try {
+      user = server.accounts.authenticate(link->token);
+    } catch (const storage::StorageError& e) {
+      return accounts_unavailable(server, std::move(stream), request, e);
+    }
     if (!user) return login_page(std::move(stream), request, "The token in this link is not valid.");
     const auto site = request.find("Sec-Fetch-Site");
     if (!web::may_log_in_directly(site == request.end() ? std::nullopt : std::optional<std::string_view>(site->value()))) {
@@ -125,7 +143,13 @@ void serve_web_ui(ServerContext& server, Stream stream, const Request& request) 
     return log_in(server, std::move(stream), request, link->token, link->location);
   }
   const bool asset = path.starts_with("/assets/");
-  if (!caller_of(server, request)) {
+  bool logged_in = false;
+  try {
+    logged_in = caller_of(server, request).has_value();
+  } catch (const storage::StorageError& e) {
+    return accounts_unavailable(server, std::move(stream), request, e);
+  }
+  if (!logged_in) {
     if (asset)
       return respond(std::move(stream), request, http::status::unauthorized,
                      "Log in first: open the URL runt up printed (it ends with ?token=)");

@@ -5,7 +5,7 @@ import { makeAdapter } from '@livestore/adapter-node'
 import { createStorePromise, Events, makeSchema, Schema, State } from '@livestore/livestore'
 import { makeCfSync } from '@livestore/sync-cf'
 import { createHash } from 'node:crypto'
-import { createKey, rawSocket, sleep, startServer, upgradeStatus } from './server.mjs'
+import { createKey, rawSocket, sleep, startServer, storeArgs, upgradeStatus } from './server.mjs'
 
 const runt = process.argv[2]
 const server = await startServer(runt, { extraArgs: ['--max-upload-bytes', '1000000'] })
@@ -162,10 +162,10 @@ expect('a cookie holding the raw token does not', (await fetch(`http://127.0.0.1
   { headers: { Cookie: carolCookie.replace(/=.*/, `=${carol}`) } })).status === 401)
 
 // Revoked keys stop working, and so do the browser logins they started.
-const revoke = (await import('node:child_process')).spawnSync(runt, ['token', 'revoke', '--user', 'carol', '--data', server.dataDir])
+const revoke = (await import('node:child_process')).spawnSync(runt, ['token', 'revoke', '--user', 'carol', '--data', server.dataDir, ...storeArgs(server.dataDir)])
 expect('runt token revoke', revoke.status === 0 && (await api(carol, '/me')).status === 401)
 expect('... ends her browser login', (await byCookie()).status === 401)
-expect('bad user name refused by runt token create', (await import('node:child_process')).spawnSync(runt, ['token', 'create', '--user', 'local', '--data', server.dataDir]).status === 2)
+expect('bad user name refused by runt token create', (await import('node:child_process')).spawnSync(runt, ['token', 'create', '--user', 'local', '--data', server.dataDir, ...storeArgs(server.dataDir)]).status === 2)
 
 await aliceStore.shutdown().catch(() => {})
 await bobStore.shutdown().catch(() => {})

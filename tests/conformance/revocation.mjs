@@ -2,7 +2,7 @@
 // role change does; nothing they send after the revocation is stored (finding M3).
 // Usage: node --experimental-websocket revocation.mjs RUNT_BINARY
 import { spawnSync } from 'node:child_process'
-import { checks, createKey, rawSocket, sleep, startServer, upgradeStatus } from './server.mjs'
+import { checks, createKey, rawSocket, sleep, startServer, storeArgs, upgradeStatus } from './server.mjs'
 
 const runt = process.argv[2]
 const server = await startServer(runt)
@@ -18,7 +18,7 @@ bob.send({ _tag: 'WSMessage.PushReq', requestId: 'before', batch: [event('before
 const before = await bob.next((m) => m.requestId === 'before')
 expect('bob pushes while his key is valid', before._tag === 'WSMessage.PushAck')
 
-const revoked = spawnSync(runt, ['token', 'revoke', '--user', 'bob', '--data', server.dataDir], { encoding: 'utf8' })
+const revoked = spawnSync(runt, ['token', 'revoke', '--user', 'bob', '--data', server.dataDir, ...storeArgs(server.dataDir)], { encoding: 'utf8' })
 expect('runt token revoke succeeds while the server runs', revoked.status === 0, revoked.stderr)
 // Bob pushes at once, on the socket opened before the revocation.
 bob.send({ _tag: 'WSMessage.PushReq', requestId: 'after', batch: [event('after', 2)] })

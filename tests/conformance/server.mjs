@@ -94,9 +94,10 @@ export const upgradeStatus = (port, storeId, payload) => new Promise((resolve) =
   req.end()
 })
 
-// `runt token create --user NAME` against a server's data directory: the new API key.
+// `runt token create --user NAME` against a server's data directory (and its database, when it
+// keeps notebooks in PostgreSQL): the new API key.
 export const createKey = (runt, dataDir, user) => {
-  const r = spawnSync(runt, ['token', 'create', '--user', user, '--data', dataDir], { encoding: 'utf8' })
+  const r = spawnSync(runt, ['token', 'create', '--user', user, '--data', dataDir, ...storeArgs(dataDir)], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`runt token create failed: ${r.stderr}`)
   return r.stdout.trim()
 }

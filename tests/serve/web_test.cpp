@@ -133,11 +133,11 @@ class WebTest : public testing::Test {
   }
   std::string operator_cookie_;
   std::string api_key(const std::string& user) {
-    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
+    auto accounts = runt::testing_support::ServerThread::accounts_for(dir_.path() / "data", kToken);
     return accounts.create_key(user);
   }
   void grant(const std::string& notebook, const std::string& user, auth::Role role) {
-    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", kToken);
+    auto accounts = runt::testing_support::ServerThread::accounts_for(dir_.path() / "data", kToken);
     accounts.grant(*accounts.authenticate(kToken), notebook, user, role);
   }
   std::int64_t head(const std::string& notebook) {
@@ -315,7 +315,7 @@ TEST_F(WebTest, RevokingAUsersKeysEndsTheirLogins) {
   const std::string alice = log_in(api_key("alice")), bob = log_in(api_key("bob"));
   ASSERT_EQ(get("/api/me", {{"Cookie", alice}}).result(), http::status::ok);
   {
-    auth::Accounts accounts(dir_.path() / "data" / "runt.sqlite", "");  // as `runt token revoke` opens it
+    auto accounts = runt::testing_support::ServerThread::accounts_for(dir_.path() / "data");  // as `runt token revoke`
     EXPECT_EQ(accounts.revoke_keys("alice"), 1);
   }
   EXPECT_EQ(get("/api/me", {{"Cookie", alice}}).result(), http::status::unauthorized);

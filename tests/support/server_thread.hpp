@@ -6,6 +6,7 @@
 // server restarted on the same directory finds what it stored (ctest runs suites so a second
 // time: see RUNT_SERVE_ON_POSTGRES in tests/CMakeLists.txt).
 
+#include "runt/auth/accounts.hpp"
 #include "runt/serve/server.hpp"
 #include "runt/storage/postgres.hpp"
 
@@ -51,6 +52,12 @@ class ServerThread {
     storage::pg::Connection admin(cluster);
     if (admin.query("SELECT 1 FROM pg_database WHERE datname = $1", {name}).empty()) admin.exec("CREATE DATABASE " + name);
     return with_database(cluster, name);
+  }
+
+  // The accounts of the server on `data` (in its SQLite file, or its PostgreSQL database), as
+  // `runt token` opens them.
+  static auth::Accounts accounts_for(const std::filesystem::path& data, std::string token = "") {
+    return auth::Accounts::open(test_store_for(data), data, std::move(token));
   }
 
  private:

@@ -109,7 +109,7 @@ TEST_F(SyncClientTest, AReadersCommitsAreRefusedAndRolledBack) {
   ASSERT_TRUE(run_until([&] { return owner->replica().synced() && owner->replica().head() == 1; })) << log_;
   std::string reader_key;
   {
-    auth::Accounts accounts(dir_.path() / "runt.sqlite", "operator-token");
+    auto accounts = runt::testing_support::ServerThread::accounts_for(dir_.path(), "operator-token");
     reader_key = accounts.create_key("reader");
     accounts.grant(*accounts.authenticate("operator-token"), "nb", "reader", auth::Role::reader);
   }
