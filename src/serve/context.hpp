@@ -49,7 +49,7 @@ struct ServerContext {
   boost::asio::io_context& io;
   std::unique_ptr<storage::EventStore> store;
   auth::Accounts accounts;
-  storage::ArtifactStore artifacts;
+  std::unique_ptr<storage::ArtifactStore> artifacts;
   sync::Hub hub;
   // Other nodes' appends, when the store is shared (PostgreSQL); handed to the hub on the loop.
   std::unique_ptr<storage::ChangeFeed> feed;

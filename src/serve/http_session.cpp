@@ -96,7 +96,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return reply_error(std::move(stream_), head, refusal->status, refusal->message);
     if (head_->content_length().value_or(0) > server_.options.max_upload_bytes)
       return too_large(head, server_.options.max_upload_bytes);
-    const auto file = server_.artifacts.new_staging_file();
+    const auto file = server_.artifacts->new_staging_file();
     auto body = std::make_shared<http::request_parser<http::file_body>>(std::move(*head_));
     body->body_limit(server_.options.max_upload_bytes);
     beast::error_code ec;

@@ -216,17 +216,40 @@ void RestApi::artifacts(Stream& stream, const Request& request, const std::vecto
     const auto meta = sync::is_valid_store_id(notebook) && server_.accounts.role(user, notebook) >= auth::Role::reader
                           ? server_.accounts.find_artifact(notebook, hash)
                           : std::nullopt;
-    const auto file = meta ? server_.artifacts.file_of(hash) : std::nullopt;
-    if (!file) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
+    if (!meta) return reply_error(std::move(stream), request, http::status::not_found, "Artifact not found: " + notebook + "/" + hash);
     // Served from the app's origin: never let an upload run script there, as a page (HTML, SVG:
     // the sandbox) or as a script another page loads (anything not known to be inert: a download).
     const auto type = web::artifact_type(meta->content_type);
-    Headers headers{{"Content-Security-Policy", "sandbox"},
-                    {"Cache-Control", "private, max-age=31536000, immutable"},
-                    {"X-Content-Type-Options", "nosniff"},
-                    {"Cross-Origin-Resource-Policy", "same-origin"}};
-    if (type.download) headers.emplace_back("Content-Disposition", "attachment");
-    return respond_file(std::move(stream), request, *file, type.content_type, headers);
+    auto send = [type, missing = "Artifact not found: " + notebook + "/" + hash](Stream to, const RequestHead& asked,
+                                                                                  const std::optional<std::filesystem::path>& file) {
+      if (!file) return reply_error(std::move(to), asked, http::status::not_found, missing);
+      Headers headers{{"Content-Security-Policy", "sandbox"},
+                      {"Cache-Control", "private, max-age=31536000, immutable"},
+                      {"X-Content-Type-Options", "nosniff"},
+                      {"Cross-Origin-Resource-Policy", "same-origin"}};
+      if (type.download) headers.emplace_back("Content-Disposition", "attachment");
+      respond_file(std::move(to), asked, *file, type.content_type, headers);
+    };
+    if (!server_.artifacts->shared()) return send(std::move(stream), request, server_.artifacts->file_of(hash));
+    // A shared store may fetch the content from the database first (up to hundreds of MiB):
+    // on a worker, the answer back on the loop.
+    auto connection = std::make_shared<Stream>(std::move(stream));
+    auto head = std::make_shared<RequestHead>(request.base());
+    asio::post(server_.workers, [this, hash, send, connection, head] {
+      std::optional<std::filesystem::path> file;
+      std::optional<std::string> failure;
+      try {
+        file = server_.artifacts->file_of(hash);
+      } catch (const storage::StorageError& e) {
+        failure = e.what();
+      }
+      asio::post(server_.io, [this, send, connection, head, file, failure] {
+        if (!failure) return send(std::move(*connection), *head, file);
+        server_.log("storage error: " + *failure);
+        reply_error(std::move(*connection), *head, http::status::internal_server_error, *failure);
+      });
+    });
+    return;
   }
   return reply_error(std::move(stream), request, http::status::not_found, "Not found");
 }

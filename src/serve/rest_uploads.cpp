@@ -73,7 +73,7 @@ void RestApi::finish_upload(Stream stream, const RequestHead& request, const Cal
   if (upload.kind == Upload::Kind::artifact) {
     asio::post(server_.workers, [this, upload, staged, answer, connection, head] {
       try {
-        const auto adopted = server_.artifacts.adopt(staged);
+        const auto adopted = server_.artifacts->adopt(staged);
         asio::post(server_.io, [this, upload, adopted, connection, head] {
           try {
             server_.accounts.add_artifact(upload.notebook_id, adopted.hash, upload.content_type, static_cast<std::int64_t>(adopted.size));

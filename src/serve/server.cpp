@@ -9,6 +9,7 @@
 #include "sync_session.hpp"
 #include "web.hpp"
 
+#include "runt/storage/artifact_store.hpp"
 #include "runt/storage/event_store.hpp"
 
 #include <chrono>
@@ -25,9 +26,12 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
       io(loop),
       store(options.store.empty() ? storage::open_sqlite_store(options.data_dir / "runt.sqlite")
                                   : storage::open_postgres_store(options.store)),
-      // Beside the event logs: on PostgreSQL every node shares the users, keys, logins and access.
+      // Beside the event logs: on PostgreSQL every node shares the users, keys, logins and access,
+      // and serves every artifact; the data directory keeps only uploads in flight and copies
+      // fetched for downloads.
       accounts(auth::Accounts::open(options.store, options.data_dir, options.token)),
-      artifacts(options.data_dir / "artifacts"),
+      artifacts(options.store.empty() ? storage::open_file_artifact_store(options.data_dir / "artifacts")
+                                      : storage::open_postgres_artifact_store(options.store, options.data_dir / "artifact-cache")),
       hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
   hub.set_push_guard([this](sync::Hub::ConnectionId id) { return may_push(id); });

@@ -1,8 +1,6 @@
-#include "runt/storage/artifact_store.hpp"
+// Artifacts as files in the data directory (runt serve without --store).
 
-#include "temp_dir.hpp"
-
-#include <gtest/gtest.h>
+#include "artifact_store_contract.hpp"
 
 namespace runt::storage {
 namespace {
@@ -12,28 +10,16 @@ TEST(Sha256, MatchesTheStandardTestVectors) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST(ArtifactStore, StoresByContentAndReadsBack) {
-  runt::testing_support::TempDir dir{"runt-artifacts"};
-  ArtifactStore store(dir.path() / "artifacts");
-  const std::string bytes("\x89PNG\r\n\x1a\n\0\0binary", 16);
-  const std::string hash = store.put(bytes);
-  EXPECT_EQ(hash, sha256_hex(bytes));
-  EXPECT_EQ(store.put(bytes), hash);  // same content, same id, stored once
-  ASSERT_TRUE(store.get(hash));
-  EXPECT_EQ(*store.get(hash), bytes);
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path() / "artifacts"), {}), 1);  // no temporaries left
-  ArtifactStore reopened(dir.path() / "artifacts");
-  EXPECT_EQ(*reopened.get(hash), bytes);
-}
+INSTANTIATE_TEST_SUITE_P(Files, ArtifactStoreContract, testing::Values(ArtifactStoreFactory(open_file_artifact_store)),
+                         [](const auto&) { return std::string("Files"); });
 
-TEST(ArtifactStore, RefusesNamesThatAreNotADigest) {
-  runt::testing_support::TempDir dir{"runt-artifacts"};
-  ArtifactStore store(dir.path() / "artifacts");
-  store.put("x");
-  EXPECT_FALSE(store.get(std::string(64, '0')));
-  EXPECT_FALSE(store.get("../../etc/passwd"));
-  EXPECT_FALSE(store.get(sha256_hex("x") + ".tmp"));
-  EXPECT_FALSE(store.get(""));
+TEST(FileArtifactStore, LeavesOneFilePerContentAndNoTemporaries) {
+  testing_support::TempDir dir{"runt-artifacts"};
+  auto store = open_file_artifact_store(dir.path() / "artifacts");
+  const std::string hash = store->put("bytes");
+  store->put("bytes");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path() / "artifacts"), {}), 1);
+  EXPECT_EQ(*store->file_of(hash), dir.path() / "artifacts" / hash);
 }
 
 }  // namespace
