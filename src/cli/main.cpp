@@ -16,6 +16,7 @@
 #include "runt/auth/accounts.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/kernel/message.hpp"
+#include "runt/migrate/migrate.hpp"
 #include "runt/serve/server.hpp"
 
 #include <CLI/CLI.hpp>
@@ -78,6 +79,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--web-dir", serve_options.web_dir, "The browser notebook's files (index.html, frame.html, assets/)")
       ->default_str(serve_options.web_dir.string());
+
+  runt::migrate::Options migrate_options;
+  auto* migrate = app.add_subcommand(
+      "migrate", "Move a data directory (SQLite logs, artifacts) into PostgreSQL for runt serve --store; safe to run again");
+  migrate->add_option("--from", migrate_options.from, "The data directory (runt serve --data)")->required();
+  migrate->add_option("--to", migrate_options.to, "The PostgreSQL database (a libpq URI, postgresql://...)")
+      ->envname("RUNT_STORE")
+      ->required();
 
   runt::cli::UpOptions up_options;
   std::string up_data_dir, up_web_dir;
@@ -323,6 +332,24 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       std::cerr << "runt token: " << e.what() << "\n";
       return 2;
+    }
+    return 0;
+  }
+
+  if (migrate->parsed()) {
+    migrate_options.log = [](const std::string& line) { std::cerr << "runt migrate: " << line << std::endl; };
+    try {
+      const auto summary = runt::migrate::run(migrate_options);
+      std::cout << "runt migrate: " << runt::migrate::describe(summary) << "\n";
+    } catch (const runt::migrate::BadSource& e) {
+      std::cerr << "runt migrate: " << e.what() << "\n";
+      return 2;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "runt migrate: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {  // Diverged, or a database error
+      std::cerr << "runt migrate: " << e.what() << "\n";
+      return 1;
     }
     return 0;
   }
