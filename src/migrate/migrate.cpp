@@ -1,5 +1,7 @@
 #include "runt/migrate/migrate.hpp"
 
+#include "accounts_copy.hpp"
+
 #include "runt/base/ids.hpp"
 #include "runt/storage/artifact_store.hpp"
 #include "runt/storage/event_store.hpp"
@@ -203,6 +205,9 @@ Summary run(const Options& options) {
   const auto artifacts = copy_artifacts(options);
   summary.artifacts = artifacts.total;
   summary.artifacts_copied = artifacts.copied;
+  const auto accounts = copy_accounts(sqlite_file, options.to);
+  summary.account_rows = accounts.rows;
+  summary.account_rows_copied = accounts.copied;
 
   // Verified on both sides as they are now: every log's head, and its events one by one.
   for (auto& log : summary.logs) {
@@ -219,7 +224,8 @@ std::string describe(const Summary& summary) {
   return std::to_string(summary.logs.size()) + " logs with " + std::to_string(summary.events()) + " events (" +
          std::to_string(summary.events_copied()) + " copied now, the rest already there) and " + std::to_string(summary.artifacts) +
          " artifacts (" + std::to_string(summary.artifacts_copied) +
-         " copied now); verified: every log has the same events and head on both sides, every artifact is in PostgreSQL";
+         " copied now) and " + std::to_string(summary.account_rows) + " account rows (" +
+         std::to_string(summary.account_rows_copied) + " copied now); verified: every log has the same events and head on both sides, every artifact is in PostgreSQL";
 }
 
 }  // namespace runt::migrate

@@ -3,6 +3,8 @@
 
 #include "runt/migrate/migrate.hpp"
 
+#include "runt/auth/accounts.hpp"
+
 #include "runt/protocol/frames.hpp"
 #include "runt/schema/json.hpp"
 #include "runt/storage/artifact_store.hpp"
@@ -80,7 +82,18 @@ class Migrate : public testing::Test {
     auto artifacts = storage::open_file_artifact_store(data_ / "artifacts");
     artifacts->put(std::string("\x89PNG\r\n\x1a\n\0\0", 10));
     artifacts->put(std::string((3u << 20) + 5, '\\'));
+    // Accounts: a user with a key, a login, her notebook shared with another, an artifact record.
+    auth::Accounts accounts(data_ / "runt.sqlite", "");
+    alice_key_ = accounts.create_key("alice", {.grant_runtimes = true});
+    bob_key_ = accounts.create_key("bob");
+    const auto alice = *accounts.authenticate(alice_key_);
+    accounts.create_notebook(alice, "real");
+    accounts.grant(alice, "real", "bob", auth::Role::reader);
+    accounts.add_artifact("real", sha256_of_png_, "image/png", 10);
+    session_ = accounts.start_session(alice_key_)->id;
   }
+  std::string alice_key_, bob_key_, session_;
+  const std::string sha256_of_png_ = storage::sha256_hex(std::string("\x89PNG\r\n\x1a\n\0\0", 10));
 
   Options options() const { return Options{data_, db_.uri()}; }
 
@@ -151,6 +164,20 @@ TEST_F(Migrate, RoundTripKeepsEveryLogByteForByteWithTheSameReplayAndExport) {
   auto original = storage::open_file_artifact_store(data_ / "artifacts");
   EXPECT_EQ(artifacts->hashes(), original->hashes());
   for (const auto& hash : original->hashes()) EXPECT_EQ(artifacts->get(hash), original->get(hash));
+
+  // The same people with the same keys, logins and access.
+  auto accounts = auth::Accounts::open(db_.uri(), temp_.path(), "");
+  const auto alice = accounts.authenticate(alice_key_);
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->id, "alice");
+  EXPECT_TRUE(accounts.may_run_code("alice"));
+  EXPECT_EQ(accounts.session_user(session_), alice);
+  EXPECT_EQ(accounts.owner("real"), "alice");
+  EXPECT_EQ(accounts.role(*accounts.authenticate(bob_key_), "real"), auth::Role::reader);
+  EXPECT_FALSE(accounts.may_run_code("bob"));
+  ASSERT_TRUE(accounts.find_artifact("real", sha256_of_png_));
+  EXPECT_EQ(accounts.find_artifact("real", sha256_of_png_)->content_type, "image/png");
+  EXPECT_FALSE(accounts.authenticate("runt_not-a-key"));
 }
 
 TEST_F(Migrate, RunningAgainCopiesOnlyWhatIsNew) {
@@ -164,6 +191,10 @@ TEST_F(Migrate, RunningAgainCopiesOnlyWhatIsNew) {
   EXPECT_EQ(second.events_copied(), 0);
   EXPECT_EQ(second.artifacts, 2);
   EXPECT_EQ(second.artifacts_copied, 0);
+  EXPECT_GT(second.account_rows, 5);
+  EXPECT_EQ(second.account_rows, first.account_rows);
+  EXPECT_EQ(first.account_rows_copied, first.account_rows);
+  EXPECT_EQ(second.account_rows_copied, 0);
 
   // The source moved on (the old server ran a while longer): only that is copied.
   {

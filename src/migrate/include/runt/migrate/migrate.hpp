@@ -4,7 +4,9 @@
 // one machine to many nodes.
 //
 // Event logs are copied byte for byte: every event's name, exact args text, seqNum,
-// parentSeqNum, clientId, sessionId and createdAt. Artifacts are copied by content.
+// parentSeqNum, clientId, sessionId and createdAt. Artifacts are copied by content. The
+// account tables (users, API keys, logins, notebooks, grants, runtime grants, artifact
+// records, the revocation count) row by row; a row whose key the target has is left as it is.
 //
 // Idempotent: per log only the events after the target's head are copied, once the events
 // the target has already are found identical to the source's; artifacts the target has are
@@ -52,6 +54,8 @@ struct Summary {
   std::vector<LogSummary> logs;  // by store id
   std::int64_t artifacts = 0;    // in the source, all present in the target after the move
   std::int64_t artifacts_copied = 0;
+  std::int64_t account_rows = 0;  // users, keys, logins, notebooks, grants, artifact records
+  std::int64_t account_rows_copied = 0;
   std::int64_t events() const;
   std::int64_t events_copied() const;
 };
