@@ -75,8 +75,12 @@ class FileArtifactStore final : public ArtifactStore {
 
   std::vector<std::string> hashes() override {
     std::vector<std::string> out;
-    for (const auto& entry : std::filesystem::directory_iterator(dir_))
-      if (auto name = entry.path().filename().string(); is_sha256_hex(name) && entry.is_regular_file()) out.push_back(std::move(name));
+    try {
+      for (const auto& entry : std::filesystem::directory_iterator(dir_))
+        if (auto name = entry.path().filename().string(); is_sha256_hex(name) && entry.is_regular_file()) out.push_back(std::move(name));
+    } catch (const std::filesystem::filesystem_error& e) {
+      throw StorageError("cannot list the artifacts in " + dir_.string() + ": " + e.what());
+    }
     std::sort(out.begin(), out.end());
     return out;
   }
