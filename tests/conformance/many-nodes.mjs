@@ -98,6 +98,26 @@ const chain = psql(`SELECT bool_and(seq_num = parent_seq_num + 1) AND max(seq_nu
 expect('in one unbroken chain', chain === 't')
 for (const c of clients) await c.shutdown()
 
+// --- Accounts and artifacts are the database's: a key made once works on every node, and an
+// upload to one node is served by the others ---------------------------------------------------
+const keyRun = spawnSync(runt, ['token', 'create', '--user', 'dana', '--store', uri], { encoding: 'utf8' })
+const danaKey = keyRun.stdout.trim()
+expect('runt token create --store makes a key', keyRun.status === 0 && danaKey.startsWith('runt_'), keyRun.stderr)
+const api = (node, path, init = {}) => fetch(`http://127.0.0.1:${node.port}${path}`, init)
+const me = await Promise.all([0, 2].map((n) => api(nodes[n], '/api/me', { headers: { authorization: `Bearer ${danaKey}` } }).then((r) => r.json())))
+expect('the key authenticates on nodes A and C', me.every((m) => m.id === 'dana'), JSON.stringify(me))
+const shared = 'nodes-files' + Date.now()
+await api(nodes[0], '/api/notebooks', { method: 'POST', headers: { authorization: `Bearer ${danaKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: shared }) })
+const blob = Buffer.from(Array.from({ length: 300000 }, (_, i) => i % 251))
+const uploaded = await api(nodes[0], '/api/artifacts', { method: 'POST', body: blob,
+  headers: { authorization: `Bearer ${danaKey}`, 'x-notebook-id': shared, 'content-type': 'image/png' } }).then((r) => r.json())
+const fetched = await api(nodes[2], `/api/artifacts/${uploaded.artifactId}`, { headers: { authorization: `Bearer ${danaKey}` } })
+const back = Buffer.from(await fetched.arrayBuffer())
+expect('an artifact uploaded to node A is downloaded from node C, byte for byte', fetched.status === 200 && back.equals(blob), `${fetched.status}, ${back.length} bytes`)
+spawnSync(runt, ['token', 'revoke', '--user', 'dana', '--store', uri])
+const refused = await api(nodes[2], '/api/me', { headers: { authorization: `Bearer ${danaKey}` } })
+expect('and once revoked (from any node\'s database) it works on none', refused.status === 401, String(refused.status))
+
 // --- An agent on node C runs what a client on node A asks for --------------------------------
 const notebook = 'nodes-agent' + Date.now()
 let agentLog = ''
