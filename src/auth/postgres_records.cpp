@@ -303,7 +303,7 @@ class PostgresRecords final : public AccountRecords {
 
   std::uint64_t read_count() {
     const std::lock_guard lock(mutex_);
-    return static_cast<std::uint64_t>(db_.query("SELECT count FROM revocations WHERE id = 1").integer(0, 0));
+    return static_cast<std::uint64_t>(db_.query("SELECT count FROM revocations WHERE id = 1", {}, {.prepared = true}).integer(0, 0));
   }
 
   // The count only grows: a late reader (a re-read racing a notification) never moves it back.

@@ -80,6 +80,7 @@ void Connection::ensure_connected() {
   }
   if (!broken()) return;
   PQreset(conn_);  // conn_ is never null: the constructor throws instead
+  prepared_.clear();  // a new session has none
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string reason = PQerrorMessage(conn_);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
@@ -131,8 +132,22 @@ Result Connection::run(std::string_view sql, const Param* params, size_t count, 
     formats[i] = params[i].binary() ? 1 : 0;
   }
   const std::string text(sql);
-  PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(count), nullptr, values.data(), lengths.data(),
-                             formats.data(), options.binary_results ? 1 : 0);
+  PGresult* r = nullptr;
+  if (options.prepared) {
+    auto it = prepared_.find(text);
+    if (it == prepared_.end()) {
+      const std::string name = "runt_" + std::to_string(prepared_.size() + 1);
+      PGresult* p = PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(count), nullptr);
+      if (PQresultStatus(p) != PGRES_COMMAND_OK) fail(p, text.substr(0, 60));
+      PQclear(p);
+      it = prepared_.emplace(text, name).first;
+    }
+    r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(count), values.data(), lengths.data(), formats.data(),
+                       options.binary_results ? 1 : 0);
+  } else {
+    r = PQexecParams(conn_, text.c_str(), static_cast<int>(count), nullptr, values.data(), lengths.data(),
+                     formats.data(), options.binary_results ? 1 : 0);
+  }
   const auto status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r, text.substr(0, 60));
   return Result(r);

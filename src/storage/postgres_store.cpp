@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -16,10 +18,9 @@ namespace runt::storage {
 
 namespace {
 
-// One notification carries "head store_id" lines for the logs a commit moved: a pointer to
-// the rows, never the events (NOTIFY payloads stop at 8000 bytes).
+// One notification per log a commit moved carries "head store_id": a pointer to the rows, never
+// the events (NOTIFY payloads stop at 8000 bytes; store ids are short, see is_valid_store_id).
 constexpr std::string_view kChannel = "runt_events";
-constexpr size_t kMaxPayload = 7000;
 
 // Version 1: each log's head is kept in its row, which appends lock (the order of a log is
 // decided there); events are clustered by (log, seq_num) through the primary key.
@@ -57,13 +58,27 @@ StoredEvent row_event(const pg::Result& r, int row) {
 
 #define RUNT_PG_EVENT_COLUMNS "seq_num, parent_seq_num, name, args, created_at, client_id, session_id"
 
-// A text[] literal: {"a","b"} with " and \ escaped.
-std::string text_array(const std::vector<std::string_view>& items) {
-  std::string out = "{";
+std::string_view view_of(std::string_view s) { return s; }
+std::string_view view_of(const std::optional<std::string_view>& s) { return s ? *s : std::string_view(); }
+bool is_null(std::string_view) { return false; }
+bool is_null(const std::optional<std::string_view>& s) { return !s; }
+
+// A text[] literal: {"a","b",NULL} with " and \ escaped.
+template <class Item>
+std::string text_array(const std::vector<Item>& items) {
+  size_t size = 2;
+  for (const auto& item : items) size += 3 + view_of(item).size() + view_of(item).size() / 8;
+  std::string out;
+  out.reserve(size);
+  out += '{';
   for (size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
+    if (is_null(items[i])) {
+      out += "NULL";
+      continue;
+    }
     out += '"';
-    for (const char c : items[i]) {
+    for (const char c : view_of(items[i])) {
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
@@ -120,113 +135,95 @@ class PostgresStore final : public EventStore {
   AppendResult append(std::span<const Append> appends) override {
     const std::lock_guard lock(mutex_);
     AppendResult result;
-    if (appends.empty()) return result;
-    std::vector<std::string_view> ids;
-    for (const auto& a : appends)
-      if (std::find(ids.begin(), ids.end(), a.store_id) == ids.end()) ids.push_back(a.store_id);
-    const std::string id_array = text_array(ids);
-
-    pg::Transaction transaction(db_);
-    // Every round trip is paid per push: a log whose row this store has seen committed is not
-    // inserted again (rows are never deleted). Should one be missing all the same, it is.
-    const auto create_logs = [&] {
-      db_.query("INSERT INTO event_logs (store_id) SELECT unnest($1::text[]) ON CONFLICT (store_id) DO NOTHING",
-                {id_array});
+    // Per log, the head the group expects to find and the one it leaves: the pushes of one log
+    // in a group continue each other (the Hub chains them), so a log is written whole or not.
+    struct Plan {
+      std::int64_t expected = 0;
+      std::int64_t new_head = 0;
+      std::vector<size_t> pushes;
     };
-    // Row locks in id order (no deadlock between nodes): until COMMIT no one else appends to
-    // these logs, and each push is checked against the head as it is now.
-    const auto lock_logs = [&] {
-      return db_.query("SELECT id, store_id, head FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE",
-                       {id_array});
-    };
-    const auto locked = [&] {
-      if (std::all_of(ids.begin(), ids.end(), [&](std::string_view id) { return ids_.contains(std::string(id)); })) {
-        auto known = lock_logs();
-        if (known.rows() == static_cast<int>(ids.size())) return known;
-      }
-      create_logs();
-      return lock_logs();
-    }();
-    struct Log {
-      std::int64_t id;
-      std::int64_t head;
-      bool moved = false;
-      bool conflicted = false;  // a push of this group was left out: later ones built on it
-    };
-    std::map<std::string, Log, std::less<>> logs;
-    for (int row = 0; row < locked.rows(); ++row)
-      logs.emplace(std::string(locked.text(row, 1)), Log{locked.integer(row, 0), locked.integer(row, 2)});
-
-    std::string rows;
+    std::map<std::string_view, Plan> plans;
     for (size_t i = 0; i < appends.size(); ++i) {
       const Append& a = appends[i];
-      Log& log = logs.at(a.store_id);
       if (a.events.empty()) continue;
-      if (log.conflicted || a.events.front().parentSeqNum != log.head) {  // another writer got there first
-        log.conflicted = true;
-        result.conflicts.push_back(i);
-        continue;
-      }
-      std::int64_t expected = log.head;
+      const auto [it, first] = plans.try_emplace(a.store_id);
+      Plan& plan = it->second;
+      if (first) plan.expected = plan.new_head = a.events.front().parentSeqNum;
+      std::int64_t expected = plan.new_head;
       for (const auto& e : a.events) {
         if (e.parentSeqNum != expected || e.seqNum != expected + 1)
           throw StorageError("append to " + a.store_id + ": e" + std::to_string(e.seqNum) + " (parent e" +
                              std::to_string(e.parentSeqNum) + ") does not continue the log at e" +
                              std::to_string(expected));
-        rows += std::to_string(log.id);
-        rows += '\t';
-        rows += std::to_string(e.seqNum);
-        rows += '\t';
-        rows += std::to_string(e.parentSeqNum);
-        rows += '\t';
-        pg::copy_escape(rows, e.name);
-        rows += '\t';
-        if (e.args)
-          pg::copy_escape(rows, *e.args);
-        else
-          rows += "\\N";
-        rows += '\t';
-        pg::copy_escape(rows, a.created_at);
-        rows += '\t';
-        pg::copy_escape(rows, e.clientId);
-        rows += '\t';
-        pg::copy_escape(rows, e.sessionId);
-        rows += '\n';
         expected = e.seqNum;
       }
-      log.head = expected;
-      log.moved = true;
+      plan.new_head = expected;
+      plan.pushes.push_back(i);
     }
-    // Ids are kept only once their rows are committed (a rolled-back INSERT leaves none).
-    const auto remember_ids = [&] {
-      for (const auto& [store_id, log] : logs) ids_.emplace(store_id, log.id);
-    };
-    if (rows.empty()) {
-      transaction.commit();
-      remember_ids();
-      return result;
-    }
-    db_.copy_in("COPY events (log, " RUNT_PG_EVENT_COLUMNS ") FROM STDIN", rows);
+    if (plans.empty()) return result;
 
-    std::vector<std::int64_t> moved_ids, moved_heads;
-    std::vector<std::string> payloads(1);
-    for (const auto& [store_id, log] : logs) {
-      if (!log.moved) continue;
-      moved_ids.push_back(log.id);
-      moved_heads.push_back(log.head);
-      std::string line = std::to_string(log.head) + ' ' + store_id + '\n';
-      if (payloads.back().size() + line.size() > kMaxPayload) payloads.emplace_back();
-      payloads.back() += line;
+    // A log's row is made by a statement of its own (the append below sees one snapshot, which
+    // a row inserted in it would not be in). Rows are never deleted: a row this store has seen
+    // committed is not inserted again.
+    std::vector<std::string_view> unknown;
+    for (const auto& [store_id, plan] : plans)
+      if (!ids_.contains(std::string(store_id))) unknown.push_back(store_id);
+    if (!unknown.empty())
+      db_.query("INSERT INTO event_logs (store_id) SELECT unnest($1::text[]) ON CONFLICT (store_id) DO NOTHING",
+                {text_array(unknown)});
+
+    std::vector<std::string_view> log_ids;
+    std::vector<std::int64_t> expected, new_heads;
+    for (const auto& [store_id, plan] : plans) {
+      log_ids.push_back(store_id);
+      expected.push_back(plan.expected);
+      new_heads.push_back(plan.new_head);
     }
-    // One statement (one round trip) moves the heads and queues the notifications, which are
-    // delivered to every listening node when (and only if) the transaction commits.
-    const std::vector<std::string_view> payload_views(payloads.begin(), payloads.end());
-    db_.query(
-        "WITH moved AS (UPDATE event_logs AS l SET head = v.head FROM unnest($1::bigint[], $2::bigint[]) AS v(id, head)"
-        " WHERE l.id = v.id) SELECT pg_notify($3, p) FROM unnest($4::text[]) WITH ORDINALITY AS n(p, i) ORDER BY i",
-        {integer_array(moved_ids), integer_array(moved_heads), kChannel, text_array(payload_views)});
-    transaction.commit();  // synchronous_commit=on: on the database's disk when this returns
-    remember_ids();
+    std::vector<std::string_view> event_logs, names, created, clients, sessions;
+    std::vector<std::optional<std::string_view>> args;
+    std::vector<std::int64_t> seqs, parents;
+    for (const auto& a : appends)
+      for (const auto& e : a.events) {
+        event_logs.push_back(a.store_id);
+        seqs.push_back(e.seqNum);
+        parents.push_back(e.parentSeqNum);
+        names.push_back(e.name);
+        args.push_back(e.args ? std::optional<std::string_view>(*e.args) : std::nullopt);
+        created.push_back(a.created_at);
+        clients.push_back(e.clientId);
+        sessions.push_back(e.sessionId);
+      }
+    // One statement, so one round trip and its own transaction, committed (synchronous_commit
+    // on: on the database's disk) before it answers. The rows of the logs are locked in id
+    // order (no deadlock between nodes); a log's head moves only if it is still where the
+    // group expects it (after waiting for a lock, PostgreSQL re-checks that on the row as the
+    // other writer left it), and only those logs' events are inserted. The notifications are
+    // delivered to every listening node when (and only if) the statement commits.
+    const auto moved = db_.query(
+        "WITH locked AS (SELECT id FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE),"
+        " moved AS (UPDATE event_logs AS l SET head = v.new_head"
+        "  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v(store_id, expected, new_head)"
+        "  WHERE l.store_id = v.store_id AND l.head = v.expected AND l.id IN (SELECT id FROM locked)"
+        "  RETURNING l.id, l.store_id, l.head),"
+        " written AS (INSERT INTO events (log, " RUNT_PG_EVENT_COLUMNS ")"
+        "  SELECT m.id, e.seq_num, e.parent_seq_num, e.name, e.args, e.created_at, e.client_id, e.session_id"
+        "  FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[],"
+        "   $11::text[]) AS e(store_id, seq_num, parent_seq_num, name, args, created_at, client_id, session_id)"
+        "  JOIN moved m ON m.store_id = e.store_id)"
+        " SELECT m.id, m.store_id, pg_notify($12, m.head || ' ' || m.store_id) FROM moved m",
+        {text_array(log_ids), integer_array(expected), integer_array(new_heads), text_array(event_logs),
+         integer_array(seqs), integer_array(parents), text_array(names), text_array(args), text_array(created),
+         text_array(clients), text_array(sessions), kChannel},
+        {.prepared = true});
+    std::set<std::string_view> written;
+    for (int row = 0; row < moved.rows(); ++row) {
+      ids_.emplace(std::string(moved.text(row, 1)), moved.integer(row, 0));
+      written.insert(plans.find(moved.text(row, 1))->first);
+    }
+    for (const auto& [store_id, plan] : plans)
+      if (!written.contains(store_id))  // another writer got there first
+        result.conflicts.insert(result.conflicts.end(), plan.pushes.begin(), plan.pushes.end());
+    std::sort(result.conflicts.begin(), result.conflicts.end());
     return result;
   }
 
@@ -238,7 +235,7 @@ class PostgresStore final : public EventStore {
 
   std::int64_t head(std::string_view store_id) override {
     const std::lock_guard lock(mutex_);
-    const auto r = db_.query("SELECT head FROM event_logs WHERE store_id = $1", {store_id});
+    const auto r = db_.query("SELECT head FROM event_logs WHERE store_id = $1", {store_id}, {.prepared = true});
     return r.empty() ? 0 : r.integer(0, 0);
   }
 
@@ -258,7 +255,7 @@ class PostgresStore final : public EventStore {
         " FROM (SELECT * FROM events WHERE log = $1 AND seq_num > $2 ORDER BY seq_num LIMIT $3) e"
         " WINDOW w AS (ORDER BY seq_num)) page"
         " WHERE n = 1 OR running <= $4 ORDER BY seq_num",
-        {*log, after, static_cast<std::int64_t>(std::min<size_t>(limit, 1u << 30)), capped});
+        {*log, after, static_cast<std::int64_t>(std::min<size_t>(limit, 1u << 30)), capped}, {.prepared = true});
     out.reserve(static_cast<size_t>(r.rows()));
     for (int row = 0; row < r.rows(); ++row) out.push_back(row_event(r, row));
     return out;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct pg_conn;
@@ -94,6 +95,9 @@ class Result {
 
 struct QueryOptions {
   bool binary_results = false;  // every column in binary: only for bytea reads
+  // Parsed and planned once per session (and again after a reconnect): for the statements run
+  // on every push or pull, where planning would cost more than running.
+  bool prepared = false;
 };
 
 // One connection. Not thread-safe: one user at a time (the stores hold a mutex).
@@ -138,6 +142,7 @@ class Connection {
   Result run(std::string_view sql, const Param* params, size_t count, QueryOptions options);
   std::string uri_;
   std::string session_sql_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name, this session
   pg_conn* conn_ = nullptr;
 };
 
