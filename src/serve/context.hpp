@@ -38,10 +38,11 @@ struct ServerContext {
   // revoked since the last check (accounts.revision(): one small query on SQLite, memory on
   // PostgreSQL), every open socket is checked again.
   bool still_authorized(sync::Hub::ConnectionId id);
-  // The same before a push is taken, with the revocations as the database has them this moment:
-  // on PostgreSQL the count still_authorized uses moves by notification, which a push sent
-  // right after `runt token revoke` (on any node) can outrun. One small query per push.
-  bool may_push(sync::Hub::ConnectionId id);
+  // The same before a group of pushes is written, with the revocations as the database has them
+  // this moment: on PostgreSQL the count still_authorized uses moves by notification, which a
+  // push sent right after `runt token revoke` (on any node) can outrun. One small query per
+  // group commit; the Hub drops the waiting pushes of sockets it ends.
+  void recheck_before_write();
   // Drops the socket with the most bytes waiting for it: the queues together hold too much.
   void shed_slowest();
 

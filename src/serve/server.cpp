@@ -34,7 +34,7 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
                                       : storage::open_postgres_artifact_store(options.store, options.data_dir / "artifact-cache")),
       hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
-  hub.set_push_guard([this](sync::Hub::ConnectionId id) { return may_push(id); });
+  hub.set_write_guard([this] { recheck_before_write(); });
   feed = store->watch(storage::ChangeHandlers{
       [this](const std::string& store_id, std::int64_t head) {
         asio::post(io, [this, store_id, head] { hub.log_moved(store_id, head); });
@@ -72,15 +72,17 @@ void ServerContext::end_sessions(const std::string& store_id, const std::string&
 
 bool ServerContext::still_authorized(sync::Hub::ConnectionId id) { return recheck(id, accounts.revision()); }
 
-bool ServerContext::may_push(sync::Hub::ConnectionId id) {
-  if (!store->shared()) return true;  // on SQLite still_authorized asked the file for this frame
+void ServerContext::recheck_before_write() {
+  if (!store->shared()) return;  // on SQLite still_authorized asked the file for each frame
+  // Another node's revocation may not have reached this node's listener yet: one read per group
+  // of pushes, so that nothing sent after a revocation is written.
   std::uint64_t revision = 0;
   try {
     revision = accounts.revision_now();
   } catch (const storage::StorageError&) {
-    revision = accounts.revision();  // the database is away: so is the store, which refuses the push
+    revision = accounts.revision();  // the database is away: so is the store, which refuses the pushes
   }
-  return recheck(id, revision);
+  recheck(0, revision);
 }
 
 bool ServerContext::recheck(sync::Hub::ConnectionId id, std::uint64_t revision) {

@@ -5,6 +5,8 @@
 #include "runt/schema/json.hpp"
 #include "runt/schema/timestamp.hpp"
 
+#include <set>
+
 namespace runt::sync {
 
 using namespace runt::protocol;
@@ -92,7 +94,6 @@ void Hub::dispatch(ConnectionId id, Socket& socket, ClientMessage message) {
         if constexpr (std::is_same_v<M, PullReq>) {
           pull(socket, m);
         } else if constexpr (std::is_same_v<M, PushReq>) {
-          if (push_guard_ && !push_guard_(id)) return;  // `socket` is gone with it
           push(id, socket, std::move(m));
         } else if constexpr (std::is_same_v<M, Ping>) {
           socket.connection->send(encode(ServerMessage{Pong{}}));
@@ -246,12 +247,39 @@ void Hub::push(ConnectionId id, Socket& socket, PushReq request) {
   if (!group_commit_) flush();
 }
 
+std::vector<Hub::Pending> Hub::drop_revoked(std::vector<Pending> group) {
+  std::set<ConnectionId> waiting;
+  for (const auto& p : group)
+    if (p.socket != 0 && sockets_.contains(p.socket)) waiting.insert(p.socket);
+  write_guard_();
+  std::vector<Pending> kept;
+  std::set<std::string, std::less<>> broken;  // logs whose chain lost a push
+  for (auto& p : group) {
+    if (waiting.contains(p.socket) && !sockets_.contains(p.socket)) {
+      log_("dropped a push to " + p.store_id + ": its credentials were revoked");
+      broken.insert(p.store_id);
+      continue;
+    }
+    if (broken.contains(p.store_id)) {
+      if (const auto it = sockets_.find(p.socket); it != sockets_.end())
+        it->second.connection->send(encode(ServerMessage{Error{
+            p.request.requestId,
+            protocol::invalid_parent_message(p.request.batch.front().parentSeqNum, stored_head(p.store_id))}}));
+      continue;
+    }
+    kept.push_back(std::move(p));
+  }
+  return kept;
+}
+
 void Hub::flush() {
   if (pending_.empty()) return;
   own_refused_ = false;
   std::vector<Pending> group = std::move(pending_);
   pending_.clear();
   pending_heads_.clear();
+  if (write_guard_) group = drop_revoked(std::move(group));
+  if (group.empty()) return;
   std::vector<storage::Append> appends;
   appends.reserve(group.size());
   for (const auto& p : group) appends.push_back({p.store_id, p.request.batch, p.created_at});

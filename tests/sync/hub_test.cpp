@@ -88,28 +88,36 @@ TEST_F(HubTest, PushIsStoredThenAckedThenBroadcastToEverySocketIncludingThePushe
   EXPECT_TRUE(elsewhere.frames.empty());
 }
 
-// The server's guard ends the socket of a revoked credential and says no: the push is dropped
-// unstored, and the socket's other frames still work until it is detached.
-TEST_F(HubTest, APushTheGuardRefusesIsNotStored) {
-  Socket a;
-  const auto id = hub_->attach("nb", a);
-  std::vector<Hub::ConnectionId> asked;
-  bool allow = true;
-  hub_->set_push_guard([&](Hub::ConnectionId c) {
-    asked.push_back(c);
-    if (!allow) hub_->detach(c);
-    return allow;
+// The server's guard, asked once per group before it is written, ends the socket of a
+// revoked credential: that socket's waiting push is not stored, a push of another socket that
+// built on it gets the parent error, and pushes of other notebooks are written.
+TEST_F(HubTest, PushesOfSocketsTheGuardEndsAreNotStored) {
+  hub_ = std::make_unique<Hub>(*store_, [] { return std::int64_t{1750000000000}; }, /*group_commit=*/true);
+  Socket a, b, c;
+  const auto revoked = hub_->attach("nb", a);
+  const auto other = hub_->attach("nb", b);
+  const auto elsewhere = hub_->attach("nb2", c);
+  int asked = 0;
+  bool revoke = false;
+  hub_->set_write_guard([&] {
+    ++asked;
+    if (revoke) hub_->detach(revoked);
   });
-  hub_->on_frame(id, push_frame("ok", 0, 1));
+  hub_->on_frame(revoked, push_frame("ok", 0, 1));
+  hub_->flush();
   EXPECT_EQ(store_->head("nb"), 1);
-  a.frames.clear();
-  hub_->on_frame(id, pull_frame("p"));  // pulls do not ask
-  EXPECT_EQ(asked, (std::vector<Hub::ConnectionId>{id}));
-  a.frames.clear();
-  allow = false;
-  hub_->on_frame(id, push_frame("refused", 1, 1));
+  EXPECT_EQ(asked, 1);
+  revoke = true;
+  hub_->on_frame(revoked, push_frame("gone", 1, 1));
+  hub_->on_frame(other, push_frame("built-on-it", 2, 1));
+  hub_->on_frame(elsewhere, push_frame("fine", 0, 1));
+  b.frames.clear();
+  hub_->flush();
+  EXPECT_EQ(asked, 2);  // once per group, not per push
   EXPECT_EQ(store_->head("nb"), 1);
-  EXPECT_TRUE(a.frames.empty());
+  EXPECT_EQ(store_->head("nb2"), 1);
+  ASSERT_FALSE(b.frames.empty());
+  EXPECT_NE(b.frames.front().find("Invalid parent event number"), std::string::npos) << b.frames.front();
 }
 
 TEST_F(HubTest, PullsComeInPagesOfAHundredWithRemaining) {
