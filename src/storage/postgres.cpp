@@ -161,29 +161,6 @@ Result Connection::query(std::string_view sql, const std::vector<Param>& params,
   return run(sql, params.data(), params.size(), options);
 }
 
-void Connection::copy_in(std::string_view copy_sql, std::string_view data) {
-  ensure_connected();
-  const std::string text(copy_sql);
-  PGresult* r = PQexec(conn_, text.c_str());
-  if (PQresultStatus(r) != PGRES_COPY_IN) fail(r, text.substr(0, 60));
-  PQclear(r);
-  // In pieces: PQputCopyData takes an int length.
-  constexpr size_t kPiece = 1u << 20;
-  for (size_t at = 0; at < data.size(); at += kPiece) {
-    const size_t n = std::min(kPiece, data.size() - at);
-    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) fail(nullptr, "COPY");
-  }
-  if (PQputCopyEnd(conn_, nullptr) != 1) fail(nullptr, "COPY");
-  r = PQgetResult(conn_);
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-    // Drain so the connection is usable again.
-    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
-    fail(r, "COPY");
-  }
-  PQclear(r);
-  while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
-}
-
 int Connection::socket() const { return conn_ ? PQsocket(conn_) : -1; }
 
 std::vector<Connection::Notification> Connection::take_notifications() {
@@ -195,18 +172,6 @@ std::vector<Connection::Notification> Connection::take_notifications() {
     PQfreemem(n);
   }
   return out;
-}
-
-void copy_escape(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
 }
 
 Transaction::~Transaction() {

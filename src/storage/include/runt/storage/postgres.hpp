@@ -114,8 +114,6 @@ class Connection {
   void exec(std::string_view sql);
   Result query(std::string_view sql, std::initializer_list<Param> params = {}, QueryOptions options = {});
   Result query(std::string_view sql, const std::vector<Param>& params, QueryOptions options = {});
-  // COPY ... FROM STDIN with `data` already in COPY's text format (see copy_escape).
-  void copy_in(std::string_view copy_sql, std::string_view data);
 
   // Session settings (SET ...) run now and again after every reconnect, which starts a new
   // session that would otherwise have the server's defaults.
@@ -145,9 +143,6 @@ class Connection {
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name, this session
   pg_conn* conn_ = nullptr;
 };
-
-// Appends `text` to `out` escaped for COPY's text format (backslash, tab, newline, CR).
-void copy_escape(std::string& out, std::string_view text);
 
 // BEGIN ... COMMIT, rolled back unless committed (and when the connection broke mid-way).
 class Transaction {
