@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { rawSocket, startServer } from '../tests/conformance/server.mjs'
+import { createDatabase, dropDatabase, rawSocket, startServer } from '../tests/conformance/server.mjs'
 
 const [runt, perNode = '300', pushes = '200', givenUri] = process.argv.slice(2)
 if (!runt) throw new Error('usage: fanout_nodes.mjs RUNT_BINARY [SUBSCRIBERS_PER_NODE] [PUSHES] [URI]')
@@ -35,12 +35,10 @@ if (!cluster) {
   clusterDir = join(parent, 'cluster')
   cluster = run(script, ['start', clusterDir])
 }
-const withDatabase = (uri, name) => uri.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`)
 let databases = 0
 const freshDatabase = () => {
   const name = `runt_fanout_${process.pid}_${databases++}`
-  run('psql', [cluster, '-qc', `CREATE DATABASE ${name}`])
-  return { uri: withDatabase(cluster, name), drop: () => run('psql', [cluster, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]) }
+  return { uri: createDatabase(cluster, name), drop: () => dropDatabase(cluster, name) }
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]

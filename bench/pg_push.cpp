@@ -21,6 +21,7 @@
 #include "runt/storage/event_store.hpp"
 #include "server_thread.hpp"
 #include "sync_clients.hpp"
+#include "throwaway_cluster.hpp"
 
 #include <libpq-fe.h>
 #include <sys/stat.h>
@@ -46,42 +47,6 @@ namespace {
 
 constexpr const char* kCreatedAt = "2025-06-23T03:44:09.014Z";
 
-std::string run_command(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) throw std::runtime_error("cannot run " + command);
-  std::string out;
-  std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe.get())) out += buffer.data();
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// A cluster of our own for the length of the run (pg_cluster.sh: Unix socket only, fsync on).
-class ThrowawayCluster {
- public:
-  ThrowawayCluster() {
-    std::string pattern = "/tmp/runt-bench-pg-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    parent_ = pattern;
-    ::chmod(parent_.c_str(), 0755);  // the server runs as user postgres when we are root
-    dir_ = parent_ / "cluster";
-    uri_ = run_command(script() + " start " + dir_.string());
-    if (uri_.rfind("postgresql://", 0) != 0) throw std::runtime_error("pg_cluster.sh start failed");
-  }
-  ~ThrowawayCluster() {
-    run_command(script() + " stop " + dir_.string());
-    std::error_code ignored;
-    fs::remove_all(parent_, ignored);
-  }
-  ThrowawayCluster(const ThrowawayCluster&) = delete;
-  ThrowawayCluster& operator=(const ThrowawayCluster&) = delete;
-  const std::string& uri() const { return uri_; }
-
- private:
-  static std::string script() { return std::string(RUNT_SOURCE_DIR) + "/tests/support/pg_cluster.sh"; }
-  fs::path parent_, dir_;
-  std::string uri_;
-};
 
 struct PgConnDeleter {
   void operator()(PGconn* c) const { PQfinish(c); }
@@ -209,10 +174,10 @@ struct Case {
 int main(int argc, char** argv) try {
   const int events = argc > 1 ? std::atoi(argv[1]) : 20000;
   const double seconds = argc > 2 ? std::atof(argv[2]) : 3.0;
-  std::unique_ptr<ThrowawayCluster> own;
+  std::unique_ptr<runt::testing_support::ThrowawayCluster> own;
   std::string cluster = argc > 3 ? argv[3] : "";
   if (cluster.empty()) {
-    own = std::make_unique<ThrowawayCluster>();
+    own = std::make_unique<runt::testing_support::ThrowawayCluster>();
     cluster = own->uri();
   }
   const PgConn probe = connect(cluster);

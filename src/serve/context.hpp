@@ -63,7 +63,7 @@ struct ServerContext {
   boost::asio::thread_pool workers{1};
 
  private:
-  bool recheck(sync::Hub::ConnectionId id, std::uint64_t revision);
+  void recheck(std::uint64_t revision);
   bool flush_scheduled_ = false;
   std::uint64_t revocations_seen_ = 0;
 };

@@ -70,7 +70,10 @@ void ServerContext::end_sessions(const std::string& store_id, const std::string&
   for (const auto& s : ending) s->terminate();
 }
 
-bool ServerContext::still_authorized(sync::Hub::ConnectionId id) { return recheck(id, accounts.revision()); }
+bool ServerContext::still_authorized(sync::Hub::ConnectionId id) {
+  recheck(accounts.revision());
+  return sessions.contains(id);
+}
 
 void ServerContext::recheck_before_write() {
   if (!store->shared()) return;  // on SQLite still_authorized asked the file for each frame
@@ -82,32 +85,30 @@ void ServerContext::recheck_before_write() {
   } catch (const storage::StorageError&) {
     revision = accounts.revision();  // the database is away: so is the store, which refuses the pushes
   }
-  recheck(0, revision);
+  recheck(revision);
 }
 
-bool ServerContext::recheck(sync::Hub::ConnectionId id, std::uint64_t revision) {
-  if (revision != revocations_seen_) {
-    revocations_seen_ = revision;
-    std::vector<std::shared_ptr<SyncSession>> revoked;
-    for (const auto& [session_id, weak] : sessions) {
-      auto s = weak.lock();
-      if (!s) continue;
-      try {
-        const auto user = authenticate(*this, s->peer().credential);
-        if (!user || user->id != s->peer().user_id) revoked.push_back(std::move(s));
-      } catch (const storage::StorageError& e) {
-        // Credentials that cannot be checked after a revocation are not trusted: the client
-        // reconnects and is authorized afresh once the accounts' database is back.
-        log("could not re-check a sync connection of " + s->peer().user_id + ": " + e.what());
-        revoked.push_back(std::move(s));
-      }
-    }
-    for (const auto& s : revoked) {
-      log("closed a sync connection of " + s->peer().user_id + " to " + s->peer().store_id + ": its credentials were revoked");
-      s->terminate();
+void ServerContext::recheck(std::uint64_t revision) {
+  if (revision == revocations_seen_) return;
+  revocations_seen_ = revision;
+  std::vector<std::shared_ptr<SyncSession>> revoked;
+  for (const auto& [session_id, weak] : sessions) {
+    auto s = weak.lock();
+    if (!s) continue;
+    try {
+      const auto user = authenticate(*this, s->peer().credential);
+      if (!user || user->id != s->peer().user_id) revoked.push_back(std::move(s));
+    } catch (const storage::StorageError& e) {
+      // Credentials that cannot be checked after a revocation are not trusted: the client
+      // reconnects and is authorized afresh once the accounts' database is back.
+      log("could not re-check a sync connection of " + s->peer().user_id + ": " + e.what());
+      revoked.push_back(std::move(s));
     }
   }
-  return sessions.contains(id);
+  for (const auto& s : revoked) {
+    log("closed a sync connection of " + s->peer().user_id + " to " + s->peer().store_id + ": its credentials were revoked");
+    s->terminate();
+  }
 }
 
 void ServerContext::shed_slowest() {

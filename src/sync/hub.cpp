@@ -151,11 +151,8 @@ void Hub::log_moved(const std::string& store_id, std::int64_t head) {
 }
 
 void Hub::resync() {
-  std::vector<std::string> open;
-  for (const auto& [id, socket] : sockets_)
-    if (open.empty() || open.back() != socket.store_id) open.push_back(socket.store_id);
-  std::sort(open.begin(), open.end());
-  open.erase(std::unique(open.begin(), open.end()), open.end());
+  std::set<std::string> open;
+  for (const auto& [id, socket] : sockets_) open.insert(socket.store_id);
   for (const auto& store_id : open) {
     try {
       log_moved(store_id, store_.head(store_id));

@@ -4,6 +4,7 @@
 // and a database that fails mid-way leaves nothing half-written.
 
 #include "accounts_fixture.hpp"
+#include "throwaway_cluster.hpp"
 
 #include "runt/storage/postgres.hpp"
 
@@ -216,23 +217,15 @@ TEST(AccountsSchema, IsVersionedAsTheAccountsComponent) {
 // other tests.
 TEST(AccountsOutage, ChangesFailClearlyWhileTheDatabaseIsDownAndWorkAfter) {
   const testing_support::TempDir dir("runt-accounts-outage");
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
-                                               std::filesystem::perms::others_exec);
-  const std::string cluster = (dir.path() / "c").string();
-  const std::string script = std::string(RUNT_SOURCE_DIR) + "/tests/support/pg_cluster.sh";
-  ASSERT_EQ(std::system((script + " start " + cluster + " >/dev/null").c_str()), 0);
-  const std::string uri = "postgresql:///postgres?host=" + cluster + "&user=postgres";
+  testing_support::ThrowawayCluster cluster;
+  const std::string uri = cluster.uri();
   {
     Accounts a = Accounts::open(uri, dir.path(), "server-token");
     Accounts b = Accounts::open(uri, dir.path(), "server-token");
     const std::string key = a.create_key("alice");
     const std::uint64_t known = b.revision();
     std::this_thread::sleep_for(200ms);  // b listens
-    ASSERT_EQ(std::system(("runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D " + cluster +
-                           "/data -m immediate -w stop >/dev/null 2>&1 || /usr/lib/postgresql/15/bin/pg_ctl -D " + cluster +
-                           "/data -m immediate -w stop >/dev/null")
-                              .c_str()),
-              0);
+    cluster.kill();
     for (const auto& change : std::vector<std::function<void()>>{[&] { a.create_key("bob"); },
                                                                  [&] { a.revoke_keys("alice"); },
                                                                  [&] { a.authenticate(key); }}) {
@@ -244,14 +237,13 @@ TEST(AccountsOutage, ChangesFailClearlyWhileTheDatabaseIsDownAndWorkAfter) {
       }
     }
     EXPECT_EQ(b.revision(), known);  // no exception on the sync path: what it knew stands
-    ASSERT_EQ(std::system((script + " restart " + cluster + " >/dev/null 2>&1").c_str()), 0);
+    cluster.restart();
     EXPECT_FALSE(a.find_user("bob"));   // nothing of the failed changes
     EXPECT_EQ(a.authenticate(key)->id, "alice");
     EXPECT_EQ(b.revision(), known);
     a.revoke_keys("alice");  // b's listener reconnects by itself and hears it
     EXPECT_TRUE(eventually([&] { return b.revision() > known; }, 10s));
   }
-  std::system((script + " stop " + cluster + " >/dev/null").c_str());
 }
 
 }  // namespace

@@ -10,19 +10,13 @@ import { makeCfSync } from '@livestore/sync-cf'
 import { spawn, spawnSync } from 'node:child_process'
 import net from 'node:net'
 import { cells, events as anode, outputs, queue, schema as anodeSchema, sessions } from './agent_schema.mjs'
-import { checks, sleep, startServer } from './server.mjs'
+import { checks, createDatabase, dropDatabase, psql, sleep, startServer } from './server.mjs'
 
 const runt = process.argv[2]
 const cluster = process.env.RUNT_TEST_POSTGRES
 if (!cluster) { console.error('many-nodes.mjs: RUNT_TEST_POSTGRES is not set (run it through ctest)'); process.exit(2) }
 const database = 'runt_nodes_' + process.pid + '_' + Date.now()
-const psql = (sql, uri = cluster) => {
-  const r = spawnSync('psql', [uri, '-tAc', sql], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`)
-  return r.stdout.trim()
-}
-psql(`CREATE DATABASE ${database}`)
-const uri = cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${database}`)
+const uri = createDatabase(cluster, database)
 const { failures, expect } = checks()
 const until = async (test, ms = 30000) => { const end = Date.now() + ms; while (Date.now() < end) { if (await test()) return true; await sleep(50) } return false }
 
@@ -92,9 +86,9 @@ expect('the killed node\'s client reconnects through the balancer and its commit
 expect('and it gets what everyone commits after it is back', ids(clients[1]).includes('a' + perClient) && ids(clients[1]).includes('c' + perClient))
 const gap = ids(clients[0]).filter((id) => !ids(clients[1]).includes(id))
 console.log(`(events stored while the killed node's client reconnected, which 0.3.1 cannot be told: ${gap.length}${gap.length ? ': ' + gap.join(',') : ''})`)
-const [count, distinct] = psql(`SELECT count(*) || ' ' || count(DISTINCT args) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri).split(' ').map(Number)
+const [count, distinct] = psql(uri, `SELECT count(*) || ' ' || count(DISTINCT args) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`).split(' ').map(Number)
 expect('the log holds every event exactly once', count === total && distinct === total, `${count} rows, ${distinct} distinct`)
-const chain = psql(`SELECT bool_and(seq_num = parent_seq_num + 1) AND max(seq_num) = count(*) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`, uri)
+const chain = psql(uri, `SELECT bool_and(seq_num = parent_seq_num + 1) AND max(seq_num) = count(*) FROM events e JOIN event_logs l ON l.id = e.log WHERE l.store_id = '${storeId}'`)
 expect('in one unbroken chain', chain === 't')
 for (const c of clients) await c.shutdown()
 
@@ -143,7 +137,7 @@ await browser.shutdown()
 balancer.close()
 for (const [i, node] of nodes.entries()) if (i !== 1) await node.kill('SIGTERM')
 for (const node of nodes) node.cleanup()
-psql(`DROP DATABASE ${database} WITH (FORCE)`)
+dropDatabase(cluster, database)
 if (failures.length) {
   console.error('failed:', failures.join('; '))
   for (const [i, node] of nodes.entries()) console.error(`--- node ${'abc'[i]}:\n${node.log()}`)

@@ -13,14 +13,24 @@ export const storeArgs = (dataDir) => {
   const cluster = process.env.RUNT_TEST_SERVE_STORE
   if (!cluster) return []
   const name = 'runt_conf_' + createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)
-  const exists = spawnSync('psql', [cluster, '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' })
-  if (exists.status !== 0) throw new Error(`psql failed: ${exists.stderr}`)
-  if (exists.stdout.trim() !== '1') {
-    const created = spawnSync('psql', [cluster, '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' })
-    if (created.status !== 0) throw new Error(`psql failed: ${created.stderr}`)
-  }
-  return ['--store', cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`)]
+  return ['--store', createDatabase(cluster, name, { ifMissing: true })]
 }
+
+// psql against a PostgreSQL URI; its output, trimmed.
+export const psql = (uri, sql) => {
+  const r = spawnSync('psql', [uri, '-tAc', sql], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`)
+  return r.stdout.trim()
+}
+
+// Creates database `name` on the cluster at `cluster` (a URI to any of its databases) and
+// returns its URI; `ifMissing`: an existing one is reused.
+export const createDatabase = (cluster, name, { ifMissing = false } = {}) => {
+  if (!ifMissing || psql(cluster, `SELECT 1 FROM pg_database WHERE datname = '${name}'`) !== '1') psql(cluster, `CREATE DATABASE ${name}`)
+  return cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`)
+}
+
+export const dropDatabase = (cluster, name) => psql(cluster, `DROP DATABASE ${name} WITH (FORCE)`)
 
 export const startServer = async (runt, { dataDir, port = 0, token = 'conformance-token', extraArgs = [] } = {}) => {
   dataDir ??= mkdtempSync(join(tmpdir(), 'runt-conformance-'))

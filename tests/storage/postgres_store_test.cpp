@@ -8,6 +8,7 @@
 
 #include "postgres_database.hpp"
 #include "temp_dir.hpp"
+#include "throwaway_cluster.hpp"
 
 #include <gtest/gtest.h>
 
@@ -257,42 +258,28 @@ TEST(PostgresConnection, NamesTheDatabaseItCannotReachWithoutItsPassword) {
 // it is down (nothing is acknowledged), and work again once it is back, without reopening.
 // Its own cluster: restarting the shared one would disturb the other tests.
 TEST(PostgresOutage, AppendsFailWhileTheDatabaseIsDownAndRecoverAfter) {
-  const testing_support::TempDir dir("runt-pg-outage");
-  // The server runs as user postgres, which must reach its directory.
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_exec |
-                                               std::filesystem::perms::others_exec);
-  const std::string cluster = (dir.path() / "c").string();
-  const std::string script = std::string(RUNT_SOURCE_DIR) + "/tests/support/pg_cluster.sh";
-  ASSERT_EQ(std::system((script + " start " + cluster + " >/dev/null").c_str()), 0);
-  const std::string uri = "postgresql:///postgres?host=" + cluster + "&user=postgres";
-  {
-    auto store = open_postgres_store(uri);
-    store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
-    pg::Connection plain(uri);
-    plain.set_session("SET synchronous_commit = remote_write");  // not the server's default (on)
-    Reports reports;
-    auto feed = store->watch(reports.handlers());
-    ASSERT_TRUE(reports.wait([&] { return reports.resyncs == 1; }));
-    ASSERT_EQ(std::system(("runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D " + cluster +
-                           "/data -m immediate -w stop >/dev/null 2>&1 || /usr/lib/postgresql/15/bin/pg_ctl -D " + cluster +
-                           "/data -m immediate -w stop >/dev/null")
-                              .c_str()),
-              0);
-    try {
-      store->append(std::vector<Append>{{"nb", chain(1, 1), "t"}});
-      ADD_FAILURE() << "an append without a database";
-    } catch (const StorageError& e) {
-      EXPECT_NE(std::string(e.what()).find("PostgreSQL"), std::string::npos) << e.what();
-    }
-    ASSERT_EQ(std::system((script + " restart " + cluster + " >/dev/null 2>&1").c_str()), 0);
-    // Back: the same store writes again, and the feed resyncs by itself.
+  testing_support::ThrowawayCluster cluster;
+  auto store = open_postgres_store(cluster.uri());
+  store->append(std::vector<Append>{{"nb", chain(0, 1), "t"}});
+  pg::Connection plain(cluster.uri());
+  plain.set_session("SET synchronous_commit = remote_write");  // not the server's default (on)
+  Reports reports;
+  auto feed = store->watch(reports.handlers());
+  ASSERT_TRUE(reports.wait([&] { return reports.resyncs == 1; }));
+  cluster.kill();
+  try {
     store->append(std::vector<Append>{{"nb", chain(1, 1), "t"}});
-    EXPECT_EQ(store->head("nb"), 2);
-    // A reconnect is a new session: the settings are made again (synchronous_commit above all).
-    EXPECT_EQ(plain.query("SHOW synchronous_commit").text(0, 0), "remote_write");
-    EXPECT_TRUE(reports.wait([&] { return reports.resyncs >= 2; }));
+    ADD_FAILURE() << "an append without a database";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("PostgreSQL"), std::string::npos) << e.what();
   }
-  std::system((script + " stop " + cluster + " >/dev/null").c_str());
+  cluster.restart();
+  // Back: the same store writes again, and the feed resyncs by itself.
+  store->append(std::vector<Append>{{"nb", chain(1, 1), "t"}});
+  EXPECT_EQ(store->head("nb"), 2);
+  // A reconnect is a new session: the settings are made again (synchronous_commit above all).
+  EXPECT_EQ(plain.query("SHOW synchronous_commit").text(0, 0), "remote_write");
+  EXPECT_TRUE(reports.wait([&] { return reports.resyncs >= 2; }));
 }
 
 }  // namespace

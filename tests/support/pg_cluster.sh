@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL 15 cluster for the tests: `pg_cluster.sh start DIR` creates it in DIR
 # (data in DIR/data) listening only on a Unix socket in DIR, `pg_cluster.sh stop DIR` stops it
-# and removes DIR. Run as root, the server runs as user postgres (initdb refuses root).
+# and removes DIR; `kill DIR` stops it at once as a crash would (every connection cut) and
+# `restart DIR` brings it back. Run as root, the server runs as user postgres (initdb refuses root).
 # Clients connect with postgresql:///postgres?host=DIR&user=postgres (trust, local only).
 set -euo pipefail
 action=${1:?usage: pg_cluster.sh start|stop DIR}
@@ -35,7 +36,10 @@ case "$action" in
     fi
     rm -rf "$dir"
     ;;
-  restart)  # for the tests of a database that goes away and comes back
+  kill)  # for the tests of a database that goes away and comes back
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
+  restart)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 \
       -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=300" restart >/dev/null
     ;;

@@ -2,21 +2,16 @@
 // `runt agent` (Debian's ipykernel) connected to node B. A cell typed and run in the browser
 // runs on node B's agent and its output appears in the page on node A.
 // Usage: node nodes.e2e.mjs RUNT_BINARY BUILD_DIR   (needs RUNT_TEST_POSTGRES: run it through ctest)
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { startServer } from '../../tests/conformance/server.mjs'
+import { createDatabase, dropDatabase, startServer } from '../../tests/conformance/server.mjs'
 import { checker, launchBrowser, screenshotDir, sleep, until } from './harness.mjs'
 
 const [runt, buildDir] = process.argv.slice(2)
 const cluster = process.env.RUNT_TEST_POSTGRES
 if (!cluster) { console.error('nodes.e2e.mjs: RUNT_TEST_POSTGRES is not set (run it through ctest)'); process.exit(2) }
 const database = 'runt_web_nodes_' + process.pid
-const psql = (sql) => {
-  const r = spawnSync('psql', [cluster, '-tAc', sql], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`)
-}
-psql(`CREATE DATABASE ${database}`)
-const uri = cluster.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${database}`)
+const uri = createDatabase(cluster, database)
 const shots = screenshotDir(buildDir)
 const t = checker('browser on two nodes')
 const token = 'web-nodes-token'
@@ -57,7 +52,7 @@ try {
   await b.kill('SIGTERM')
   a.cleanup()
   b.cleanup()
-  psql(`DROP DATABASE ${database} WITH (FORCE)`)
+  dropDatabase(cluster, database)
 }
 const failed = t.done()
 if (failed) console.error(`--- node A:\n${a.log()}\n--- node B:\n${b.log()}\n--- agent:\n${agentLog}`)
