@@ -9,7 +9,9 @@
 
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace runt::schema::json_views {
 

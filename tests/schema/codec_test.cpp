@@ -122,6 +122,8 @@ TEST(Codec, KnowsExactlyTheFortySevenAnodeEvents) {
   EXPECT_EQ(std::set<std::string_view>(names.begin(), names.end()).size(), 47u);
   for (auto name : names) EXPECT_TRUE(is_known_event_name(name));
   EXPECT_FALSE(is_known_event_name("uiStateSet"));  // client-only, never synced
+  for (const char* near_miss : {"", "v", "v1.", "v3.CellCreated", "v2.CellCreatedX", "V2.CellCreated", "v2.CellCreate", "v2.CellCreatee"})
+    EXPECT_FALSE(is_known_event_name(near_miss)) << near_miss;
 }
 
 struct BadArgs {
@@ -249,8 +251,13 @@ TEST(EventDecoder, BothPathsRefuseTheSameNestingDepth) {
 TEST(EventDecoder, RefusesWhatJsonParseRefuses) {
   EventDecoder decoder;
   const std::string good = R"({"name":"v1.Debug","args":{"id":"x"}})";
-  for (const std::string& bad : {"\xEF\xBB\xBF" + good, good + std::string(1, '\0') + "junk",
-                                 std::string(R"({"name":"v1.Debug","args":{"id":"a)") + "\n" + R"(b"}})"}) {
+  // A raw NUL is refused wherever it sits: the decoder relies on simdjson for that.
+  const std::string nul(1, '\0');
+  for (const std::string& bad : {"\xEF\xBB\xBF" + good, good + nul + "junk", good + nul, nul + good, good + " " + nul,
+                                 std::string(R"({"name":"v1.Debug","args":{"id":"a)") + "\n" + R"(b"}})",
+                                 std::string(R"({"name":"v1.Debug","args":{"id":"a)") + nul + R"(b"}})",
+                                 std::string(R"({"name":"v1.Debug","args":{"id":)") + nul + R"("x"}})",
+                                 std::string(R"({"name":"v1.Debug")") + nul + R"(,"args":{"id":"x"}})"}) {
     EXPECT_THROW(parse_json(bad), JsonSyntaxError);
     EXPECT_THROW(decoder.decode_event(bad), JsonSyntaxError);
   }
