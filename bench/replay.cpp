@@ -1,7 +1,9 @@
 // bench/replay: materialize a realistic 1,000,000-event notebook log on one core.
 //
 // Figures, all from this run:
-//   runt decode+materialize  JSON text -> typed events -> state (what `runt replay` does)
+//   runt decode+materialize  JSON lines -> typed events -> state, as `runt replay` does it: the
+//                            log's text decoded in batches (LogDecoder)
+//   ... line by line         the same, one EventDecoder call per line (how replay read before)
 //   runt materialize         decoded events -> state
 //   peer: SQLite             the same decoded events materialized as LiveStore does it: the
 //                            anode materializers' SQL statements against the anode tables
@@ -14,6 +16,7 @@
 // the SQLite peers, which take a minute or more, for quick runs while working on runt)
 
 #include "runt/schema/codec.hpp"
+#include "runt/schema/log_decoder.hpp"
 #include "runt/schema/materialize.hpp"
 #include "runt/schema/queries.hpp"
 
@@ -433,16 +436,15 @@ int main(int argc, char** argv) {
 
   auto t0 = std::chrono::steady_clock::now();
   std::vector<LoggedEvent> log = LogGenerator(count).generate();
-  std::vector<std::string> lines;
-  lines.reserve(log.size());
-  size_t bytes = 0;
+  std::string text;  // the log as `runt export` writes it: one event per line
   for (const auto& e : log) {
-    lines.push_back(to_js_string(encode_logged_event(e)));
-    bytes += lines.back().size() + 1;
+    text += to_js_string(encode_logged_event(e));
+    text += '\n';
   }
+  const size_t bytes = text.size();
   if (save) {
     std::ofstream out(save, std::ios::binary);
-    for (const auto& line : lines) out << line << '\n';
+    out << text;
     if (!out) {
       std::fprintf(stderr, "cannot write %s\n", save);
       return 1;
@@ -451,15 +453,30 @@ int main(int argc, char** argv) {
   std::printf("  generated log: %.1f MB of JSON lines in %.1f s (rss %ld MiB)\n", bytes / 1e6, seconds_since(t0), current_rss_mib());
 
   // 1. What `runt replay` does: parse, decode, materialize.
-  const long rss_before = current_rss_mib();
-  t0 = std::chrono::steady_clock::now();
+  const auto report = [&](const char* label, const State& state, double s, long rss_before) {
+    std::printf("  %-24s %9.0f events/s  (%.2f s; %zu cells, %zu outputs, %zu deltas; state %+ld MiB)\n", label,
+                count / s, s, state.cells.size(), state.outputs.size(), state.outputDeltas.size(), current_rss_mib() - rss_before);
+  };
   {
+    const long rss_before = current_rss_mib();
+    t0 = std::chrono::steady_clock::now();
+    State state;
+    LogDecoder decoder;
+    decoder.decode(text, 1, [&](LogLine& line) {
+      if (!line.event) std::rethrow_exception(line.error);
+      materialize(state, std::move(line.event->event));
+      return true;
+    });
+    report("runt decode+materialize", state, seconds_since(t0), rss_before);
+  }
+  {
+    const long rss_before = current_rss_mib();
+    t0 = std::chrono::steady_clock::now();
     State state;
     EventDecoder decoder;
-    for (const auto& line : lines) materialize(state, decoder.decode_logged_event(line).event);
-    const double s = seconds_since(t0);
-    std::printf("  runt decode+materialize  %9.0f events/s  (%.2f s; %zu cells, %zu outputs, %zu deltas; state %+ld MiB)\n",
-                count / s, s, state.cells.size(), state.outputs.size(), state.outputDeltas.size(), current_rss_mib() - rss_before);
+    for (size_t pos = 0, nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1)
+      materialize(state, decoder.decode_logged_event(std::string_view(text).substr(pos, nl - pos)).event);
+    report("  ... line by line", state, seconds_since(t0), rss_before);
   }
 
   // 2. Materialize already decoded events.

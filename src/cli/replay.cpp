@@ -1,9 +1,11 @@
 #include "replay.hpp"
 
 #include "runt/schema/codec.hpp"
+#include "runt/schema/log_decoder.hpp"
 #include "runt/schema/materialize.hpp"
 #include "runt/schema/state_json.hpp"
 
+#include <cstring>
 #include <istream>
 #include <map>
 #include <optional>
@@ -15,41 +17,55 @@ namespace runt::cli {
 
 using namespace runt::schema;
 
+namespace {
+
+// The log is read in blocks cut after their last newline, so memory stays bounded however long
+// the log is, and each block is decoded in batches.
+constexpr size_t kBlockBytes = 8 << 20;
+
+size_t newlines(std::string_view text) {
+  size_t count = 0;
+  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.size() - static_cast<size_t>(p - text.data())))); ++p)
+    ++count;
+  return count;
+}
+
+}  // namespace
+
 int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayOptions& options) {
   State state;
-  EventDecoder decoder;
+  LogDecoder decoder;
   std::map<std::string, size_t> unknown;
   size_t invalid = 0;  // events whose args anode clients cannot decode: skipped
   std::optional<std::int64_t> head;
-  std::string line;
-  size_t line_number = 0;
   size_t applied = 0;
+  int status = 0;
 
-  const auto fail = [&](const std::string& problem) {
-    err << "runt replay: line " << line_number << ": " << problem << "\n";
-    return 2;
-  };
-
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    LoggedEvent logged;
+  const auto on_line = [&](LogLine& line) {
+    const auto fail = [&](const std::string& problem) {
+      err << "runt replay: line " << line.number << ": " << problem << "\n";
+      status = 2;
+      return false;
+    };
     std::optional<std::string> args_problem;
-    try {
-      logged = decoder.decode_logged_event(line);
-    } catch (const JsonSyntaxError& e) {
-      return fail(std::string("malformed JSON: ") + e.what());
-    } catch (const DecodeError& e) {
-      // Servers that stored whatever they were pushed left such events in logs. Every anode
-      // client fails on them; skipping them keeps the rest of the notebook readable. A broken
-      // envelope is still an error: without it the chain cannot be checked.
+    if (!line.event) {
       try {
-        logged = decoder.decode_logged_envelope(line);
-      } catch (const DecodeError& envelope) {
-        return fail(envelope.what());
+        std::rethrow_exception(line.error);
+      } catch (const JsonSyntaxError& e) {
+        return fail(std::string("malformed JSON: ") + e.what());
+      } catch (const DecodeError& e) {
+        // Servers that stored whatever they were pushed left such events in logs. Every anode
+        // client fails on them; skipping them keeps the rest of the notebook readable. A broken
+        // envelope is still an error: without it the chain cannot be checked.
+        try {
+          line.event = decoder.lines().decode_logged_envelope(line.text);
+        } catch (const DecodeError& envelope) {
+          return fail(envelope.what());
+        }
+        args_problem = e.what();
       }
-      args_problem = e.what();
     }
+    const LoggedEvent& logged = *line.event;
     if (logged.parentSeqNum < 0 || logged.seqNum < 1)
       return fail("seqNum " + std::to_string(logged.seqNum) + " / parentSeqNum " +
                   std::to_string(logged.parentSeqNum) + " out of range (global sequence numbers start at 1)");
@@ -61,21 +77,48 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
                   " does not continue the log (previous seqNum " + std::to_string(*head) + ")");
     head = logged.seqNum;
     if (args_problem) {
-      err << "runt replay: line " << line_number << ": skipped " << *args_problem << "\n";
+      err << "runt replay: line " << line.number << ": skipped " << *args_problem << "\n";
       ++invalid;
-      continue;
+      return true;
     }
     try {
-      if (materialize(state, std::move(logged.event)))  // an unknown event is left for its name
+      if (materialize(state, std::move(line.event->event)))  // an unknown event is left for its name
         ++applied;
       else
-        ++unknown[std::string(event_name(logged.event))];
+        ++unknown[std::string(event_name(line.event->event))];
     } catch (const MaterializeError& e) {
       return fail(e.what());
     }
+    return true;
+  };
+
+  std::string block;  // whole lines only; the tail of a read waits for the next one
+  std::string tail;
+  size_t next_line = 1;
+  bool more = true;
+  while (more) {
+    block.swap(tail);
+    tail.clear();
+    const size_t kept = block.size();
+    block.reserve(kept + kBlockBytes + 4096);  // the decoder pads the block's capacity
+    block.resize(kept + kBlockBytes);
+    in.read(block.data() + kept, static_cast<std::streamsize>(kBlockBytes));
+    block.resize(kept + static_cast<size_t>(in.gcount()));
+    more = static_cast<bool>(in);
+    if (more) {
+      const size_t cut = block.rfind('\n');
+      if (cut == std::string::npos) {  // one line longer than a block: read on
+        tail.swap(block);
+        continue;
+      }
+      tail.assign(block, cut + 1);
+      block.resize(cut + 1);
+    }
+    if (!decoder.decode(block, next_line, on_line)) return status;
+    next_line += newlines(block);
   }
   if (in.bad()) {
-    err << "runt replay: read error after line " << line_number << "\n";
+    err << "runt replay: read error after line " << next_line - 1 << "\n";
     return 1;
   }
 

@@ -198,6 +198,33 @@ TEST_F(Replay, EventsAnodeClientsCannotMaterializeAreErrors) {
   EXPECT_EQ(r.err, "runt replay: line 2: v2.MarkdownOutputAppended: duplicate output delta id \"d\" (anode clients fail on this event)\n");
 }
 
+TEST_F(Replay, LogsLongerThanOneReadBlockKeepTheirLineNumbers) {
+  // runt replay reads 8 MiB at a time: 12 MiB of edits, a 9 MiB line among them, then a break
+  // in the chain whose line number must count every line of the earlier blocks.
+  const auto edit = [](int seq, const std::string& source) {
+    return R"({"name":"v1.CellSourceChanged","args":{"id":"c1","source":")" + source + R"(","modifiedBy":"u"},"seqNum":)" +
+           std::to_string(seq) + R"(,"parentSeqNum":)" + std::to_string(seq - 1) + R"(,"clientId":"a","sessionId":"s"})";
+  };
+  std::string log = std::string(kLine1) + "\n";
+  int seq = 2;
+  for (; log.size() < (3u << 20); ++seq) log += edit(seq, std::string(1000, 'a')) + "\n";
+  log += edit(seq++, std::string(9u << 20, 'b')) + "\n";
+  for (; log.size() < (14u << 20); ++seq) log += edit(seq, std::string(1000, 'c') + std::to_string(seq)) + "\n";
+  const std::string last = std::string(1000, 'c') + std::to_string(seq - 1);
+
+  auto r = run("replay " + write("long.jsonl", log).string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(runt::schema::parse_json(r.out)["cells"][0]["source"], last);
+
+  log += edit(seq + 1, "gap") + "\n";
+  r = run("replay " + write("gap.jsonl", log).string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "runt replay: line " + std::to_string(seq) + ": parentSeqNum " + std::to_string(seq) +
+                       " does not continue the log (previous seqNum " + std::to_string(seq - 1) + ")\n");
+}
+
 TEST_F(Replay, UnknownEventsAreCountedAndSkipped) {
   const std::string unknown1 = R"({"name":"v9.Future","args":{"x":1},"seqNum":2,"parentSeqNum":1,"clientId":"a","sessionId":"s"})";
   const std::string unknown2 = R"({"name":"v9.Future","seqNum":3,"parentSeqNum":2,"clientId":"a","sessionId":"s"})";
