@@ -4,6 +4,7 @@
 #include "account_records.hpp"
 
 #include "runt/storage/postgres.hpp"
+#include "runt/storage/postgres_fences.hpp"
 #include "runt/storage/postgres_listener.hpp"
 #include "runt/storage/postgres_schema.hpp"
 
@@ -33,7 +34,7 @@ constexpr std::string_view kChannel = "runt_accounts";
 //   grants         (notebook_id, user_id, role 'reader'|'writer', PK (notebook_id, user_id))
 //   runtime_grants (user_id PK -> users, granted_at)
 //   artifacts      (notebook_id, sha256, content_type, size, created_at, PK (notebook_id, sha256))
-//   revocations    (id PK = 1, count)                                  one row
+//   revocations    (id PK = 1, count)                                  one row (until version 2)
 constexpr std::string_view kAccountsV1 = R"(
   CREATE TABLE users (
     id text PRIMARY KEY,
@@ -87,7 +88,14 @@ constexpr std::string_view kAccountsV1 = R"(
   );
   INSERT INTO revocations (id, count) VALUES (1, 0);
 )";
-constexpr std::string_view kAccountsMigrations[] = {kAccountsV1};
+// Version 2: the revocation count moves to the storage fence Accounts::kRevisionFence, which
+// event appends can be conditioned on (storage/postgres_fences.hpp).
+constexpr std::string_view kAccountsV2 = R"(
+  INSERT INTO runt_fences (name, value) SELECT 'revocations', count FROM revocations WHERE count > 0
+    ON CONFLICT (name) DO UPDATE SET value = greatest(runt_fences.value, excluded.value);
+  DROP TABLE revocations;
+)";
+constexpr std::string_view kAccountsMigrations[] = {kAccountsV1, kAccountsV2};
 
 Role stored_role(const pg::Result& r, int row, int col) {
   return r.is_null(row, col) ? Role::none : parse_role(r.text(row, col)).value_or(Role::none);
@@ -97,6 +105,7 @@ class PostgresRecords final : public AccountRecords {
  public:
   explicit PostgresRecords(const std::string& uri) : db_(uri) {
     db_.exec("SET synchronous_commit = on");  // a created key or a revocation is on disk when we answer
+    pg::ensure_fences(db_);  // before the accounts' version 2, which moves its count there
     pg::ensure_schema(db_, "accounts", kAccountsMigrations);
   }
 
@@ -295,15 +304,14 @@ class PostgresRecords final : public AccountRecords {
  private:
   // Inside a transaction, under mutex_: the new count, announced to every node at COMMIT.
   std::uint64_t count_revocation() {
-    const auto r = db_.query("UPDATE revocations SET count = count + 1 WHERE id = 1 RETURNING count");
-    const std::int64_t count = r.integer(0, 0);
+    const std::uint64_t count = pg::advance_fence(db_, Accounts::kRevisionFence);
     db_.query("SELECT pg_notify($1, $2)", {kChannel, std::to_string(count)});
-    return static_cast<std::uint64_t>(count);
+    return count;
   }
 
   std::uint64_t read_count() {
     const std::lock_guard lock(mutex_);
-    return static_cast<std::uint64_t>(db_.query("SELECT count FROM revocations WHERE id = 1", {}, {.prepared = true}).integer(0, 0));
+    return pg::read_fence(db_, Accounts::kRevisionFence);
   }
 
   // The count only grows: a late reader (a re-read racing a notification) never moves it back.

@@ -2,6 +2,7 @@
 
 #include "runt/auth/accounts.hpp"
 #include "runt/storage/postgres.hpp"
+#include "runt/storage/postgres_fences.hpp"
 #include "runt/storage/sqlite.hpp"
 
 #include <vector>
@@ -69,12 +70,13 @@ AccountCounts copy_accounts(const std::filesystem::path& sqlite_file, const std:
       counts.copied += target.query(insert, params).affected();
     }
   }
-  // Revocations only ever count up: holders of open connections re-check theirs when it moves.
+  // Revocations only ever count up (on PostgreSQL, the accounts' fence): holders of open
+  // connections re-check theirs when it moves.
   if (has_table(source, "revocations")) {
     storage::sqlite::Statement count(source, "SELECT count FROM revocations WHERE id = 1");
     storage::sqlite::Reset reset{count};
     if (count.step())
-      target.query("UPDATE revocations SET count = GREATEST(count, $1) WHERE id = 1", {count.integer(0)});
+      storage::pg::raise_fence(target, auth::Accounts::kRevisionFence, static_cast<std::uint64_t>(count.integer(0)));
   }
   transaction.commit();
   return counts;

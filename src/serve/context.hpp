@@ -38,10 +38,13 @@ struct ServerContext {
   // revoked since the last check (accounts.revision(): one small query on SQLite, memory on
   // PostgreSQL), every open socket is checked again.
   bool still_authorized(sync::Hub::ConnectionId id);
-  // The same before a group of pushes is written, with the revocations as the database has them
-  // this moment: on PostgreSQL the count still_authorized uses moves by notification, which a
-  // push sent right after `runt token revoke` (on any node) can outrun. One small query per
-  // group commit; the Hub drops the waiting pushes of sockets it ends.
+  // On PostgreSQL the count still_authorized uses moves by notification, which a push sent
+  // right after `runt token revoke` (on any node) can outrun. So each group of pushes is written
+  // under the revocations fence at the count the sockets were last checked for
+  // (write_fence()); when it has moved the Hub calls recheck_before_write(), which re-checks
+  // with the count as the database has it and ends the sockets revoked, and the Hub drops
+  // their waiting pushes.
+  storage::Fence write_fence() const;
   void recheck_before_write();
   // Drops the socket with the most bytes waiting for it: the queues together hold too much.
   void shed_slowest();

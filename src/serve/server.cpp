@@ -34,7 +34,7 @@ ServerContext::ServerContext(Options o, asio::io_context& loop)
                                       : storage::open_postgres_artifact_store(options.store, options.data_dir / "artifact-cache")),
       hub(*store, base::now_ms, /*group_commit=*/true) {
   hub.set_log(options.log);
-  hub.set_write_guard([this] { recheck_before_write(); });
+  if (store->shared()) hub.set_write_guard({[this] { return write_fence(); }, [this] { recheck_before_write(); }});
   feed = store->watch(storage::ChangeHandlers{
       [this](const std::string& store_id, std::int64_t head) {
         asio::post(io, [this, store_id, head] { hub.log_moved(store_id, head); });
@@ -75,10 +75,11 @@ bool ServerContext::still_authorized(sync::Hub::ConnectionId id) {
   return sessions.contains(id);
 }
 
+storage::Fence ServerContext::write_fence() const {
+  return storage::Fence{std::string(auth::Accounts::kRevisionFence), revocations_seen_};
+}
+
 void ServerContext::recheck_before_write() {
-  if (!store->shared()) return;  // on SQLite still_authorized asked the file for each frame
-  // Another node's revocation may not have reached this node's listener yet: one read per group
-  // of pushes, so that nothing sent after a revocation is written.
   std::uint64_t revision = 0;
   try {
     revision = accounts.revision_now();

@@ -1,12 +1,12 @@
 #include "runt/storage/event_store.hpp"
 
 #include "runt/storage/postgres.hpp"
+#include "runt/storage/postgres_fences.hpp"
 #include "runt/storage/postgres_schema.hpp"
 #include "runt/storage/postgres_listener.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <algorithm>
 #include <map>
 #include <set>
 #include <mutex>
@@ -130,9 +130,73 @@ class PostgresStore final : public EventStore {
   explicit PostgresStore(const std::string& uri) : db_(uri) {
     db_.set_session("SET synchronous_commit = on");  // whatever the server's default: no ack before the disk
     ensure_schema(db_, "events", kEventsMigrations);
+    ensure_fences(db_);
   }
 
-  AppendResult append(std::span<const Append> appends) override {
+  AppendResult append(std::span<const Append> appends) override { return append_under(appends, nullptr); }
+
+  AppendResult append_if(std::span<const Append> appends, const Fence& fence) override {
+    return append_under(appends, &fence);
+  }
+
+  bool shared() const override { return true; }
+
+  std::unique_ptr<ChangeFeed> watch(ChangeHandlers handlers) override {
+    return std::make_unique<ChangeListener>(db_.uri(), std::move(handlers));
+  }
+
+  std::int64_t head(std::string_view store_id) override {
+    const std::lock_guard lock(mutex_);
+    const auto r = db_.query("SELECT head FROM event_logs WHERE store_id = $1", {store_id}, {.prepared = true});
+    return r.empty() ? 0 : r.integer(0, 0);
+  }
+
+  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) override {
+    const std::lock_guard lock(mutex_);
+    std::vector<StoredEvent> out;
+    const auto log = log_id(store_id);
+    if (!log) return out;
+    // The byte limit is applied by the database, from the values' stored sizes: an event that
+    // does not fit is never sent here.
+    const auto capped = static_cast<std::int64_t>(std::min<size_t>(max_bytes, std::numeric_limits<std::int64_t>::max()));
+    const auto r = db_.query(
+        "SELECT " RUNT_PG_EVENT_COLUMNS " FROM ("
+        " SELECT " RUNT_PG_EVENT_COLUMNS ", row_number() OVER w AS n,"
+        "  sum(octet_length(name) + coalesce(octet_length(args), 0) + octet_length(created_at)"
+        "      + octet_length(client_id) + octet_length(session_id)) OVER w AS running"
+        " FROM (SELECT * FROM events WHERE log = $1 AND seq_num > $2 ORDER BY seq_num LIMIT $3) e"
+        " WINDOW w AS (ORDER BY seq_num)) page"
+        " WHERE n = 1 OR running <= $4 ORDER BY seq_num",
+        {*log, after, static_cast<std::int64_t>(std::min<size_t>(limit, 1u << 30)), capped}, {.prepared = true});
+    out.reserve(static_cast<size_t>(r.rows()));
+    for (int row = 0; row < r.rows(); ++row) out.push_back(row_event(r, row));
+    return out;
+  }
+
+  std::optional<StoredEvent> last(std::string_view store_id, std::optional<std::string_view> name) override {
+    const std::lock_guard lock(mutex_);
+    const auto log = log_id(store_id);
+    if (!log) return std::nullopt;
+    const auto r =
+        name ? db_.query("SELECT " RUNT_PG_EVENT_COLUMNS
+                         " FROM events WHERE log = $1 AND name = $2 ORDER BY seq_num DESC LIMIT 1",
+                         {*log, *name})
+             : db_.query("SELECT " RUNT_PG_EVENT_COLUMNS " FROM events WHERE log = $1 ORDER BY seq_num DESC LIMIT 1",
+                         {*log});
+    if (r.empty()) return std::nullopt;
+    return row_event(r, 0);
+  }
+
+  std::vector<std::string> store_ids() override {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    const auto r = db_.query("SELECT store_id FROM event_logs WHERE head > 0 ORDER BY store_id");
+    for (int row = 0; row < r.rows(); ++row) out.emplace_back(r.text(row, 0));
+    return out;
+  }
+
+ private:
+  AppendResult append_under(std::span<const Append> appends, const Fence* fence) {
     const std::lock_guard lock(mutex_);
     AppendResult result;
     // Per log, the head the group expects to find and the one it leaves: the pushes of one log
@@ -198,28 +262,40 @@ class PostgresStore final : public EventStore {
     // order (no deadlock between nodes); a log's head moves only if it is still where the
     // group expects it (after waiting for a lock, PostgreSQL re-checks that on the row as the
     // other writer left it), and only those logs' events are inserted. The notifications are
-    // delivered to every listening node when (and only if) the statement commits.
+    // delivered to every listening node when (and only if) the statement commits. Under a
+    // fence nothing moves unless it holds the caller's value; the one row with a null id then
+    // says whether it did.
     const auto moved = db_.query(
-        "WITH locked AS (SELECT id FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE),"
+        "WITH fence AS (SELECT $13::text IS NULL"
+        "   OR coalesce((SELECT value FROM runt_fences WHERE name = $13::text), 0) = $14::bigint AS holds),"
+        " locked AS (SELECT id FROM event_logs WHERE store_id = ANY($1::text[]) ORDER BY id FOR UPDATE),"
         " moved AS (UPDATE event_logs AS l SET head = v.new_head"
         "  FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS v(store_id, expected, new_head)"
         "  WHERE l.store_id = v.store_id AND l.head = v.expected AND l.id IN (SELECT id FROM locked)"
+        "   AND (SELECT holds FROM fence)"
         "  RETURNING l.id, l.store_id, l.head),"
         " written AS (INSERT INTO events (log, " RUNT_PG_EVENT_COLUMNS ")"
         "  SELECT m.id, e.seq_num, e.parent_seq_num, e.name, e.args, e.created_at, e.client_id, e.session_id"
         "  FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[],"
         "   $11::text[]) AS e(store_id, seq_num, parent_seq_num, name, args, created_at, client_id, session_id)"
         "  JOIN moved m ON m.store_id = e.store_id)"
-        " SELECT m.id, m.store_id, pg_notify($12, m.head || ' ' || m.store_id) FROM moved m",
+        " SELECT m.id, m.store_id, pg_notify($12, m.head || ' ' || m.store_id), NULL FROM moved m"
+        " UNION ALL SELECT NULL, NULL, NULL, holds FROM fence",
         {text_array(log_ids), integer_array(expected), integer_array(new_heads), text_array(event_logs),
          integer_array(seqs), integer_array(parents), text_array(names), text_array(args), text_array(created),
-         text_array(clients), text_array(sessions), kChannel},
+         text_array(clients), text_array(sessions), kChannel,
+         fence ? pg::Param(fence->name) : pg::Param(std::nullopt), static_cast<std::int64_t>(fence ? fence->value : 0)},
         {.prepared = true});
     std::set<std::string_view> written;
     for (int row = 0; row < moved.rows(); ++row) {
+      if (moved.is_null(row, 0)) {
+        result.fenced = moved.text(row, 3) != "t";
+        continue;
+      }
       ids_.emplace(std::string(moved.text(row, 1)), moved.integer(row, 0));
       written.insert(plans.find(moved.text(row, 1))->first);
     }
+    if (result.fenced) return result;
     for (const auto& [store_id, plan] : plans)
       if (!written.contains(store_id))  // another writer got there first
         result.conflicts.insert(result.conflicts.end(), plan.pushes.begin(), plan.pushes.end());
@@ -227,63 +303,6 @@ class PostgresStore final : public EventStore {
     return result;
   }
 
-  bool shared() const override { return true; }
-
-  std::unique_ptr<ChangeFeed> watch(ChangeHandlers handlers) override {
-    return std::make_unique<ChangeListener>(db_.uri(), std::move(handlers));
-  }
-
-  std::int64_t head(std::string_view store_id) override {
-    const std::lock_guard lock(mutex_);
-    const auto r = db_.query("SELECT head FROM event_logs WHERE store_id = $1", {store_id}, {.prepared = true});
-    return r.empty() ? 0 : r.integer(0, 0);
-  }
-
-  std::vector<StoredEvent> read(std::string_view store_id, std::int64_t after, size_t limit, size_t max_bytes) override {
-    const std::lock_guard lock(mutex_);
-    std::vector<StoredEvent> out;
-    const auto log = log_id(store_id);
-    if (!log) return out;
-    // The byte limit is applied by the database, from the values' stored sizes: an event that
-    // does not fit is never sent here.
-    const auto capped = static_cast<std::int64_t>(std::min<size_t>(max_bytes, std::numeric_limits<std::int64_t>::max()));
-    const auto r = db_.query(
-        "SELECT " RUNT_PG_EVENT_COLUMNS " FROM ("
-        " SELECT " RUNT_PG_EVENT_COLUMNS ", row_number() OVER w AS n,"
-        "  sum(octet_length(name) + coalesce(octet_length(args), 0) + octet_length(created_at)"
-        "      + octet_length(client_id) + octet_length(session_id)) OVER w AS running"
-        " FROM (SELECT * FROM events WHERE log = $1 AND seq_num > $2 ORDER BY seq_num LIMIT $3) e"
-        " WINDOW w AS (ORDER BY seq_num)) page"
-        " WHERE n = 1 OR running <= $4 ORDER BY seq_num",
-        {*log, after, static_cast<std::int64_t>(std::min<size_t>(limit, 1u << 30)), capped}, {.prepared = true});
-    out.reserve(static_cast<size_t>(r.rows()));
-    for (int row = 0; row < r.rows(); ++row) out.push_back(row_event(r, row));
-    return out;
-  }
-
-  std::optional<StoredEvent> last(std::string_view store_id, std::optional<std::string_view> name) override {
-    const std::lock_guard lock(mutex_);
-    const auto log = log_id(store_id);
-    if (!log) return std::nullopt;
-    const auto r =
-        name ? db_.query("SELECT " RUNT_PG_EVENT_COLUMNS
-                         " FROM events WHERE log = $1 AND name = $2 ORDER BY seq_num DESC LIMIT 1",
-                         {*log, *name})
-             : db_.query("SELECT " RUNT_PG_EVENT_COLUMNS " FROM events WHERE log = $1 ORDER BY seq_num DESC LIMIT 1",
-                         {*log});
-    if (r.empty()) return std::nullopt;
-    return row_event(r, 0);
-  }
-
-  std::vector<std::string> store_ids() override {
-    const std::lock_guard lock(mutex_);
-    std::vector<std::string> out;
-    const auto r = db_.query("SELECT store_id FROM event_logs WHERE head > 0 ORDER BY store_id");
-    for (int row = 0; row < r.rows(); ++row) out.emplace_back(r.text(row, 0));
-    return out;
-  }
-
- private:
   // A log's id never changes once it exists; its absence is not kept (another node may create it).
   std::optional<std::int64_t> log_id(std::string_view store_id) {
     if (const auto it = ids_.find(std::string(store_id)); it != ids_.end()) return it->second;

@@ -248,7 +248,7 @@ std::vector<Hub::Pending> Hub::drop_revoked(std::vector<Pending> group) {
   std::set<ConnectionId> waiting;
   for (const auto& p : group)
     if (p.socket != 0 && sockets_.contains(p.socket)) waiting.insert(p.socket);
-  write_guard_();
+  write_guard_->recheck();
   std::vector<Pending> kept;
   std::set<std::string, std::less<>> broken;  // logs whose chain lost a push
   for (auto& p : group) {
@@ -269,20 +269,32 @@ std::vector<Hub::Pending> Hub::drop_revoked(std::vector<Pending> group) {
   return kept;
 }
 
+storage::AppendResult Hub::write(std::vector<Pending>& group) {
+  // A revocation elsewhere moves the fence rarely; re-checked a few times in a row, it is being
+  // revoked faster than a group can be written, and the group is refused rather than spun on.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<storage::Append> appends;
+    appends.reserve(group.size());
+    for (const auto& p : group) appends.push_back({p.store_id, p.request.batch, p.created_at});
+    if (appends.empty()) return {};
+    if (!write_guard_) return store_.append(appends);
+    storage::AppendResult result = store_.append_if(appends, write_guard_->fence());
+    if (!result.fenced) return result;
+    if (attempt == kAttempts) throw storage::StorageError("credentials keep being revoked; try again");
+    group = drop_revoked(std::move(group));
+  }
+}
+
 void Hub::flush() {
   if (pending_.empty()) return;
   own_refused_ = false;
   std::vector<Pending> group = std::move(pending_);
   pending_.clear();
   pending_heads_.clear();
-  if (write_guard_) group = drop_revoked(std::move(group));
-  if (group.empty()) return;
-  std::vector<storage::Append> appends;
-  appends.reserve(group.size());
-  for (const auto& p : group) appends.push_back({p.store_id, p.request.batch, p.created_at});
   storage::AppendResult result;
   try {
-    result = store_.append(appends);  // one durable transaction for the whole group
+    result = write(group);  // one durable transaction for the whole group
   } catch (const storage::StorageError& e) {
     log_(std::string("could not store ") + std::to_string(group.size()) + " push(es): " + e.what());
     for (const auto& p : group)

@@ -91,7 +91,14 @@ class Migrate : public testing::Test {
     accounts.grant(alice, "real", "bob", auth::Role::reader);
     accounts.add_artifact("real", sha256_of_png_, "image/png", 10);
     session_ = accounts.start_session(alice_key_)->id;
+    // Two revocations: the count a server writes pushes under must not start again at 0.
+    for (const char* left : {"carol", "dave"}) {
+      accounts.create_key(left);
+      accounts.revoke_keys(left);
+    }
+    revocations_ = accounts.revision_now();
   }
+  std::uint64_t revocations_ = 0;
   std::string alice_key_, bob_key_, session_;
   const std::string sha256_of_png_ = storage::sha256_hex(std::string("\x89PNG\r\n\x1a\n\0\0", 10));
 
@@ -178,6 +185,8 @@ TEST_F(Migrate, RoundTripKeepsEveryLogByteForByteWithTheSameReplayAndExport) {
   ASSERT_TRUE(accounts.find_artifact("real", sha256_of_png_));
   EXPECT_EQ(accounts.find_artifact("real", sha256_of_png_)->content_type, "image/png");
   EXPECT_FALSE(accounts.authenticate("runt_not-a-key"));
+  EXPECT_EQ(revocations_, 2u);
+  EXPECT_EQ(accounts.revision_now(), revocations_);
 }
 
 TEST_F(Migrate, RunningAgainCopiesOnlyWhatIsNew) {

@@ -4,6 +4,7 @@
 
 #include "runt/storage/event_store.hpp"
 #include "runt/storage/postgres.hpp"
+#include "runt/storage/postgres_fences.hpp"
 #include "runt/storage/postgres_schema.hpp"
 
 #include "postgres_database.hpp"
@@ -168,6 +169,41 @@ TEST_F(PostgresStore, PushesAnotherNodeGotAheadOfAreLeftOut) {
   // Rebased on the winner's events, the loser's push goes through.
   EXPECT_TRUE(node_b->append(std::vector<Append>{{"nb", chain(2, 1, "b"), "t"}}).conflicts.empty());
   EXPECT_EQ(node_a->head("nb"), 3);
+}
+
+// A group written under a fence: written while the fence holds the value given (0 for one never
+// advanced), nothing at all once another connection advanced it, not even the pushes to other
+// logs; conflicts are still reported apart from it.
+TEST_F(PostgresStore, AGroupUnderAFenceIsWrittenOnlyWhileItHolds) {
+  auto store = open_postgres_store(db_.uri());
+  EXPECT_FALSE(store->append_if(std::vector<Append>{{"nb", chain(0, 1), "t"}}, Fence{"revocations", 0}).fenced);
+  EXPECT_EQ(store->head("nb"), 1);
+
+  pg::Connection other(db_.uri());
+  {
+    pg::Transaction transaction(other);
+    EXPECT_EQ(pg::advance_fence(other, "revocations"), 1u);
+    transaction.commit();
+  }
+  EXPECT_EQ(pg::read_fence(other, "revocations"), 1u);
+  EXPECT_EQ(pg::read_fence(other, "never-advanced"), 0u);
+
+  const auto refused = store->append_if(std::vector<Append>{{"nb", chain(1, 1), "t"}, {"nb2", chain(0, 1), "t"}},
+                                        Fence{"revocations", 0});
+  EXPECT_TRUE(refused.fenced);
+  EXPECT_TRUE(refused.conflicts.empty());
+  EXPECT_EQ(store->head("nb"), 1);
+  EXPECT_EQ(store->head("nb2"), 0);
+  EXPECT_EQ(store->read("nb2", 0, 10).size(), 0u);
+
+  // A fence of another name does not stop it; the current value lets it through.
+  EXPECT_FALSE(store->append_if(std::vector<Append>{{"nb2", chain(0, 1), "t"}}, Fence{"something-else", 0}).fenced);
+  const auto written = store->append_if(std::vector<Append>{{"nb", chain(1, 1), "t"}}, Fence{"revocations", 1});
+  EXPECT_FALSE(written.fenced);
+  EXPECT_EQ(store->head("nb"), 2);
+  // A plain append ignores fences.
+  EXPECT_FALSE(store->append(std::vector<Append>{{"nb", chain(2, 1), "t"}}).fenced);
+  EXPECT_EQ(store->head("nb"), 3);
 }
 
 // Many writers racing on one log: every event ends up in it exactly once, in one unbroken chain.

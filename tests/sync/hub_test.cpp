@@ -2,6 +2,7 @@
 
 #include "runt/schema/codec.hpp"
 
+#include "hub_sockets.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,26 +15,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace runt::protocol;
 
-struct Socket final : Connection {
-  std::vector<std::string> frames;
-  void deliver(Frame frame) override { frames.push_back(*frame); }
-  std::vector<ServerMessage> take() {
-    std::vector<ServerMessage> out;
-    for (const auto& f : frames) out.push_back(decode_server_message(f));
-    frames.clear();
-    return out;
-  }
-};
+using Socket = testing_support::HubSocket;
+using testing_support::pull_frame;
+using testing_support::push_frame;
 
-std::string push_frame(const std::string& request, std::int64_t parent, int n, const std::string& client = "c") {
-  PushReq p{request, {}};
-  for (int i = 0; i < n; ++i)
-    p.batch.push_back(WireEvent{"v1.Debug", R"({"id":")" + request + std::to_string(i) + R"("})", parent + i + 1, parent + i, client, "s"});
-  return encode(ClientMessage{p});
-}
-std::string pull_frame(const std::string& request, std::optional<std::int64_t> cursor = std::nullopt) {
-  return encode(ClientMessage{PullReq{request, cursor}});
-}
 std::vector<std::int64_t> seqs(const PullRes& r) {
   std::vector<std::int64_t> out;
   for (const auto& e : r.batch) out.push_back(e.event.seqNum);
@@ -86,38 +71,6 @@ TEST_F(HubTest, PushIsStoredThenAckedThenBroadcastToEverySocketIncludingThePushe
   ASSERT_EQ(to_b.size(), 1u);
   EXPECT_EQ(std::get<PullRes>(to_b[0]), echo);
   EXPECT_TRUE(elsewhere.frames.empty());
-}
-
-// The server's guard, asked once per group before it is written, ends the socket of a
-// revoked credential: that socket's waiting push is not stored, a push of another socket that
-// built on it gets the parent error, and pushes of other notebooks are written.
-TEST_F(HubTest, PushesOfSocketsTheGuardEndsAreNotStored) {
-  hub_ = std::make_unique<Hub>(*store_, [] { return std::int64_t{1750000000000}; }, /*group_commit=*/true);
-  Socket a, b, c;
-  const auto revoked = hub_->attach("nb", a);
-  const auto other = hub_->attach("nb", b);
-  const auto elsewhere = hub_->attach("nb2", c);
-  int asked = 0;
-  bool revoke = false;
-  hub_->set_write_guard([&] {
-    ++asked;
-    if (revoke) hub_->detach(revoked);
-  });
-  hub_->on_frame(revoked, push_frame("ok", 0, 1));
-  hub_->flush();
-  EXPECT_EQ(store_->head("nb"), 1);
-  EXPECT_EQ(asked, 1);
-  revoke = true;
-  hub_->on_frame(revoked, push_frame("gone", 1, 1));
-  hub_->on_frame(other, push_frame("built-on-it", 2, 1));
-  hub_->on_frame(elsewhere, push_frame("fine", 0, 1));
-  b.frames.clear();
-  hub_->flush();
-  EXPECT_EQ(asked, 2);  // once per group, not per push
-  EXPECT_EQ(store_->head("nb"), 1);
-  EXPECT_EQ(store_->head("nb2"), 1);
-  ASSERT_FALSE(b.frames.empty());
-  EXPECT_NE(b.frames.front().find("Invalid parent event number"), std::string::npos) << b.frames.front();
 }
 
 TEST_F(HubTest, PullsComeInPagesOfAHundredWithRemaining) {

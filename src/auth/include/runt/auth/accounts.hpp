@@ -83,10 +83,13 @@ class Accounts {
   // small query on SQLite; on PostgreSQL a value in memory that the database's notifications
   // keep current (a revocation anywhere is seen within milliseconds).
   std::uint64_t revision();
-  // The same, as the records have it this moment (one small query on either backend): for a
-  // push, which must not be stored after a revocation committed before it arrived, on
-  // whichever node or process that was.
+  // The same, as the records have it this moment (one small query on either backend).
   std::uint64_t revision_now();
+  // On PostgreSQL the revision is the storage fence of this name (storage::Fence): a server
+  // writes a group of pushes under the revision it has acted on (ended the sockets of revoked
+  // credentials), so that nothing is stored after a revocation committed before it, on whichever
+  // node or process that was, without a read of its own per group.
+  static constexpr std::string_view kRevisionFence = "revocations";
 
   // A browser's login: a random id (only its SHA-256 is stored) for whoever `token`
   // authenticates, nullopt for a bad token. It lasts kSessionSeconds, until it is ended, or

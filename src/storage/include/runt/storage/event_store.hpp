@@ -40,6 +40,14 @@ struct Append {
 // node on the same database): the pushes that no longer continue their log are left out.
 struct AppendResult {
   std::vector<size_t> conflicts;  // indexes into the appends that were not written, ascending
+  bool fenced = false;            // append_if: the fence had moved, and nothing was written
+};
+
+// A shared store's named counter that other writers advance (storage/postgres_fences.hpp; the
+// accounts advance "revocations" whenever credentials are revoked). Never advanced: 0.
+struct Fence {
+  std::string name;
+  std::uint64_t value = 0;
 };
 
 // How a shared store reports other writers' appends (see EventStore::watch). Both run on the
@@ -69,6 +77,15 @@ class EventStore {
   // (checked again here; StorageError otherwise); a shared store leaves out the pushes another
   // writer got ahead of and returns them.
   virtual AppendResult append(std::span<const Append> appends) = 0;
+  // append() only while `fence` still holds its value, checked in the same transaction: a
+  // writer that has acted on everything up to that value (e.g. ended the sockets of revoked
+  // credentials) writes nothing that a later change should have stopped, and needs no round
+  // trip of its own to find out. A store with one writer keeps no fences (nothing else moves
+  // them) and appends as append() does.
+  virtual AppendResult append_if(std::span<const Append> appends, const Fence& fence) {
+    (void)fence;
+    return append(appends);
+  }
 
   // Whether other writers append to the same logs (PostgreSQL, many server nodes): head() is
   // then read afresh, and watch() reports their appends.

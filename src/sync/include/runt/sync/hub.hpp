@@ -75,11 +75,17 @@ class Hub {
   // `may_push`: false for a reader, whose pushes get a WSMessage.Error and change nothing.
   // One line per refused frame or failed write, for the server log.
   void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
-  // Called once before each group of pushes is written (one check for many pushes, not one
-  // per push): it may detach sockets whose credentials were revoked meanwhile. Their waiting
-  // pushes are then not written, and later pushes of the group that built on one of them get
-  // sync-cf's parent error (their clients rebase).
-  void set_write_guard(std::function<void()> guard) { write_guard_ = std::move(guard); }
+  // For a shared store, where credentials may be revoked by another node: each group of pushes
+  // is written under `fence()` (storage::EventStore::append_if, no round trip of its own). When
+  // the fence has moved, `recheck()` runs; it may detach sockets whose credentials were revoked.
+  // Their waiting pushes are then not written, later pushes of the group that built on one of
+  // them get sync-cf's parent error (their clients rebase), and the rest is written again under
+  // the fence as it now is.
+  struct WriteGuard {
+    std::function<storage::Fence()> fence;
+    std::function<void()> recheck;
+  };
+  void set_write_guard(WriteGuard guard) { write_guard_ = std::move(guard); }
 
   ConnectionId attach(std::string store_id, Connection& connection, bool may_push = true);
   void detach(ConnectionId id);
@@ -137,7 +143,7 @@ class Hub {
   protocol::FrameDecoder frames_;
   schema::EventDecoder decoder_;  // checks pushed args (check_event)
   std::function<void(const std::string&)> log_ = [](const std::string&) {};
-  std::function<void()> write_guard_;
+  std::optional<WriteGuard> write_guard_;
   std::map<ConnectionId, Socket> sockets_;
   ConnectionId next_id_ = 1;
   struct Pending {
@@ -148,8 +154,12 @@ class Hub {
   };
   bool group_commit_;
   std::vector<Pending> pending_;
-  // The group without the pushes of sockets write_guard_ detached, nor those built on them.
+  // Runs the guard's recheck; returns the group without the pushes of sockets it detached,
+  // nor those built on them.
   std::vector<Pending> drop_revoked(std::vector<Pending> group);
+  // The group written in one transaction (under the guard's fence, if any, re-checking and
+  // writing again while it has moved). Throws StorageError.
+  storage::AppendResult write(std::vector<Pending>& group);
   bool own_refused_ = false;  // the last flush left out a push of append() (a shared store moved on)
   std::map<std::string, std::int64_t, std::less<>> pending_heads_;
   std::map<std::string, std::int64_t, std::less<>> heads_;  // written logs' heads
