@@ -6,6 +6,7 @@
 #include "signals.hpp"
 #include "transfer.hpp"
 #include "up.hpp"
+#include "version.hpp"
 
 #include "runt/agent/agent.hpp"
 #include "runt/agent/kernel_runtime.hpp"
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
       "(the anode / LiveStore 0.3.1 schema and wire format)",
       "runt"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "runt 0.1.0");
+  app.set_version_flag("--version", std::string(runt::cli::version_text()));
 
   std::string replay_file;
   bool pretty = false;

@@ -1,6 +1,5 @@
 #include "web.hpp"
 
-#include "runt/serve/server.hpp"
 #include "runt/serve/url.hpp"
 
 #include <algorithm>
@@ -58,14 +57,6 @@ std::string html_escape(std::string_view text) {
 }
 
 }  // namespace
-
-std::filesystem::path default_web_dir() {
-#ifdef RUNT_DEFAULT_WEB_DIR
-  return RUNT_DEFAULT_WEB_DIR;
-#else
-  return "web-ui";
-#endif
-}
 
 std::string_view content_type_for(const std::filesystem::path& file) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kTypes{{
@@ -275,9 +266,3 @@ bool is_form_content_type(std::string_view content_type) {
 }
 
 }  // namespace runt::serve::web
-
-namespace runt::serve {
-
-std::filesystem::path default_web_dir() { return web::default_web_dir(); }
-
-}  // namespace runt::serve

@@ -29,9 +29,6 @@ inline constexpr std::string_view kFrameCsp =
 std::string cookie_name(std::uint16_t port);
 inline constexpr int kCookieMaxAgeSeconds = 30 * 24 * 3600;
 
-// The web UI the build bundles (CMake's web-ui directory), compiled in.
-std::filesystem::path default_web_dir();
-
 // The Content-Type of a static file, by its extension (application/octet-stream if unknown).
 std::string_view content_type_for(const std::filesystem::path& file);
 

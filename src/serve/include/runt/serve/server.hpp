@@ -3,6 +3,8 @@
 // LiveStore 0.3.1's sync-cf protocol to the sync Hub, over an SQLite event store; the REST API
 // under /api; the browser notebook (logged in with a token cookie) everywhere else.
 
+#include "runt/serve/web_dir.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,9 +13,6 @@
 #include <string>
 
 namespace runt::serve {
-
-// The web UI this build bundles (its web-ui directory).
-std::filesystem::path default_web_dir();
 
 struct RuntimeRefusal {
   std::string reason;   // "not-allowed" (the owner may not run code) or "kernel-limit"
