@@ -2,7 +2,7 @@
 # package`) packs what `cmake --install` installs, under /usr, into runt_<version>_amd64.deb.
 # `apt install ./runt_*.deb` then pulls in what runt links (dpkg-shlibdeps reads that from the
 # binary, so the list cannot drift from the build) and, as apt does by default, ipykernel.
-set(RUNT_PACKAGE_MAINTAINER "runt maintainers <maintainers@users.noreply.b-seed-251bd297.example>"
+set(RUNT_PACKAGE_MAINTAINER "runt developers <runt-dev@example.org>"
     CACHE STRING "The Maintainer field of the Debian package")
 
 set(CPACK_GENERATOR DEB)
