@@ -15,6 +15,7 @@
 #include "runt/tui/tui_app.hpp"
 #include "ai_settings.hpp"
 #include "runt/auth/accounts.hpp"
+#include "runt/doctor/doctor.hpp"
 #include "runt/kernel/kernelspec.hpp"
 #include "runt/kernel/message.hpp"
 #include "runt/migrate/migrate.hpp"
@@ -178,6 +179,15 @@ int main(int argc, char** argv) {
   auto* kernels = app.add_subcommand("kernels", "List the installed Jupyter kernelspecs, where runt agent finds them");
   kernels->add_flag("--json", kernels_json, "Print them as JSON");
 
+  runt::doctor::Options doctor_options;
+  std::string doctor_data_dir, doctor_token;
+  double doctor_timeout_seconds = 5;
+  auto* doctor = app.add_subcommand("doctor", "Check what runt needs here: kernelspecs, Python packages, the data directory, a server and its token");
+  doctor->add_option("--data", doctor_data_dir, "Data directory to check (default ~/.local/share/runt, as runt serve)");
+  doctor->add_option("--sync-url", doctor_options.server_url, "Also check this server (http://HOST:PORT or its ws:// sync URL)");
+  doctor->add_option("-t,--token", doctor_token, "Token to try on it (env RUNT_API_KEY, AUTH_TOKEN or RUNT_TOKEN)");
+  doctor->add_option("--timeout", doctor_timeout_seconds, "Seconds to wait for the server")->capture_default_str();
+
   // `pyrunt ARGS` is `runt agent ARGS`, as the original's binary name.
   std::vector<std::string> args(argv + 1, argv + argc);
   if (std::filesystem::path(argv[0]).filename() == "pyrunt") args.insert(args.begin(), "agent");
@@ -279,6 +289,14 @@ int main(int argc, char** argv) {
     up_options.web_dir = up_web_dir;
     up_options.kernel_idle = std::chrono::milliseconds(static_cast<std::int64_t>(up_idle_minutes * 60000));
     return runt::cli::run_up(up_options, std::cout, std::cerr);
+  }
+
+  if (doctor->parsed()) {
+    doctor_options.kernel_dirs = runt::kernel::kernel_dirs(runt::cli::env);
+    doctor_options.data_dir = doctor_data_dir.empty() ? runt::cli::default_data_dir() : std::filesystem::path(doctor_data_dir);
+    doctor_options.token = doctor_token.empty() ? runt::cli::first_env({"RUNT_API_KEY", "AUTH_TOKEN", "RUNT_TOKEN"}) : doctor_token;
+    doctor_options.http_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(doctor_timeout_seconds * 1000));
+    return runt::doctor::report(runt::doctor::run(doctor_options), std::cout);
   }
 
   if (kernels->parsed()) {

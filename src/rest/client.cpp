@@ -16,7 +16,7 @@ using tcp = asio::ip::tcp;
 
 Response request(const std::string& base_url, const std::string& method, const std::string& target,
                           const std::string& bearer_token, const std::string& body, const std::string& content_type,
-                          const std::vector<std::pair<std::string, std::string>>& headers) {
+                          const std::vector<std::pair<std::string, std::string>>& headers, std::chrono::milliseconds deadline) {
   std::string url = base_url;
   if (url.starts_with("ws://")) url = "http://" + url.substr(5);
   const base::Endpoint e = base::parse_endpoint(url);
@@ -40,7 +40,6 @@ Response request(const std::string& base_url, const std::string& method, const s
   http::response_parser<http::string_body> parser;
   parser.body_limit(1ull << 32);
   std::string failure;
-  const auto deadline = std::chrono::seconds(60);
   stream.expires_after(deadline);
   tcp::resolver resolver(io);
   resolver.async_resolve(e.host, e.port, [&](beast::error_code ec, tcp::resolver::results_type results) {

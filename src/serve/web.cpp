@@ -56,6 +56,15 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// The head of the login pages: one look, no external resources.
+constexpr std::string_view kPageHead =
+    "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>runt: log in</title>\n"
+    "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
+    "code{background:#eee;padding:0 .2em}label{display:block;font-weight:600;margin-bottom:.3em}"
+    "input[type=password]{font:inherit;padding:.4em;width:100%;max-width:30em;box-sizing:border-box}"
+    "button{font:inherit;padding:.4em 1em;margin-top:.8em;display:block}</style>\n</head>\n<body>\n";
+
 }  // namespace
 
 std::string_view content_type_for(const std::filesystem::path& file) {
@@ -139,6 +148,12 @@ std::string local_path(std::string_view path) {
   return path.empty() || path.front() != '/' ? "/" : "/" + std::string(path.substr(std::min(first, path.size())));
 }
 
+std::string login_next(std::string_view next) {
+  const bool local = next.size() >= 1 && next.front() == '/' && (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
+                     std::none_of(next.begin(), next.end(), [](char c) { return c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  return local ? std::string(next) : "/";
+}
+
 std::optional<TokenLink> token_link(std::string_view target) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
@@ -191,21 +206,20 @@ bool may_log_in_directly(std::optional<std::string_view> sec_fetch_site) {
   return !sec_fetch_site || *sec_fetch_site == "none" || *sec_fetch_site == "same-origin";
 }
 
-std::string login_page(std::string_view problem) {
-  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>runt: log in</title>\n"
-         "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
-         "code{background:#eee;padding:0 .2em}</style>\n</head>\n<body>\n<h1>runt: log in</h1>\n<p>" +
-         html_escape(problem) +
-         "</p>\n<p>Open the URL that <code>runt up</code> printed: it ends with <code>?token=…</code> and logs this "
-         "browser in. (For <code>runt serve</code>, add <code>?token=</code> and the server token or an API key to "
-         "this page's address.)</p>\n</body>\n</html>\n";
+std::string login_page(std::string_view problem, std::string_view next) {
+  return std::string(kPageHead) +
+         "<h1>runt: log in</h1>\n<p>" + html_escape(problem) +
+         "</p>\n<form method=\"post\" action=\"/login\">\n<label for=\"token\">Token or API key</label>\n"
+         "<input type=\"password\" id=\"token\" name=\"token\" autocomplete=\"current-password\" required autofocus>\n"
+         "<input type=\"hidden\" name=\"next\" value=\"" + html_escape(login_next(next)) +
+         "\">\n<button type=\"submit\">Log in</button>\n</form>\n"
+         "<p>The token is the one <code>runt serve</code> printed (or <code>--token</code>); an API key comes from "
+         "<code>runt token create</code>. The URL that <code>runt up</code> printed, ending with "
+         "<code>?token=…</code>, logs this browser in too.</p>\n</body>\n</html>\n";
 }
 
 std::string confirm_login_page(std::string_view user_name, std::string_view token, std::string_view next) {
-  return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>runt: log in</title>\n"
-         "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;padding:0 1em}"
-         "button{font:inherit;padding:.4em 1em}</style>\n</head>\n<body>\n<h1>runt: log in</h1>\n"
-         "<p>A page on another site sent you here with a login link. It would log this browser in as <strong>" +
+  return std::string(kPageHead) + "<h1>runt: log in</h1>\n<p>A page on another site sent you here with a login link. It would log this browser in as <strong>" +
          html_escape(user_name) +
          "</strong>. If you did not expect that, close this page: everything you write would go to that "
          "account.</p>\n<form method=\"post\" action=\"/login\">\n<input type=\"hidden\" name=\"token\" value=\"" +

@@ -48,6 +48,11 @@ std::string expired_cookie(std::string_view name);
 // `/\host` or an absolute URL would send the browser to another host.
 std::string local_path(std::string_view path);
 
+// Where POST /login sends the browser: `next` when it is a path on this server (a single
+// leading `/`, no `\`, no control characters), else `/`. `//host` and `/\host` are another
+// host to a browser, and an absolute URL is another site: a login must not end on either.
+std::string login_next(std::string_view next);
+
 // A page request carrying `?token=T` (Jupyter's login link): the token, and where to send the
 // browser without it (the same path and other parameters; never another host).
 struct TokenLink {
@@ -65,8 +70,10 @@ bool same_origin(std::string_view origin, std::string_view host);
 // `same-site`) could log the reader in to an account of the link's author.
 bool may_log_in_directly(std::optional<std::string_view> sec_fetch_site);
 
-// The page shown to a browser that is not logged in.
-std::string login_page(std::string_view problem);
+// The page shown to a browser that is not logged in: Jupyter's login form, one password field
+// for the server token or an API key, POSTed to /login with `next` (the page asked for). No
+// script: it works without JavaScript and under the app's CSP.
+std::string login_page(std::string_view problem, std::string_view next);
 // The page a login link from another site gets instead of logging in: a button that sends the
 // token by a same-origin POST to /login (no script), naming the user it would log in as.
 std::string confirm_login_page(std::string_view user_name, std::string_view token, std::string_view next);

@@ -25,10 +25,6 @@ std::optional<std::string> read_file(const std::filesystem::path& file) {
 
 static_assert(web::kCookieMaxAgeSeconds == auth::Accounts::kSessionSeconds, "the cookie lasts as long as its session");
 
-Headers page_headers() {
-  return {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
-}
-
 // The accounts live in a database that can be away (PostgreSQL restarting): the page says so
 // and the server carries on.
 void accounts_unavailable(ServerContext& server, Stream stream, const RequestHead& request, const storage::StorageError& e) {
@@ -37,34 +33,50 @@ void accounts_unavailable(ServerContext& server, Stream stream, const RequestHea
           "Cannot check logins now: the accounts database is unavailable. Try again in a moment.");
 }
 
-void login_page(Stream stream, const RequestHead& request, std::string_view problem) {
-  respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem), "text/html; charset=utf-8",
-          page_headers());
+// The login form. Referrer-Policy same-origin, not no-referrer: under no-referrer a browser
+// sends `Origin: null` with the form's POST, and /login could not tell its own page from
+// another site's.
+Headers login_page_headers() {
+  return {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}};
+}
+
+void login_page(Stream stream, const RequestHead& request, std::string_view problem, std::string_view next) {
+  respond(std::move(stream), request, http::status::unauthorized, web::login_page(problem, next), "text/html; charset=utf-8",
+          login_page_headers());
 }
 
 // Jupyter's login: the token becomes a session in a cookie and leaves the address bar and the
-// history.
+// history. A refused token gets the form again, saying `refused`.
 void log_in(ServerContext& server, Stream stream, const RequestHead& request, std::string_view token,
-            const std::string& location) {
+            const std::string& location, std::string_view refused) {
   std::optional<auth::Accounts::Session> session;
   try {
     session = server.accounts.start_session(token);
   } catch (const storage::StorageError& e) {
     return accounts_unavailable(server, std::move(stream), request, e);
   }
-  if (!session) return login_page(std::move(stream), request, "The token in this link is not valid.");
+  if (!session) return login_page(std::move(stream), request, refused, location);
   server.log(session->user.id + " logged in a browser");
   const std::string cookie = web::session_cookie(server.cookie_name, session->id);
   respond(std::move(stream), request, http::status::see_other, "", "text/plain; charset=utf-8",
           {{"Location", location}, {"Set-Cookie", cookie}, {"Referrer-Policy", "no-referrer"}});
 }
 
-// The button of confirm_login_page. Only this server's own page may send it: another site's
-// form would log the reader in to its author's account.
+// The login form, and the button of confirm_login_page. Only this server's own pages may send
+// it: another site's form would log the reader in to its author's account. So a browser must
+// say the POST is same-origin (Sec-Fetch-Site, when it sends one) and carry this server's
+// Origin, and the body must be what a form sends urlencoded (no multipart or text/plain
+// tricks).
 void log_in_by_form(ServerContext& server, Stream stream, const Request& request) {
-  if (!web::same_origin(request[http::field::origin], request[http::field::host]))
+  const auto site = request.find("Sec-Fetch-Site");
+  if ((site != request.end() && site->value() != "same-origin") ||
+      !web::same_origin(request[http::field::origin], request[http::field::host]))
     return respond(std::move(stream), request, http::status::forbidden,
                    "Cross-site login refused: log in with this server's own page (open the ?token= link)");
+  const std::string_view type = request[http::field::content_type];
+  if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded")
+    return respond(std::move(stream), request, http::status::unsupported_media_type,
+                   "Send the login form as application/x-www-form-urlencoded");
   std::map<std::string, std::string> form;
   try {
     form = parse_form(request.body());
@@ -72,7 +84,8 @@ void log_in_by_form(ServerContext& server, Stream stream, const Request& request
     return respond(std::move(stream), request, http::status::bad_request, "Malformed form: " + std::string(e.what()));
   }
   const auto next = form.find("next");
-  log_in(server, std::move(stream), request, form["token"], web::local_path(next == form.end() ? "/" : next->second));
+  log_in(server, std::move(stream), request, form["token"], web::login_next(next == form.end() ? "/" : next->second),
+         "That token is not valid.");
 }
 
 void serve_page(ServerContext& server, Stream stream, const RequestHead& request, std::string_view name,
@@ -131,16 +144,15 @@ void serve_web_ui(ServerContext& server, Stream stream, const Request& request) 
     } catch (const storage::StorageError& e) {
       return accounts_unavailable(server, std::move(stream), request, e);
     }
-    if (!user) return login_page(std::move(stream), request, "The token in this link is not valid.");
+    if (!user) return login_page(std::move(stream), request, "The token in this link is not valid.", link->location);
     const auto site = request.find("Sec-Fetch-Site");
     if (!web::may_log_in_directly(site == request.end() ? std::nullopt : std::optional<std::string_view>(site->value()))) {
       // Referrer-Policy same-origin, not no-referrer: under no-referrer a browser sends `Origin:
       // null` with the form's POST, and /login could not tell its own page from another site's.
       return respond(std::move(stream), request, http::status::ok, web::confirm_login_page(user->name, link->token, link->location),
-                     "text/html; charset=utf-8",
-                     {{"Content-Security-Policy", web::kAppCsp}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "same-origin"}});
+                     "text/html; charset=utf-8", login_page_headers());
     }
-    return log_in(server, std::move(stream), request, link->token, link->location);
+    return log_in(server, std::move(stream), request, link->token, link->location, "The token in this link is not valid.");
   }
   const bool asset = path.starts_with("/assets/");
   bool logged_in = false;
@@ -153,7 +165,10 @@ void serve_web_ui(ServerContext& server, Stream stream, const Request& request) 
     if (asset)
       return respond(std::move(stream), request, http::status::unauthorized,
                      "Log in first: open the URL runt up printed (it ends with ?token=)");
-    return login_page(std::move(stream), request, "This browser is not logged in to this runt server.");
+    // Back to the page asked for after the form, without a token a non-navigation carried.
+    const auto link = web::token_link(target);
+    return login_page(std::move(stream), request, "This browser is not logged in to this runt server.",
+                      link ? link->location : std::string(target));
   }
   if (asset) return serve_asset(server, std::move(stream), request, path.substr(8));
   if (path == "/frame.html") return serve_page(server, std::move(stream), request, "frame.html", web::kFrameCsp);

@@ -51,6 +51,9 @@ void target_helpers(std::string_view target) {
   }
   const std::string local = serve::web::local_path(target);
   check(local.starts_with('/') && !local.starts_with("//") && !local.starts_with("/\\"), "local_path leaves the server", local);
+  const std::string next = serve::web::login_next(target);
+  check(next == "/" || next == target, "login_next rewrites a path", next);
+  check(next.starts_with('/') && !next.starts_with("//") && next.find('\\') == std::string::npos, "login_next leaves the server", next);
   if (const auto q = target.find('?'); q != std::string_view::npos) percent_decodings(target.substr(q + 1));
   if (const auto link = serve::web::token_link(target)) {
     const std::string& to = link->location;

@@ -289,12 +289,106 @@ TEST_F(WebTest, TheLoginButtonLogsInFromThisServersPageOnly) {
   EXPECT_TRUE(is_session_cookie(pair, cookie_name(), key)) << set_cookie;
   EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", pair}}).body()).at("id"), "alice");
   // `next` stays on this server; a bad token logs no one in.
-  EXPECT_EQ(post("token=" + key + "&next=%2F%2Fevil.example%2Fx", {{"Origin", origin()}})[http::field::location], "/evil.example/x");
+  EXPECT_EQ(post("token=" + key + "&next=%2F%2Fevil.example%2Fx", {{"Origin", origin()}})[http::field::location], "/");
   EXPECT_EQ(post("token=" + key, {{"Origin", origin()}})[http::field::location], "/");
   r = post("token=wrong&next=%2F", {{"Origin", origin()}});
   EXPECT_EQ(r.result(), http::status::unauthorized);
   EXPECT_TRUE(r[http::field::set_cookie].empty());
   EXPECT_EQ(post("token=%zz", {{"Origin", origin()}}).result(), http::status::bad_request);
+}
+
+// The login form (as Jupyter's): a password field POSTed to /login with where to go next.
+class LoginFormTest : public WebTest {
+ protected:
+  Response post_login(const std::string& body, const Headers& extra = {}) {
+    Headers headers{{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}, {"Sec-Fetch-Site", "same-origin"}};
+    for (const auto& [name, value] : extra) {
+      std::erase_if(headers, [&](const auto& h) { return h.first == name; });
+      headers.emplace_back(name, value);
+    }
+    return request(http::verb::post, "/login", headers, body);
+  }
+  static std::string cookie_pair(const Response& r) {
+    const std::string set_cookie(r[http::field::set_cookie]);
+    return set_cookie.substr(0, set_cookie.find(';'));
+  }
+};
+
+TEST_F(LoginFormTest, APageWithoutLoginShowsTheFormThatComesBackToIt) {
+  const auto r = get("/n/nb1?x=1", {{"Sec-Fetch-Site", "none"}, {"Sec-Fetch-Dest", "document"}});
+  EXPECT_EQ(r.result(), http::status::unauthorized);
+  EXPECT_NE(r.body().find(R"(<form method="post" action="/login">)"), std::string::npos);
+  EXPECT_NE(r.body().find(R"(<label for="token">Token or API key</label>)"), std::string::npos);
+  EXPECT_NE(r.body().find(R"(<input type="password" id="token" name="token")"), std::string::npos);
+  EXPECT_NE(r.body().find(R"(<input type="hidden" name="next" value="/n/nb1?x=1">)"), std::string::npos);
+  EXPECT_EQ(r.body().find("<script"), std::string::npos);  // works without JavaScript
+  EXPECT_EQ(r.body().find("http"), std::string::npos);      // no external resources
+  // A token carried by a non-navigation (an <img>) is not kept in `next`.
+  const auto img = get("/n/nb1?token=" + kToken + "&x=1", {{"Sec-Fetch-Dest", "image"}});
+  EXPECT_EQ(img.body().find(kToken), std::string::npos);
+  EXPECT_NE(img.body().find(R"(name="next" value="/n/nb1?x=1")"), std::string::npos);
+}
+
+TEST_F(LoginFormTest, AGoodTokenSetsTheCookieAndGoesToNext) {
+  const auto r = post_login("token=" + kToken + "&next=%2Fn%2Fnb1%3Fx%3D1");
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(r[http::field::location], "/n/nb1?x=1");
+  const std::string pair = cookie_pair(r);
+  EXPECT_TRUE(is_session_cookie(pair, cookie_name(), kToken)) << pair;
+  EXPECT_EQ(r[http::field::set_cookie].find(kToken), std::string::npos);
+  EXPECT_EQ(r[http::field::location].find(kToken), std::string::npos);
+  EXPECT_EQ(get("/n/nb1", {{"Cookie", pair}}).result(), http::status::ok);
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", pair}}).body()).at("id"), "local");
+}
+
+TEST_F(LoginFormTest, AnApiKeyLogsInAsItsUser) {
+  const auto r = post_login("token=" + api_key("alice") + "&next=%2F");
+  EXPECT_EQ(r.result(), http::status::see_other);
+  EXPECT_EQ(schema::parse_json(get("/api/me", {{"Cookie", cookie_pair(r)}}).body()).at("id"), "alice");
+}
+
+TEST_F(LoginFormTest, AWrongTokenShowsTheFormAgainAndSetsNothing) {
+  const auto r = post_login("token=wrong&next=%2Fn%2Fnb1");
+  EXPECT_EQ(r.result(), http::status::unauthorized);
+  EXPECT_TRUE(r[http::field::set_cookie].empty());
+  EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_NE(r.body().find("That token is not valid."), std::string::npos);
+  EXPECT_NE(r.body().find(R"(<input type="hidden" name="next" value="/n/nb1">)"), std::string::npos);
+  EXPECT_EQ(r.body().find("wrong"), std::string::npos);  // the typed token is not echoed
+  EXPECT_EQ(post_login("next=%2F").result(), http::status::unauthorized);  // no token at all
+}
+
+TEST_F(LoginFormTest, NextStaysOnThisServer) {
+  for (const std::string next : {"%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example", "evil", "",
+                                 "%2F%2F%2Fevil.example", "javascript%3Aalert(1)"}) {
+    SCOPED_TRACE(next);
+    const auto r = post_login("token=" + kToken + "&next=" + next);
+    EXPECT_EQ(r.result(), http::status::see_other);
+    EXPECT_EQ(r[http::field::location], "/");
+  }
+  EXPECT_EQ(post_login("token=" + kToken + "&next=%2Fn%2Fa%2Fb")[http::field::location], "/n/a/b");
+}
+
+TEST_F(LoginFormTest, OnlyThisServersOwnPageMayPostIt) {
+  const std::string form = "token=" + kToken + "&next=%2F";
+  // Another site's page (or another port's), and a form that sends multipart or text/plain:
+  // only this server's own page, urlencoded, logs in.
+  const std::vector<std::pair<std::pair<std::string, std::string>, http::status>> refused{
+      {{"Sec-Fetch-Site", "cross-site"}, http::status::forbidden},
+      {{"Sec-Fetch-Site", "same-site"}, http::status::forbidden},
+      {{"Sec-Fetch-Site", "none"}, http::status::forbidden},
+      {{"Origin", "http://evil.example"}, http::status::forbidden},
+      {{"Content-Type", "text/plain"}, http::status::unsupported_media_type},
+      {{"Content-Type", "multipart/form-data; boundary=x"}, http::status::unsupported_media_type},
+      {{"Content-Type", "application/json"}, http::status::unsupported_media_type},
+  };
+  for (const auto& [header, status] : refused) {
+    SCOPED_TRACE(header.first + ": " + header.second);
+    const auto r = post_login(form, {header});
+    EXPECT_EQ(r.result(), status);
+    EXPECT_TRUE(r[http::field::set_cookie].empty());
+  }
+  EXPECT_EQ(post_login(form, {{"Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"}}).result(), http::status::see_other);
 }
 
 TEST_F(WebTest, ALoginSurvivesARestartOfTheServer) {
@@ -355,7 +449,7 @@ TEST_F(WebTest, APageWithoutLoginIs401WithTheAppsSecurityHeaders) {
     EXPECT_EQ(r[http::field::content_type], "text/html; charset=utf-8");
     EXPECT_EQ(r["Content-Security-Policy"], kAppCsp);
     EXPECT_EQ(r["X-Content-Type-Options"], "nosniff");
-    EXPECT_EQ(r["Referrer-Policy"], "no-referrer");
+    EXPECT_EQ(r["Referrer-Policy"], "same-origin");  // so that the form's POST carries its Origin
     EXPECT_TRUE(r[http::field::set_cookie].empty());
     EXPECT_NE(r.body().find("runt up"), std::string::npos);
     EXPECT_NE(r.body().find("?token="), std::string::npos);

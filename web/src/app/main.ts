@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const root = document.getElementById('app')!
   const me = await fetch('/api/me', { credentials: 'same-origin' })
   if (!me.ok) {
-    root.textContent = 'Not signed in: open the URL that runt up printed (it carries ?token=).'
+    // The login ended since this page was served (logged out, revoked): a reload gets the login form.
+    root.textContent = 'Not signed in: reload this page to log in (or open the URL that runt up printed).'
     return
   }
   const user: { id: string; name: string } = await me.json()
