@@ -84,7 +84,7 @@ function textBlock(text: string, cls: string, expanded: Map<string, number>, key
   return pre
 }
 
-// One iframe per HTML/SVG output; the frame reports its height so outputs size to content.
+// One iframe per rich output; the frame reports its height so outputs size to content.
 const frames = new WeakMap<Window, HTMLIFrameElement>() // gone with their frames
 window.addEventListener('message', (e: MessageEvent) => {
   const frame = e.source ? frames.get(e.source as Window) : undefined
@@ -92,7 +92,10 @@ window.addEventListener('message', (e: MessageEvent) => {
   frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
 })
 
-function sandboxed(html: string): HTMLIFrameElement {
+// What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
+const kFrameMimes = new Set(['application/json'])
+
+function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')
   frame.setAttribute('sandbox', 'allow-scripts')
   frame.setAttribute('referrerpolicy', 'no-referrer')
@@ -101,7 +104,7 @@ function sandboxed(html: string): HTMLIFrameElement {
     if (!frame.contentWindow) return
     frames.set(frame.contentWindow, frame)
     // Opaque origin: '*' is the only target that reaches it; the content is the output's own.
-    frame.contentWindow.postMessage({ html }, '*')
+    frame.contentWindow.postMessage(content, '*')
   })
   return frame
 }
@@ -110,15 +113,6 @@ function inlineText(r: Representation): string {
   if (typeof r.data === 'string') return r.data
   if (r.data === undefined || r.data === null) return ''
   return JSON.stringify(r.data, null, 2)
-}
-
-function renderJson(value: unknown): HTMLElement {
-  const details = el('details', 'json')
-  details.open = true
-  const summary = el('summary', undefined, Array.isArray(value) ? `Array(${value.length})` : 'Object')
-  details.appendChild(summary)
-  details.appendChild(el('pre', 'json-body', JSON.stringify(value, null, 2)))
-  return details
 }
 
 function renderRepresentation(mime: string, r: Representation): HTMLElement {
@@ -134,10 +128,11 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
     a.target = '_blank'
     return a
   }
+  if (kFrameMimes.has(mime)) return sandboxed({ mime, data: r.data })
   const text = inlineText(r)
   switch (mime) {
-    case 'text/html': return sandboxed(text)
-    case 'image/svg+xml': return sandboxed(text)
+    case 'text/html': return sandboxed({ html: text })
+    case 'image/svg+xml': return sandboxed({ html: text })
     case 'image/png': case 'image/jpeg': case 'image/gif': {
       const img = el('img', 'output-image')
       img.src = `data:${mime};base64,${text.replace(/\s/g, '')}`
@@ -149,7 +144,6 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
       div.innerHTML = markdownToSafeHtml(text)
       return div
     }
-    case 'application/json': return renderJson(r.data)
     default: return el('pre', 'text-output', text)
   }
 }
