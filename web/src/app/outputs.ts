@@ -23,8 +23,9 @@ export interface OutputRow {
 
 // Long streams render their tail; the log and the artifact store keep everything.
 export const kTailLines = 2000
-// Preference when a display carries several representations (richest first, as Jupyter).
-const kPreference = ['application/vnd.jupyter.widget-view+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
+// Preference when a display carries several representations (richest first, as Jupyter and
+// nteract: interactive charts and maps above the HTML and images that stand in for them).
+const kPreference = ['application/vnd.jupyter.widget-view+json', 'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
   'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
 
 // Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
@@ -93,7 +94,7 @@ window.addEventListener('message', (e: MessageEvent) => {
 })
 
 // What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
-const kFrameMimes = new Set(['application/json'])
+const kFrameMimes = new Set(['application/geo+json', 'application/json'])
 
 function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')

@@ -1,6 +1,7 @@
 // Runs inside <iframe sandbox="allow-scripts"> (an opaque origin) and shows one rich output:
 // the parent posts {html} or {mime, data}; scripts in it run here, never in the app's origin.
 // The frame tells the parent its height so the output takes the room it needs.
+import { renderGeoJson } from './geojson'
 import { renderJsonTree } from './json_tree'
 
 let shown = false
@@ -33,6 +34,7 @@ async function showMime(mime: string, data: unknown): Promise<void> {
   const host = document.createElement('div')
   host.className = 'rendered'
   document.body.appendChild(host)
+  if (mime === 'application/geo+json') return renderGeoJson(host, parsed(data))
   return renderJsonTree(host, parsed(data))
 }
 
