@@ -27,6 +27,20 @@ const frameHtml = readFileSync(join(here, 'static/frame.html'), 'utf8')
 if (!frameHtml.includes('<!-- frame.ts -->')) throw new Error('static/frame.html lost its <!-- frame.ts --> marker')
 writeFileSync(join(out, 'frame.html'), frameHtml.replace('<!-- frame.ts -->', () => `<script>${frameScript}</script>`))
 
+// The renderers too big for the app (web/src/render): one IIFE each in assets/render-<name>.js,
+// which sets globalThis.runtRender_<name>, loaded only when an output needs it (by an output
+// frame through the app: see src/frame/load.ts).
+for (const name of ['plotly']) {
+  await esbuild.build({
+    ...common,
+    sourcemap: false,
+    entryPoints: { [`render-${name}`]: join(here, `src/render/${name}.ts`) },
+    outdir: join(out, 'assets'),
+    format: 'iife',
+    globalName: `runtRender_${name}`,
+  })
+}
+
 // Node programs (tests, benchmarks) that import the same TypeScript modules.
 const tests = readdirSync(join(here, 'test')).filter((f) => f.endsWith('.ts'))
 if (tests.length > 0) {

@@ -7,6 +7,7 @@ import { marked } from 'marked'
 import { renderAnsi, resolveCarriageReturns } from './ansi'
 import { el } from './dom'
 import { toolCallCard, toolResultNote } from './ai'
+import { chunkSource } from './chunks'
 
 export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
 export interface OutputRow {
@@ -25,7 +26,8 @@ export interface OutputRow {
 export const kTailLines = 2000
 // Preference when a display carries several representations (richest first, as Jupyter and
 // nteract: interactive charts and maps above the HTML and images that stand in for them).
-const kPreference = ['application/vnd.jupyter.widget-view+json', 'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
+const kPreference = ['application/vnd.jupyter.widget-view+json', 'application/vnd.plotly.v1+json',
+  'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
   'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
 
 // Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
@@ -85,16 +87,20 @@ function textBlock(text: string, cls: string, expanded: Map<string, number>, key
   return pre
 }
 
-// One iframe per rich output; the frame reports its height so outputs size to content.
+// One iframe per rich output; the frame reports its height so outputs size to content, and asks
+// for the renderer chunks it needs (see frame/load.ts).
 const frames = new WeakMap<Window, HTMLIFrameElement>() // gone with their frames
 window.addEventListener('message', (e: MessageEvent) => {
   const frame = e.source ? frames.get(e.source as Window) : undefined
-  if (!frame || typeof e.data?.height !== 'number') return
-  frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
+  if (!frame) return
+  if (typeof e.data?.height === 'number') frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
+  const source = chunkSource(e.data?.need)
+  const target = e.source as Window
+  source?.then((text) => target.postMessage({ chunk: e.data.need, source: text }, '*'), (err: unknown) => console.warn(`renderer ${e.data.need}:`, err))
 })
 
 // What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
-const kFrameMimes = new Set(['application/geo+json', 'application/json'])
+const kFrameMimes = new Set(['application/vnd.plotly.v1+json', 'application/geo+json', 'application/json'])
 
 function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')

@@ -3,6 +3,7 @@
 // The frame tells the parent its height so the output takes the room it needs.
 import { renderGeoJson } from './geojson'
 import { renderJsonTree } from './json_tree'
+import { loadChunk } from './load'
 
 let shown = false
 
@@ -34,6 +35,7 @@ async function showMime(mime: string, data: unknown): Promise<void> {
   const host = document.createElement('div')
   host.className = 'rendered'
   document.body.appendChild(host)
+  if (mime === 'application/vnd.plotly.v1+json') return (await loadChunk('plotly')).render(host, parsed(data))
   if (mime === 'application/geo+json') return renderGeoJson(host, parsed(data))
   return renderJsonTree(host, parsed(data))
 }
