@@ -30,7 +30,7 @@ writeFileSync(join(out, 'frame.html'), frameHtml.replace('<!-- frame.ts -->', ()
 // The renderers too big for the app (web/src/render): one IIFE each in assets/render-<name>.js,
 // which sets globalThis.runtRender_<name>, loaded only when an output needs it (by an output
 // frame through the app: see src/frame/load.ts).
-for (const name of ['plotly']) {
+for (const name of ['plotly', 'vega']) {
   await esbuild.build({
     ...common,
     sourcemap: false,

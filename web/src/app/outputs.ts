@@ -27,7 +27,8 @@ export const kTailLines = 2000
 // Preference when a display carries several representations (richest first, as Jupyter and
 // nteract: interactive charts and maps above the HTML and images that stand in for them).
 const kPreference = ['application/vnd.jupyter.widget-view+json', 'application/vnd.plotly.v1+json',
-  'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
+  'application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json', 'application/vnd.vegalite.v3+json',
+  'application/vnd.vega.v5+json', 'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
   'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
 
 // Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
@@ -100,7 +101,8 @@ window.addEventListener('message', (e: MessageEvent) => {
 })
 
 // What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
-const kFrameMimes = new Set(['application/vnd.plotly.v1+json', 'application/geo+json', 'application/json'])
+const kFrameMimes = new Set(['application/vnd.plotly.v1+json', 'application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json',
+  'application/vnd.vegalite.v3+json', 'application/vnd.vega.v5+json', 'application/geo+json', 'application/json'])
 
 function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')

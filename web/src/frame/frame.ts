@@ -36,6 +36,8 @@ async function showMime(mime: string, data: unknown): Promise<void> {
   host.className = 'rendered'
   document.body.appendChild(host)
   if (mime === 'application/vnd.plotly.v1+json') return (await loadChunk('plotly')).render(host, parsed(data))
+  if (mime.startsWith('application/vnd.vegalite.')) return (await loadChunk('vega')).render(host, parsed(data), 'vega-lite')
+  if (mime.startsWith('application/vnd.vega.')) return (await loadChunk('vega')).render(host, parsed(data), 'vega')
   if (mime === 'application/geo+json') return renderGeoJson(host, parsed(data))
   return renderJsonTree(host, parsed(data))
 }
