@@ -3,11 +3,11 @@
 // runs in an opaque origin: it cannot read the app's cookie, storage or DOM. Markdown is
 // sanitized by DOMPurify before it touches the page. Streams and tracebacks are text nodes.
 import DOMPurify from 'dompurify'
-import { marked } from 'marked'
 import { renderAnsi, resolveCarriageReturns } from './ansi'
 import { el } from './dom'
 import { toolCallCard, toolResultNote } from './ai'
 import { chunkSource } from './chunks'
+import { markdown, typesetMath } from './math'
 
 export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
 export interface OutputRow {
@@ -52,7 +52,7 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') { node.setAttribute('target', '_blank'); node.setAttribute('rel', 'noopener noreferrer') }
 })
 export function markdownToSafeHtml(source: string): string {
-  return purifier.sanitize(marked.parse(source, { async: false, gfm: true }) as string, {
+  return purifier.sanitize(markdown.parse(source, { async: false }) as string, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'link', 'meta', 'base'],
     FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
@@ -88,6 +88,12 @@ function textBlock(text: string, cls: string, expanded: Map<string, number>, key
   return pre
 }
 
+// Markdown (sanitized) with its math typeset, in the app's page.
+export function renderMarkdown(into: HTMLElement, source: string): void {
+  into.innerHTML = markdownToSafeHtml(source)
+  typesetMath(into)
+}
+
 // One iframe per rich output; the frame reports its height so outputs size to content, and asks
 // for the renderer chunks it needs (see frame/load.ts).
 const frames = new WeakMap<Window, HTMLIFrameElement>() // gone with their frames
@@ -102,7 +108,7 @@ window.addEventListener('message', (e: MessageEvent) => {
 
 // What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
 const kFrameMimes = new Set(['application/vnd.plotly.v1+json', 'application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json',
-  'application/vnd.vegalite.v3+json', 'application/vnd.vega.v5+json', 'application/geo+json', 'application/json'])
+  'application/vnd.vegalite.v3+json', 'application/vnd.vega.v5+json', 'application/geo+json', 'text/latex', 'application/json'])
 
 function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')
@@ -150,7 +156,7 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
     }
     case 'text/markdown': {
       const div = el('div', 'markdown-output')
-      div.innerHTML = markdownToSafeHtml(text)
+      renderMarkdown(div, text)
       return div
     }
     default: return el('pre', 'text-output', text)
@@ -192,7 +198,7 @@ export function renderOutput(o: OutputRow, expanded: Map<string, number>, rerend
     }
     case 'markdown': {
       const div = el('div', 'markdown-output')
-      div.innerHTML = markdownToSafeHtml(o.data ?? '')
+      renderMarkdown(div, o.data ?? '')
       wrap.appendChild(div)
       break
     }

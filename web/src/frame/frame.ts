@@ -3,6 +3,7 @@
 // The frame tells the parent its height so the output takes the room it needs.
 import { renderGeoJson } from './geojson'
 import { renderJsonTree } from './json_tree'
+import { renderLatex } from './latex'
 import { loadChunk } from './load'
 
 let shown = false
@@ -38,6 +39,7 @@ async function showMime(mime: string, data: unknown): Promise<void> {
   if (mime === 'application/vnd.plotly.v1+json') return (await loadChunk('plotly')).render(host, parsed(data))
   if (mime.startsWith('application/vnd.vegalite.')) return (await loadChunk('vega')).render(host, parsed(data), 'vega-lite')
   if (mime.startsWith('application/vnd.vega.')) return (await loadChunk('vega')).render(host, parsed(data), 'vega')
+  if (mime === 'text/latex') return renderLatex(host, String(data))
   if (mime === 'application/geo+json') return renderGeoJson(host, parsed(data))
   return renderJsonTree(host, parsed(data))
 }
