@@ -27,6 +27,35 @@ const frameHtml = readFileSync(join(here, 'static/frame.html'), 'utf8')
 if (!frameHtml.includes('<!-- frame.ts -->')) throw new Error('static/frame.html lost its <!-- frame.ts --> marker')
 writeFileSync(join(out, 'frame.html'), frameHtml.replace('<!-- frame.ts -->', () => `<script>${frameScript}</script>`))
 
+// The renderers too big for the app (web/src/render): one IIFE each in assets/render-<name>.js,
+// which sets globalThis.runtRender_<name>, loaded only when an output needs it (by the app, or
+// by an output frame through the app: see src/frame/load.ts).
+// KaTeX's stylesheet goes into its chunk with the woff2 fonts inlined: the frame's CSP takes
+// fonts only from data:, and every browser we serve reads woff2, so the woff/ttf fallbacks go.
+const katexDist = join(here, 'node_modules/katex/dist')
+const katexCss = (await esbuild.build({
+  stdin: { contents: readFileSync(join(katexDist, 'katex.min.css'), 'utf8').replace(/,\s*url\([^)]*\.(?:woff|ttf)\)\s*format\("(?:woff|truetype)"\)/g, ''), loader: 'css', resolveDir: katexDist },
+  bundle: true, minify: true, write: false, loader: { '.woff2': 'dataurl' }, logLevel: 'warning',
+})).outputFiles[0].text
+const katexCssModule = {
+  name: 'katex-css',
+  setup(build) {
+    build.onResolve({ filter: /^katex-css$/ }, () => ({ path: 'katex-css', namespace: 'katex-css' }))
+    build.onLoad({ filter: /.*/, namespace: 'katex-css' }, () => ({ contents: katexCss, loader: 'text' }))
+  },
+}
+for (const name of ['plotly', 'vega', 'katex']) {
+  await esbuild.build({
+    ...common,
+    sourcemap: false,
+    entryPoints: { [`render-${name}`]: join(here, `src/render/${name}.ts`) },
+    outdir: join(out, 'assets'),
+    format: 'iife',
+    globalName: `runtRender_${name}`,
+    plugins: [katexCssModule],
+  })
+}
+
 // Node programs (tests, benchmarks) that import the same TypeScript modules.
 const tests = readdirSync(join(here, 'test')).filter((f) => f.endsWith('.ts'))
 if (tests.length > 0) {

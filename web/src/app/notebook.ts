@@ -3,7 +3,7 @@
 // NotebookStore; the view redraws what the events touched, at most once per animation frame.
 import type { Change } from '../schema/index'
 import { LazyEditor } from './editor'
-import { markdownToSafeHtml, renderOutput, type OutputRow } from './outputs'
+import { renderMarkdown, renderOutput, type OutputRow } from './outputs'
 import * as model from './model'
 import { NotebookStore, newId, type ConnectionStatus } from './sync'
 import { el } from './dom'
@@ -321,8 +321,10 @@ export class NotebookPage {
     const showRendered = cell.cellType === 'markdown' && !view.editing
     view.root.classList.toggle('rendered', showRendered)
     if (showRendered) {
-      const html = markdownToSafeHtml(cell.source || '*Empty markdown cell: double-click to edit*')
-      if (view.rendered.dataset.source !== cell.source) { view.rendered.innerHTML = html; view.rendered.dataset.source = cell.source }
+      if (view.rendered.dataset.source !== cell.source) {
+        renderMarkdown(view.rendered, cell.source || '*Empty markdown cell: double-click to edit*')
+        view.rendered.dataset.source = cell.source
+      }
     }
     // Execution: count, state, duration, queue position.
     const exec = model.executionOf(state, cell)

@@ -3,10 +3,11 @@
 // runs in an opaque origin: it cannot read the app's cookie, storage or DOM. Markdown is
 // sanitized by DOMPurify before it touches the page. Streams and tracebacks are text nodes.
 import DOMPurify from 'dompurify'
-import { marked } from 'marked'
 import { renderAnsi, resolveCarriageReturns } from './ansi'
 import { el } from './dom'
 import { toolCallCard, toolResultNote } from './ai'
+import { chunkSource } from './chunks'
+import { markdown, typesetMath } from './math'
 
 export interface Representation { type: 'inline' | 'artifact'; data?: unknown; artifactId?: string; metadata?: unknown }
 export interface OutputRow {
@@ -23,8 +24,11 @@ export interface OutputRow {
 
 // Long streams render their tail; the log and the artifact store keep everything.
 export const kTailLines = 2000
-// Preference when a display carries several representations (richest first, as Jupyter).
-const kPreference = ['application/vnd.jupyter.widget-view+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
+// Preference when a display carries several representations (richest first, as Jupyter and
+// nteract: interactive charts and maps above the HTML and images that stand in for them).
+const kPreference = ['application/vnd.jupyter.widget-view+json', 'application/vnd.plotly.v1+json',
+  'application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json', 'application/vnd.vegalite.v3+json',
+  'application/vnd.vega.v5+json', 'application/geo+json', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg',
   'image/gif', 'text/markdown', 'text/latex', 'application/json', 'text/plain']
 
 // Artifact ids are `<notebookId>/<sha256>`: the slash is part of the path.
@@ -48,7 +52,7 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') { node.setAttribute('target', '_blank'); node.setAttribute('rel', 'noopener noreferrer') }
 })
 export function markdownToSafeHtml(source: string): string {
-  return purifier.sanitize(marked.parse(source, { async: false, gfm: true }) as string, {
+  return purifier.sanitize(markdown.parse(source, { async: false }) as string, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'link', 'meta', 'base'],
     FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
@@ -84,15 +88,29 @@ function textBlock(text: string, cls: string, expanded: Map<string, number>, key
   return pre
 }
 
-// One iframe per HTML/SVG output; the frame reports its height so outputs size to content.
+// Markdown (sanitized) with its math typeset, in the app's page.
+export function renderMarkdown(into: HTMLElement, source: string): void {
+  into.innerHTML = markdownToSafeHtml(source)
+  typesetMath(into)
+}
+
+// One iframe per rich output; the frame reports its height so outputs size to content, and asks
+// for the renderer chunks it needs (see frame/load.ts).
 const frames = new WeakMap<Window, HTMLIFrameElement>() // gone with their frames
 window.addEventListener('message', (e: MessageEvent) => {
   const frame = e.source ? frames.get(e.source as Window) : undefined
-  if (!frame || typeof e.data?.height !== 'number') return
-  frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
+  if (!frame) return
+  if (typeof e.data?.height === 'number') frame.style.height = `${Math.min(Math.max(e.data.height, 20), 4000)}px`
+  const source = chunkSource(e.data?.need)
+  const target = e.source as Window
+  source?.then((text) => target.postMessage({ chunk: e.data.need, source: text }, '*'), (err: unknown) => console.warn(`renderer ${e.data.need}:`, err))
 })
 
-function sandboxed(html: string): HTMLIFrameElement {
+// What the frame renders itself besides HTML and SVG: {mime, data} rather than markup.
+const kFrameMimes = new Set(['application/vnd.plotly.v1+json', 'application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json',
+  'application/vnd.vegalite.v3+json', 'application/vnd.vega.v5+json', 'application/geo+json', 'text/latex', 'application/json'])
+
+function sandboxed(content: { html: string } | { mime: string; data: unknown }): HTMLIFrameElement {
   const frame = el('iframe', 'output-frame')
   frame.setAttribute('sandbox', 'allow-scripts')
   frame.setAttribute('referrerpolicy', 'no-referrer')
@@ -101,7 +119,7 @@ function sandboxed(html: string): HTMLIFrameElement {
     if (!frame.contentWindow) return
     frames.set(frame.contentWindow, frame)
     // Opaque origin: '*' is the only target that reaches it; the content is the output's own.
-    frame.contentWindow.postMessage({ html }, '*')
+    frame.contentWindow.postMessage(content, '*')
   })
   return frame
 }
@@ -110,15 +128,6 @@ function inlineText(r: Representation): string {
   if (typeof r.data === 'string') return r.data
   if (r.data === undefined || r.data === null) return ''
   return JSON.stringify(r.data, null, 2)
-}
-
-function renderJson(value: unknown): HTMLElement {
-  const details = el('details', 'json')
-  details.open = true
-  const summary = el('summary', undefined, Array.isArray(value) ? `Array(${value.length})` : 'Object')
-  details.appendChild(summary)
-  details.appendChild(el('pre', 'json-body', JSON.stringify(value, null, 2)))
-  return details
 }
 
 function renderRepresentation(mime: string, r: Representation): HTMLElement {
@@ -134,10 +143,11 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
     a.target = '_blank'
     return a
   }
+  if (kFrameMimes.has(mime)) return sandboxed({ mime, data: r.data })
   const text = inlineText(r)
   switch (mime) {
-    case 'text/html': return sandboxed(text)
-    case 'image/svg+xml': return sandboxed(text)
+    case 'text/html': return sandboxed({ html: text })
+    case 'image/svg+xml': return sandboxed({ html: text })
     case 'image/png': case 'image/jpeg': case 'image/gif': {
       const img = el('img', 'output-image')
       img.src = `data:${mime};base64,${text.replace(/\s/g, '')}`
@@ -146,10 +156,9 @@ function renderRepresentation(mime: string, r: Representation): HTMLElement {
     }
     case 'text/markdown': {
       const div = el('div', 'markdown-output')
-      div.innerHTML = markdownToSafeHtml(text)
+      renderMarkdown(div, text)
       return div
     }
-    case 'application/json': return renderJson(r.data)
     default: return el('pre', 'text-output', text)
   }
 }
@@ -189,7 +198,7 @@ export function renderOutput(o: OutputRow, expanded: Map<string, number>, rerend
     }
     case 'markdown': {
       const div = el('div', 'markdown-output')
-      div.innerHTML = markdownToSafeHtml(o.data ?? '')
+      renderMarkdown(div, o.data ?? '')
       wrap.appendChild(div)
       break
     }
