@@ -1,10 +1,12 @@
-// ANSI SGR escapes (colours, bold, underline) in kernel streams and tracebacks, rendered as
-// DOM spans. Text goes in through textContent only, so a stream can never inject markup.
+// ANSI escapes in kernel streams and tracebacks, rendered as DOM spans. anser (npm) parses
+// them: SGR colours (16, 256 and 24-bit) and decorations, other CSI sequences dropped. Its
+// colour names map to runt's palette below, and text goes in through textContent only, so a
+// stream can never inject markup.
+import Anser from 'anser'
 
 const kBasic = ['#000000', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5']
 const kBright = ['#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff']
-
-interface Style { fg?: string; bg?: string; bold?: boolean; italic?: boolean; underline?: boolean; dim?: boolean }
+const kNames = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white']
 
 function color256(n: number): string {
   if (n < 8) return kBasic[n]
@@ -18,61 +20,39 @@ function color256(n: number): string {
   return `rgb(${g},${g},${g})`
 }
 
-function applySgr(style: Style, params: number[]): Style {
-  const s = { ...style }
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i]
-    if (p === 0) { for (const k of Object.keys(s)) delete (s as any)[k] }
-    else if (p === 1) s.bold = true
-    else if (p === 2) s.dim = true
-    else if (p === 3) s.italic = true
-    else if (p === 4) s.underline = true
-    else if (p === 22) { s.bold = false; s.dim = false }
-    else if (p === 23) s.italic = false
-    else if (p === 24) s.underline = false
-    else if (p >= 30 && p <= 37) s.fg = kBasic[p - 30]
-    else if (p === 39) delete s.fg
-    else if (p >= 40 && p <= 47) s.bg = kBasic[p - 40]
-    else if (p === 49) delete s.bg
-    else if (p >= 90 && p <= 97) s.fg = kBright[p - 90]
-    else if (p >= 100 && p <= 107) s.bg = kBright[p - 100]
-    else if ((p === 38 || p === 48) && params[i + 1] === 5 && i + 2 < params.length) {
-      s[p === 38 ? 'fg' : 'bg'] = color256(params[i + 2]); i += 2
-    } else if ((p === 38 || p === 48) && params[i + 1] === 2 && i + 4 < params.length) {
-      s[p === 38 ? 'fg' : 'bg'] = `rgb(${params[i + 2]},${params[i + 3]},${params[i + 4]})`; i += 4
-    }
-  }
-  return s
+// anser's class name for a colour (`ansi-red`, `ansi-bright-red`, `ansi-palette-208`,
+// `ansi-truecolor` with its `r, g, b`) as a CSS colour; undefined for the default.
+function colour(name: string | null, truecolor: string | null): string | undefined {
+  if (!name) return undefined
+  if (name === 'ansi-truecolor') return truecolor ? `rgb(${truecolor})` : undefined
+  const palette = /^ansi-palette-(\d+)$/.exec(name)
+  if (palette) return color256(Number(palette[1]))
+  const bright = name.startsWith('ansi-bright-')
+  const i = kNames.indexOf(name.replace(/^ansi-(bright-)?/, ''))
+  return i < 0 ? undefined : (bright ? kBright : kBasic)[i]
 }
 
 // Appends `text` to `parent` as text nodes and styled spans.
 export function renderAnsi(parent: HTMLElement, text: string): void {
-  // CSI sequences; SGR ('m') is styled, the rest (cursor moves, erase) dropped.
-  const re = /\x1b\[([0-9;]*)([A-Za-z])/g
-  let style: Style = {}
-  let last = 0
-  const emit = (chunk: string) => {
-    if (chunk === '') return
-    if (!style.fg && !style.bg && !style.bold && !style.italic && !style.underline && !style.dim) {
-      parent.appendChild(document.createTextNode(chunk))
-      return
+  for (const entry of Anser.ansiToJson(text, { json: true, use_classes: true, remove_empty: true })) {
+    const fg = colour(entry.fg, entry.fg_truecolor)
+    const bg = colour(entry.bg, entry.bg_truecolor)
+    const decorations = entry.decorations ?? []
+    if (!fg && !bg && decorations.length === 0) {
+      parent.appendChild(document.createTextNode(entry.content))
+      continue
     }
     const span = document.createElement('span')
-    span.textContent = chunk
-    if (style.fg) span.style.color = style.fg
-    if (style.bg) span.style.backgroundColor = style.bg
-    if (style.bold) span.style.fontWeight = 'bold'
-    if (style.italic) span.style.fontStyle = 'italic'
-    if (style.underline) span.style.textDecoration = 'underline'
-    if (style.dim) span.style.opacity = '0.7'
+    span.textContent = entry.content
+    if (fg) span.style.color = fg
+    if (bg) span.style.backgroundColor = bg
+    if (decorations.includes('bold')) span.style.fontWeight = 'bold'
+    if (decorations.includes('italic')) span.style.fontStyle = 'italic'
+    if (decorations.includes('underline')) span.style.textDecoration = 'underline'
+    if (decorations.includes('strikethrough')) span.style.textDecoration = 'line-through'
+    if (decorations.includes('dim')) span.style.opacity = '0.7'
     parent.appendChild(span)
   }
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    emit(text.slice(last, m.index))
-    last = m.index + m[0].length
-    if (m[2] === 'm') style = applySgr(style, m[1] === '' ? [0] : m[1].split(';').map((x) => Number(x) || 0))
-  }
-  emit(text.slice(last))
 }
 
 // Carriage returns overwrite the line, as a terminal shows progress bars.
