@@ -5,7 +5,6 @@
 #include "runt/schema/materialize.hpp"
 #include "runt/schema/state_json.hpp"
 
-#include <cstring>
 #include <istream>
 #include <map>
 #include <optional>
@@ -22,13 +21,6 @@ namespace {
 // The log is read in blocks cut after their last newline, so memory stays bounded however long
 // the log is, and each block is decoded in batches.
 constexpr size_t kBlockBytes = 8 << 20;
-
-size_t newlines(std::string_view text) {
-  size_t count = 0;
-  for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.size() - static_cast<size_t>(p - text.data())))); ++p)
-    ++count;
-  return count;
-}
 
 }  // namespace
 
@@ -58,7 +50,7 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
         // client fails on them; skipping them keeps the rest of the notebook readable. A broken
         // envelope is still an error: without it the chain cannot be checked.
         try {
-          line.event = decoder.lines().decode_logged_envelope(line.text);
+          line.event = decoder.line_decoder().decode_logged_envelope(line.text);
         } catch (const DecodeError& envelope) {
           return fail(envelope.what());
         }
@@ -114,8 +106,9 @@ int replay(std::istream& in, std::ostream& out, std::ostream& err, const ReplayO
       tail.assign(block, cut + 1);
       block.resize(cut + 1);
     }
-    if (!decoder.decode(block, next_line, on_line)) return status;
-    next_line += newlines(block);
+    const std::optional<size_t> lines = decoder.decode(block, next_line, on_line);
+    if (!lines) return status;
+    next_line += *lines;
   }
   if (in.bad()) {
     err << "runt replay: read error after line " << next_line - 1 << "\n";

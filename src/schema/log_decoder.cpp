@@ -22,7 +22,7 @@ struct Line {
 
 class Lines {
  public:
-  Lines(std::string_view text, size_t first_number) : text_(text), number_(first_number - 1) {}
+  Lines(std::string_view text, size_t first_number) : text_(text), first_number_(first_number), number_(first_number - 1) {}
 
   // The next non-blank line, or nullopt at the end.
   std::optional<Line> next() {
@@ -38,9 +38,12 @@ class Lines {
     return std::nullopt;
   }
   std::string_view text(const Line& line) const { return text_.substr(line.begin, line.end - line.begin); }
+  // Lines passed so far, blank ones included.
+  size_t count() const { return number_ - first_number_ + 1; }
 
  private:
   std::string_view text_;
+  size_t first_number_;
   size_t number_;
   size_t pos_ = 0;
 };
@@ -54,14 +57,14 @@ struct LogDecoder::Impl {
 LogDecoder::LogDecoder() : impl_(std::make_unique<Impl>()) {}
 LogDecoder::~LogDecoder() = default;
 
-bool LogDecoder::decode(std::string& text, size_t first_line, const std::function<bool(LogLine&)>& on_line) {
+std::optional<size_t> LogDecoder::decode(std::string& text, size_t first_line, const std::function<bool(LogLine&)>& on_line) {
   text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
   Lines lines(text, first_line);
 
   const auto decode_alone = [&](size_t number, std::string_view line_text) {
     LogLine out{number, line_text, std::nullopt, nullptr};
     try {
-      out.event = lines_.decode_logged_event(line_text);
+      out.event = line_decoder_.decode_logged_event(line_text);
     } catch (...) {
       out.error = std::current_exception();
     }
@@ -81,7 +84,7 @@ bool LogDecoder::decode(std::string& text, size_t first_line, const std::functio
       if (!(doc != stream.end()) || doc.current_index() != line->first) break;
       simdjson::dom::element root;
       if ((*doc).get(root) != simdjson::SUCCESS) break;
-      if (pending && !on_line(*pending)) return false;
+      if (pending && !on_line(*pending)) return std::nullopt;
       pending = LogLine{line->number, lines.text(*line), std::nullopt, nullptr};
       try {
         pending->event = detail::decode_logged_element(root);
@@ -91,14 +94,14 @@ bool LogDecoder::decode(std::string& text, size_t first_line, const std::functio
       ++doc;
     }
     if (pending) {
-      if (!line && !(doc != stream.end()) && stream.truncated_bytes() == 0) return on_line(*pending);
-      // The batch and the lines disagree from the pending line on: it is decoded on its own.
-      if (!decode_alone(pending->number, pending->text)) return false;
+      const bool batch_agrees = !line && !(doc != stream.end()) && stream.truncated_bytes() == 0;
+      // Otherwise the batch and the lines disagree from the pending line on: it is decoded on its own.
+      if (!(batch_agrees ? on_line(*pending) : decode_alone(pending->number, pending->text))) return std::nullopt;
     }
   }
   for (; line; line = lines.next())
-    if (!decode_alone(line->number, lines.text(*line))) return false;
-  return true;
+    if (!decode_alone(line->number, lines.text(*line))) return std::nullopt;
+  return lines.count();
 }
 
 }  // namespace runt::schema

@@ -78,6 +78,15 @@ TEST(LogDecoder, DecodesEveryLineAsTheLineDecoderDoes) {
   expect_same(text, 1001);  // numbering continues from where the caller's text began
 }
 
+TEST(LogDecoder, CountsTheLinesItRead) {
+  LogDecoder decoder;
+  const auto count = [&](std::string text) { return decoder.decode(text, 7, [](LogLine&) { return true; }); };
+  EXPECT_EQ(count(logged(1) + "\n\n  \n" + logged(2) + "\n"), 4u);  // blank lines included
+  EXPECT_EQ(count(logged(1) + "\n" + logged(2)), 2u);                 // a last line without a newline
+  EXPECT_EQ(count(logged(1) + " " + logged(2) + "\n" + logged(3) + "\n"), 2u);  // the line-by-line path too
+  EXPECT_EQ(count(""), 0u);
+}
+
 TEST(LogDecoder, BlankLinesCarriageReturnsIndentationAndNoFinalNewline) {
   expect_same("\n" + logged(1) + "\r\n\n   \t\n  " + logged(2) + "\n\r\n" + logged(3));
   expect_same("\t" + logged(1) + " \t\r\n");
@@ -150,11 +159,11 @@ TEST(LogDecoder, StopsWhenTheReaderSaysSo) {
   for (int i = 1; i <= 10; ++i) text += logged(i) + "\n";
   LogDecoder decoder;
   std::vector<size_t> numbers;
-  const bool finished = decoder.decode(text, 1, [&](LogLine& line) {
+  const std::optional<size_t> finished = decoder.decode(text, 1, [&](LogLine& line) {
     numbers.push_back(line.number);
     return line.number < 4;
   });
-  EXPECT_FALSE(finished);
+  EXPECT_FALSE(finished.has_value());
   EXPECT_EQ(numbers, (std::vector<size_t>{1, 2, 3, 4}));
 }
 

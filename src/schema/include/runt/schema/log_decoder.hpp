@@ -36,19 +36,20 @@ class LogDecoder {
   LogDecoder(const LogDecoder&) = delete;
   LogDecoder& operator=(const LogDecoder&) = delete;
 
-  // Calls `on_line` for every non-blank line of `text`, in order, until it returns false (then
-  // returns false). `text` is taken by reference only to give it the parser's padding (its
-  // capacity may grow); its bytes are not changed. A last line without a newline counts.
-  bool decode(std::string& text, size_t first_line, const std::function<bool(LogLine&)>& on_line);
+  // Calls `on_line` for every non-blank line of `text`, in order, until it returns false. Returns
+  // how many lines `text` held (blank ones included; a last line without a newline counts), or
+  // nullopt when `on_line` stopped it. `text` is taken by reference only to give it the
+  // parser's padding (its capacity may grow); its bytes are not changed.
+  std::optional<size_t> decode(std::string& text, size_t first_line, const std::function<bool(LogLine&)>& on_line);
 
   // The decoder for single lines, which the log decoder falls back to (one parser each, so a
   // caller may decode a line again, e.g. its envelope alone, while a log is being decoded).
-  EventDecoder& lines() { return lines_; }
+  EventDecoder& line_decoder() { return line_decoder_; }
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  EventDecoder lines_;
+  EventDecoder line_decoder_;
 };
 
 }  // namespace runt::schema
